@@ -1,0 +1,193 @@
+/**
+ * Parses `cloudtrail-partitioner <command> [options]` into a validated command. Every
+ * value goes through the same validators as the Lambda's settings and payloads, and any
+ * problem is a {@link UsageError} (exit code 2) before anything touches AWS.
+ */
+import { parseArgs } from 'node:util';
+import { type DayWindow, parseIsoDate, utcDay } from '../lambda/core/dates';
+import { show } from '../lambda/core/names';
+import { checkWindow } from '../lambda/core/request';
+import { type PartitionScheme, schemeFromKeyList } from '../lambda/core/scheme';
+import { parseSettings, type Settings } from '../lambda/core/settings';
+import { splitList } from '../lambda/core/validation';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export type Format = 'sql' | 'json' | 'text';
+
+export interface PlanCommand {
+  readonly command: 'plan';
+  readonly settings: Settings;
+  readonly window: DayWindow;
+  readonly scheme: PartitionScheme;
+  readonly discover: boolean;
+  readonly includeEmptyDays: boolean;
+  readonly format: Format;
+}
+
+export interface RunCommand {
+  readonly command: 'run';
+  readonly settings: Settings & { readonly workgroup: string };
+  readonly window: DayWindow;
+  readonly includeEmptyDays: boolean;
+  readonly dryRun: boolean;
+  readonly format: Format;
+}
+
+export type CliCommand = PlanCommand | RunCommand | { readonly command: 'help' };
+
+const OPTIONS = {
+  bucket: { type: 'string' },
+  prefix: { type: 'string' },
+  'org-id': { type: 'string' },
+  accounts: { type: 'string' },
+  regions: { type: 'string' },
+  date: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  database: { type: 'string' },
+  table: { type: 'string' },
+  workgroup: { type: 'string' },
+  'partition-keys': { type: 'string' },
+  'max-partitions-per-statement': { type: 'string' },
+  'max-concurrent-queries': { type: 'string' },
+  format: { type: 'string' },
+  discover: { type: 'boolean' },
+  'include-empty-days': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const LABELS: Record<string, string> = {
+  bucket: '--bucket',
+  prefix: '--prefix',
+  orgId: '--org-id',
+  accounts: '--accounts',
+  regions: '--regions',
+  database: '--database',
+  table: '--table',
+  workgroup: '--workgroup',
+  maxPartitionsPerStatement: '--max-partitions-per-statement',
+  maxConcurrentQueries: '--max-concurrent-queries',
+};
+
+export const USAGE = `usage: cloudtrail-partitioner <plan|run> [options]
+
+  plan   print the statements for a date or range, without touching AWS
+         (with --discover, accounts, regions and empty days come from S3)
+  run    discover, read the table's partition keys, run the statements in Athena, wait, summarize
+
+options:
+  --bucket NAME              trail bucket (required)
+  --prefix P                 key prefix before AWSLogs/ (default: none)
+  --org-id o-xxxxxxxxxx      organization id, for organization trails
+  --accounts a,b             12-digit account ids (plan: required without --discover; run: default discovered)
+  --regions r1,r2            region names (plan: required without --discover; run: default discovered)
+  --date D | --from D --to D day or inclusive range, YYYY-MM-DD UTC (default: tomorrow)
+  --database NAME            default cloudtrail
+  --table NAME               default cloudtrail_logs
+  --partition-keys k1,k2     plan only; default account,region,year,month,day
+  --workgroup NAME           run only; required
+  --max-partitions-per-statement N   default 1000
+  --max-concurrent-queries N         run only; default 4
+  --include-empty-days       register past days even when S3 holds no logs for them
+  --dry-run                  run only: discover and plan, submit nothing
+  --discover                 plan only: read accounts, regions and empty days from S3
+  --format sql|json|text     plan: sql (default) or json; run: text (default) or json
+
+exit codes: 0 ok, 1 the run failed, 2 bad usage`;
+
+function integer(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`invalid ${flag} ${show(value)}: expected a whole number`);
+  return Number(value);
+}
+
+function parseWindow(values: { date?: string; from?: string; to?: string }, now: Date, settings: Settings): DayWindow {
+  const day = (flag: string, text: string): number => {
+    const parsed = parseIsoDate(text);
+    if (parsed === undefined) throw new UsageError(`invalid ${flag} ${show(text)}: expected a real calendar date YYYY-MM-DD`);
+    return parsed;
+  };
+  if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
+    throw new UsageError('invalid options: give --date or --from/--to, not both');
+  }
+  if ((values.from === undefined) !== (values.to === undefined)) {
+    throw new UsageError('invalid options: --from and --to go together');
+  }
+  const tomorrow = utcDay(now) + 1;
+  const window =
+    values.date !== undefined
+      ? { from: day('--date', values.date), to: day('--date', values.date) }
+      : values.from !== undefined && values.to !== undefined
+        ? { from: day('--from', values.from), to: day('--to', values.to) }
+        : { from: tomorrow, to: tomorrow };
+  return rethrow(() => checkWindow(window, now, settings));
+}
+
+function rethrow<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+export function parseCli(argv: readonly string[], now: Date): CliCommand {
+  const parsed = rethrow(() => parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }));
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) return { command: 'help' };
+  const [command, ...extra] = positionals;
+  if (command !== 'plan' && command !== 'run') {
+    throw new UsageError(`unknown command ${show(command)}: expected plan or run`);
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${show(extra[0])}`);
+  const only = (flag: keyof typeof OPTIONS, where: 'plan' | 'run'): void => {
+    if (values[flag] !== undefined && command !== where) throw new UsageError(`--${flag} is for ${where} only`);
+  };
+  only('partition-keys', 'plan');
+  only('discover', 'plan');
+  only('workgroup', 'run');
+  only('max-concurrent-queries', 'run');
+  only('dry-run', 'run');
+  if (values.bucket === undefined) throw new UsageError('missing --bucket: expected the trail bucket name');
+  const input = Object.fromEntries(
+    Object.entries({
+      bucket: values.bucket,
+      prefix: values.prefix,
+      orgId: values['org-id'],
+      accounts: splitList(values.accounts),
+      regions: splitList(values.regions),
+      database: values.database,
+      table: values.table,
+      workgroup: values.workgroup,
+      maxPartitionsPerStatement: integer('--max-partitions-per-statement', values['max-partitions-per-statement']),
+      maxConcurrentQueries: integer('--max-concurrent-queries', values['max-concurrent-queries']),
+    }).filter(([, value]) => value !== undefined),
+  );
+  const settings = rethrow(() => parseSettings(input, 'options', LABELS));
+  const window = parseWindow(values, now, settings);
+  const includeEmptyDays = values['include-empty-days'] ?? false;
+  const format = values.format ?? (command === 'plan' ? 'sql' : 'text');
+  const formats = command === 'plan' ? ['sql', 'json'] : ['text', 'json'];
+  if (!formats.includes(format)) throw new UsageError(`invalid --format ${show(format)}: expected ${formats.join(' or ')}`);
+  if (command === 'run') {
+    if (settings.workgroup === undefined) throw new UsageError('missing --workgroup: run needs the athena workgroup');
+    return {
+      command,
+      settings: { ...settings, workgroup: settings.workgroup },
+      window,
+      includeEmptyDays,
+      dryRun: values['dry-run'] ?? false,
+      format: format as Format,
+    };
+  }
+  const discover = values.discover ?? false;
+  if (!discover && (settings.accounts === undefined || settings.regions === undefined)) {
+    throw new UsageError('missing --accounts or --regions: plan needs both, or --discover to read them from s3');
+  }
+  const scheme = rethrow(() => schemeFromKeyList(values['partition-keys'] ?? 'account,region,year,month,day'));
+  return { command, settings, window, scheme, discover, includeEmptyDays, format: format as Format };
+}

@@ -1,0 +1,113 @@
+/**
+ * The CLI edge: parses flags, calls the same core as the Lambda, prints results on stdout
+ * and messages on stderr. Exit codes: 0 ok, 1 the run failed, 2 bad usage.
+ */
+import { randomUUID } from 'node:crypto';
+import { AthenaQueries } from '../lambda/aws/athena-port';
+import { createAthenaClient, createGlueClient, createS3Client } from '../lambda/aws/clients';
+import { GlueCatalog } from '../lambda/aws/glue-catalog';
+import { S3Listing } from '../lambda/aws/s3-listing';
+import { formatWindow, utcDay } from '../lambda/core/dates';
+import { explicitTargets } from '../lambda/core/discovery';
+import { countPlan } from '../lambda/core/plan';
+import { systemClock } from '../lambda/core/ports';
+import { summarize } from '../lambda/core/report';
+import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
+import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError, USAGE } from './cli-args';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly now: Date;
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCli(argv, io.now);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see --help)\n`);
+    return 2;
+  }
+  try {
+    if (command.command === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    return command.command === 'plan' ? await plan(command, io) : await run(command, io);
+  } catch (error) {
+    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+async function plan(command: PlanCommand, io: CliIo): Promise<number> {
+  const { settings, window, scheme } = command;
+  const today = utcDay(io.now);
+  const targets = command.discover
+    ? await resolveTargets(new S3Listing(createS3Client(), settings.layout.bucket), settings, { window, includeEmptyDays: command.includeEmptyDays }, io.now)
+    : explicitTargets(settings.accounts ?? [], settings.regions ?? []);
+  const counts = countPlan(targets, window, today);
+  const statements = planStatements(settings, scheme, targets, window, today);
+  let count = 0;
+  if (command.format === 'sql') {
+    for (const statement of statements) {
+      io.stdout(`${statement.sql};\n\n`);
+      count++;
+    }
+  } else {
+    // Streamed one statement at a time, so a ten-year plan never sits in memory whole.
+    io.stdout(`{"window":${JSON.stringify(formatWindow(window))},"partitionKeys":${JSON.stringify(scheme.columns)},"statements":[`);
+    for (const statement of statements) {
+      const partitions = statement.partitions.map((partition) => ({
+        values: Object.fromEntries(scheme.columns.map((column) => [column, partition[column]])),
+        location: partition.location,
+      }));
+      io.stdout(`${count > 0 ? ',' : ''}\n${JSON.stringify({ sql: statement.sql, bytes: statement.bytes, partitions })}`);
+      count++;
+    }
+    io.stdout(`\n],"partitions":${counts.partitions},"skippedEmpty":${counts.skippedEmpty}}\n`);
+  }
+  io.stderr(`${counts.partitions} partitions in ${count} statements (${counts.skippedEmpty} empty past days skipped)\n`);
+  return 0;
+}
+
+async function run(command: RunCommand, io: CliIo): Promise<number> {
+  const { settings } = command;
+  const report = await runPartitions(
+    { kind: 'backfill', window: command.window, dryRun: command.dryRun, includeEmptyDays: command.includeEmptyDays },
+    settings,
+    {
+      s3: new S3Listing(createS3Client(), settings.layout.bucket),
+      catalog: new GlueCatalog(createGlueClient()),
+      athena: new AthenaQueries(createAthenaClient(), { workGroup: settings.workgroup, database: settings.database }),
+      clock: systemClock,
+    },
+    { now: io.now, tokenSeed: randomUUID() },
+  );
+  if (command.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else {
+    io.stdout(`${summarize(report)}\n`);
+    for (const failure of report.failures) {
+      io.stdout(`  statement ${failure.index} ${failure.status} (${failure.partitions} partitions, ${failure.attempts} attempts): ${failure.reason}\n`);
+    }
+  }
+  return report.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    now: new Date(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      process.stderr.write(`cloudtrail-partitioner: ${error.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

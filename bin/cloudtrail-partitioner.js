@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Installed command: runs the TypeScript CLI through tsx, so the checkout needs no build step.
+require('tsx/cjs');
+require('./cli.ts');

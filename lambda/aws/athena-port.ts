@@ -1,0 +1,99 @@
+/** AthenaPort over StartQueryExecution and BatchGetQueryExecution. Thin: requests and error classification. */
+import {
+  BatchGetQueryExecutionCommand,
+  StartQueryExecutionCommand,
+  type AthenaClient,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
+import { PortError, type AthenaPort, type QueryState, type QueryStateName } from '../core/ports';
+import { isTransientFault, sdkErrorInfo } from './clients';
+
+/** BatchGetQueryExecution accepts at most 50 IDs per call. */
+export const MAX_BATCH_GET_IDS = 50;
+
+export interface AthenaQueriesOptions {
+  readonly workGroup: string;
+  readonly database: string;
+  /** Data catalog name; Athena's default catalog when omitted. */
+  readonly catalog?: string;
+}
+
+const THROTTLE_CODES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded']);
+/**
+ * Athena documents rate-quota errors as ThrottlingException "Rate exceeded" and the active-query
+ * quota as TooManyRequestsException "You have exceeded the limit for the number of queries you
+ * can run concurrently". Should either arrive under another code, the wording still says so.
+ */
+const THROTTLE_WORDING = /rate exceeded|too many (queries|requests)|exceeded the limit for the number of queries/i;
+const STATES: ReadonlySet<string> = new Set<QueryStateName>(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+export class AthenaQueries implements AthenaPort {
+  constructor(
+    private readonly client: AthenaClient,
+    private readonly options: AthenaQueriesOptions,
+  ) {}
+
+  async startQuery(sql: string, clientRequestToken: string): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new StartQueryExecutionCommand({
+          QueryString: sql,
+          ClientRequestToken: clientRequestToken,
+          WorkGroup: this.options.workGroup,
+          QueryExecutionContext: {
+            Database: this.options.database,
+            Catalog: this.options.catalog ?? 'AwsDataCatalog',
+          },
+        }),
+      );
+      if (!out.QueryExecutionId) throw new PortError('fatal', 'StartQueryExecution returned no QueryExecutionId');
+      return out.QueryExecutionId;
+    } catch (error) {
+      throw error instanceof PortError ? error : classify(error, 'StartQueryExecution');
+    }
+  }
+
+  async getQueryStates(queryIds: readonly string[]): Promise<QueryState[]> {
+    if (queryIds.length > MAX_BATCH_GET_IDS) {
+      // A caller bug, not a service condition: never hand this to the retry logic.
+      throw new Error(`getQueryStates takes at most ${MAX_BATCH_GET_IDS} IDs, got ${queryIds.length}`);
+    }
+    if (queryIds.length === 0) return [];
+    try {
+      const out = await this.client.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: [...queryIds] }));
+      // UnprocessedQueryExecutionIds (unknown IDs) are left out, as the port promises.
+      return (out.QueryExecutions ?? []).flatMap((q) => (q.QueryExecutionId ? [toQueryState(q, q.QueryExecutionId)] : []));
+    } catch (error) {
+      throw classify(error, 'BatchGetQueryExecution');
+    }
+  }
+}
+
+function toQueryState(q: QueryExecution, queryId: string): QueryState {
+  const status = q.Status;
+  // A state this code does not know yet is reported as still queued, so the caller keeps polling.
+  const state = (status?.State && STATES.has(status.State) ? status.State : 'QUEUED') as QueryStateName;
+  const reason = status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason;
+  const retryable = status?.AthenaError?.Retryable;
+  return {
+    queryId,
+    state,
+    ...(reason !== undefined ? { reason } : {}),
+    ...(retryable !== undefined ? { retryable } : {}),
+  };
+}
+
+function classify(error: unknown, operation: string): PortError {
+  const info = sdkErrorInfo(error);
+  const detail = `${operation}: ${info.code}: ${info.message}`;
+  if (THROTTLE_CODES.has(info.code) || (info.code === 'InvalidRequestException' && THROTTLE_WORDING.test(info.message))) {
+    return new PortError('throttled', `athena throttled ${detail}`, info.code);
+  }
+  if (info.code === 'AccessDeniedException' || info.status === 403) {
+    return new PortError('access-denied', `access denied calling athena ${detail}`, info.code);
+  }
+  if (info.code === 'InternalServerException' || isTransientFault(info)) {
+    return new PortError('transient', `athena unavailable ${detail}`, info.code);
+  }
+  return new PortError('fatal', `athena rejected ${detail}`, info.code);
+}

@@ -1,0 +1,49 @@
+/**
+ * Names shared by the Lambda code and the CDK constructs. The constructs import these
+ * constants so every environment variable they set and every metric an alarm watches
+ * is the one the code reads or emits. No AWS SDK imports here.
+ */
+
+/** Environment variables the construct sets and the handler validates at cold start. */
+export const ENV = {
+  trailBucket: 'TRAIL_BUCKET',
+  trailPrefix: 'TRAIL_PREFIX',
+  orgId: 'ORG_ID',
+  accounts: 'ACCOUNTS',
+  regions: 'REGIONS',
+  database: 'DATABASE',
+  table: 'TABLE',
+  workgroup: 'WORKGROUP',
+  lookbackDays: 'LOOKBACK_DAYS',
+  maxPartitionsPerStatement: 'MAX_PARTITIONS_PER_STATEMENT',
+  maxConcurrentQueries: 'MAX_CONCURRENT_QUERIES',
+  maxRangeDays: 'MAX_RANGE_DAYS',
+  /** Powertools reads this; it is also the `service` dimension on every metric. */
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** CloudWatch namespace for every metric the Lambda emits. */
+export const METRICS_NAMESPACE = 'CloudTrailPartitioner';
+
+/** Dimension Powertools adds to every metric; alarms must match it. */
+export const SERVICE_DIMENSION = 'service';
+
+/** Metric names. Alarms in lib/ reference these constants only. */
+export const METRIC = {
+  /** Partitions the run asked Athena to add (after empty days were skipped). */
+  partitionsRequested: 'PartitionsRequested',
+  /** Past days skipped because S3 held no objects for them. */
+  partitionsSkippedEmpty: 'PartitionsSkippedEmpty',
+  statementsSucceeded: 'StatementsSucceeded',
+  /** Statements that still failed after retries: the failure alarm watches this. */
+  statementsFailed: 'StatementsFailed',
+  /** Partitions not submitted because the invocation ran out of time. */
+  partitionsNotSubmitted: 'PartitionsNotSubmitted',
+  /** 1 for every run that ended with nothing failed and nothing left undone: the heartbeat alarm watches this. */
+  runSucceeded: 'RunSucceeded',
+  /** 1 for every run that failed for any reason (bad config, discovery, statements). */
+  runFailed: 'RunFailed',
+} as const;
+
+export type MetricName = (typeof METRIC)[keyof typeof METRIC];

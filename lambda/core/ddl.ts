@@ -1,0 +1,100 @@
+/**
+ * Renders partitions into `ALTER TABLE … ADD IF NOT EXISTS PARTITION (…) LOCATION '…' …`
+ * statements and packs as many partitions into each as the byte budget and the partition
+ * cap allow. Rendering is streaming: a statement is built only when the previous one has
+ * been taken, so memory stays flat however long the window is.
+ */
+import type { PartitionField, PartitionScheme } from './scheme';
+
+/** Athena's hard limit on a query string, in UTF-8 bytes. */
+export const ATHENA_MAX_QUERY_BYTES = 262_144;
+/** What we allow ourselves: a margin below the hard limit. */
+export const DEFAULT_MAX_STATEMENT_BYTES = 256_000;
+export const DEFAULT_MAX_PARTITIONS_PER_STATEMENT = 1000;
+
+/** One partition: a value for every path component, and its S3 folder. */
+export interface PartitionSpec {
+  readonly account: string;
+  readonly region: string;
+  readonly year: string;
+  readonly month: string;
+  readonly day: string;
+  readonly location: string;
+}
+
+export interface Statement {
+  /** 0-based position in the run. */
+  readonly index: number;
+  readonly sql: string;
+  readonly bytes: number;
+  readonly partitions: readonly PartitionSpec[];
+}
+
+export interface PackLimits {
+  readonly maxStatementBytes: number;
+  readonly maxPartitionsPerStatement: number;
+}
+
+/**
+ * A SQL string literal. Callers validate values with allow-lists first; escaping here is
+ * the second wall: a quote or backslash can never end the literal early.
+ */
+export function sqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** A backquoted identifier; a backquote inside is doubled, as Hive reads it. */
+export function sqlIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+export function renderHeader(database: string, table: string): string {
+  return `ALTER TABLE ${sqlIdentifier(database)}.${sqlIdentifier(table)} ADD IF NOT EXISTS`;
+}
+
+export function renderClause(scheme: PartitionScheme, partition: PartitionSpec): string {
+  const values = scheme.columns
+    .map((field: PartitionField) => `${sqlIdentifier(field)} = ${sqlString(partition[field])}`)
+    .join(', ');
+  return `\n  PARTITION (${values}) LOCATION ${sqlString(partition.location)}`;
+}
+
+export class PackError extends Error {
+  override readonly name = 'PackError';
+}
+
+/** Packs partitions into statements, lazily. Each statement holds at least one partition. */
+export function* packStatements(
+  partitions: Iterable<PartitionSpec>,
+  scheme: PartitionScheme,
+  target: { readonly database: string; readonly table: string },
+  limits: PackLimits,
+): Generator<Statement> {
+  const header = renderHeader(target.database, target.table);
+  const headerBytes = Buffer.byteLength(header);
+  let clauses: string[] = [];
+  let batch: PartitionSpec[] = [];
+  let bytes = headerBytes;
+  let index = 0;
+  const flush = (): Statement => {
+    const statement = { index: index++, sql: header + clauses.join(''), bytes, partitions: batch };
+    clauses = [];
+    batch = [];
+    bytes = headerBytes;
+    return statement;
+  };
+  for (const partition of partitions) {
+    const clause = renderClause(scheme, partition);
+    const clauseBytes = Buffer.byteLength(clause);
+    if (headerBytes + clauseBytes > limits.maxStatementBytes) {
+      throw new PackError(`partition ${partition.location} does not fit in ${limits.maxStatementBytes} bytes`);
+    }
+    if (batch.length > 0 && (bytes + clauseBytes > limits.maxStatementBytes || batch.length >= limits.maxPartitionsPerStatement)) {
+      yield flush();
+    }
+    clauses.push(clause);
+    batch.push(partition);
+    bytes += clauseBytes;
+  }
+  if (batch.length > 0) yield flush();
+}

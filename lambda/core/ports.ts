@@ -1,0 +1,76 @@
+/**
+ * The core's view of the outside world. Adapters in lambda/aws implement these over the
+ * AWS SDK; tests and the benchmark implement them over fakes or a local HTTP stand-in.
+ * Errors crossing a port are classified so the pure core can decide what to retry.
+ */
+
+/** S3 listing of one bucket, as the discovery walk needs it. */
+export interface S3ListingPort {
+  /**
+   * Names (without the parent prefix and without the trailing '/') of the "folders"
+   * directly under `prefix` (ListObjectsV2 with Delimiter '/', every page followed).
+   * `prefix` ends with '/' or is ''.
+   */
+  listChildNames(prefix: string): Promise<string[]>;
+  /** True when at least one object key starts with `prefix`. */
+  hasAnyObject(prefix: string): Promise<boolean>;
+}
+
+/** One partition column as the Glue catalog reports it. */
+export interface PartitionColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** Glue catalog lookups. */
+export interface CatalogPort {
+  /** Partition columns of the table, in table order. Throws {@link PortError} `not-found` when the table is missing. */
+  getPartitionKeys(database: string, table: string): Promise<PartitionColumn[]>;
+}
+
+export type QueryStateName = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface QueryState {
+  readonly queryId: string;
+  readonly state: QueryStateName;
+  /** Athena's StateChangeReason or AthenaError message, when it failed. */
+  readonly reason?: string;
+  /** Athena's AthenaError.Retryable, when Athena says so. */
+  readonly retryable?: boolean;
+}
+
+/** Athena query execution in one workgroup and database. */
+export interface AthenaPort {
+  /**
+   * StartQueryExecution. The token makes the call idempotent: the same token returns the same query ID.
+   * Throws {@link PortError} `throttled` when Athena refuses for rate or concurrency, `transient` or `fatal` otherwise.
+   */
+  startQuery(sql: string, clientRequestToken: string): Promise<string>;
+  /** Status of up to 50 queries (BatchGetQueryExecution). Unknown IDs are omitted. */
+  getQueryStates(queryIds: readonly string[]): Promise<QueryState[]>;
+}
+
+export type PortErrorKind = 'throttled' | 'transient' | 'not-found' | 'access-denied' | 'fatal';
+
+/** An error an adapter raises after classifying what the service said. */
+export class PortError extends Error {
+  constructor(
+    readonly kind: PortErrorKind,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'PortError';
+  }
+}
+
+/** Time, injected so tests and the benchmark control it. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

@@ -1,0 +1,168 @@
+/**
+ * The one path every entry point takes: settings + request → table keys → targets →
+ * partitions → statements → Athena → report. The Lambda handler and the CLI are thin edges
+ * over {@link runPartitions} and {@link planStatements}.
+ */
+import { type DayWindow, type EpochDay, formatWindow, utcDay } from './dates';
+import { packStatements, type Statement } from './ddl';
+import { discoverTargets, type Target } from './discovery';
+import { countPlan, planPartitions } from './plan';
+import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from './ports';
+import type { RunRequest, SplitRequest } from './request';
+import { type Chunk, chunkDaysFor, splitWindow } from './split';
+import { type PartitionScheme, schemeFromColumns } from './scheme';
+import type { Settings } from './settings';
+import { submitStatements, type SubmitResult } from './submit';
+import { emptyReport, type Report, reportFrom } from './report';
+
+/** Structured logging, as Powertools' Logger provides it. */
+export interface RunLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface RunPorts {
+  readonly s3: S3ListingPort;
+  readonly catalog: CatalogPort;
+  readonly athena: AthenaPort;
+  readonly clock: Clock;
+  readonly logger?: RunLogger;
+}
+
+export interface RunOptions {
+  readonly now: Date;
+  /** Seeds ClientRequestTokens: the same seed (a retried invocation) never starts a query twice. */
+  readonly tokenSeed: string;
+  /** No statement starts at or after this instant. */
+  readonly startDeadline?: number;
+  /** Queries still running at this instant are reported unconfirmed. */
+  readonly waitDeadline?: number;
+  /** Parallel S3 listing calls during discovery. @default 16 */
+  readonly discoveryConcurrency?: number;
+}
+
+export class SingleAccountError extends Error {
+  override readonly name = 'SingleAccountError';
+}
+
+/** Statements for targets, lazily. */
+export function planStatements(
+  settings: Settings,
+  scheme: PartitionScheme,
+  targets: readonly Target[],
+  window: DayWindow,
+  today: EpochDay,
+): Iterable<Statement> {
+  if (scheme.singleAccount && new Set(targets.map((target) => target.account)).size > 1) {
+    throw new SingleAccountError(
+      `table ${settings.database}.${settings.table} is partitioned by region, year, month, day and holds one account; found ${new Set(targets.map((t) => t.account)).size} accounts: give exactly one`,
+    );
+  }
+  return {
+    [Symbol.iterator]: () =>
+      packStatements(planPartitions(settings.layout, targets, window, today), scheme, settings, settings),
+  };
+}
+
+/** Resolves targets: given accounts/regions win over settings, the rest come from S3. */
+export function resolveTargets(
+  s3: S3ListingPort,
+  settings: Settings,
+  request: Pick<RunRequest, 'window' | 'accounts' | 'regions' | 'includeEmptyDays'>,
+  now: Date,
+  concurrency = 16,
+): Promise<Target[]> {
+  return discoverTargets(s3, {
+    layout: settings.layout,
+    window: request.window,
+    today: utcDay(now),
+    accounts: request.accounts ?? settings.accounts,
+    regions: request.regions ?? settings.regions,
+    includeEmptyDays: request.includeEmptyDays,
+    concurrency,
+  });
+}
+
+export async function runPartitions(
+  request: RunRequest,
+  settings: Settings,
+  ports: RunPorts,
+  options: RunOptions,
+): Promise<Report> {
+  const { logger } = ports;
+  const today = utcDay(options.now);
+  const columns = await ports.catalog.getPartitionKeys(settings.database, settings.table);
+  const scheme = schemeFromColumns(columns, `${settings.database}.${settings.table}`);
+  const targets = await resolveTargets(ports.s3, settings, request, options.now, options.discoveryConcurrency);
+  const counts = countPlan(targets, request.window, today);
+  const base = {
+    window: formatWindow(request.window),
+    dryRun: request.dryRun,
+    accounts: new Set(targets.map((target) => target.account)).size,
+    regions: new Set(targets.map((target) => target.region)).size,
+    partitions: counts.partitions,
+    skippedEmpty: counts.skippedEmpty,
+  };
+  logger?.info('plan ready', { ...base, kind: request.kind });
+  const statements = planStatements(settings, scheme, targets, request.window, today);
+  if (request.dryRun) {
+    let count = 0;
+    let first: string | undefined;
+    for (const statement of statements) {
+      first ??= statement.sql;
+      count++;
+    }
+    return { ...emptyReport(base), statements: count, firstStatement: first };
+  }
+  const result: SubmitResult = await submitStatements(statements, ports.athena, {
+    maxConcurrent: settings.maxConcurrentQueries,
+    tokenSeed: options.tokenSeed,
+    startDeadline: options.startDeadline,
+    waitDeadline: options.waitDeadline,
+    clock: ports.clock,
+    onOutcome: (outcome) => {
+      if (outcome.status === 'failed') {
+        logger?.warn('statement failed', {
+          statement: outcome.statement.index,
+          partitions: outcome.statement.partitions.length,
+          attempts: outcome.attempts,
+          queryIds: outcome.queryIds,
+          reason: outcome.reason,
+          firstLocation: outcome.statement.partitions[0]?.location,
+        });
+      }
+    },
+    onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
+  });
+  return reportFrom(base, result);
+}
+
+export interface SplitResult {
+  readonly window: { readonly from: string; readonly to: string };
+  readonly accountRegions: number;
+  readonly chunkDays: number;
+  readonly chunks: readonly (Chunk & Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>>)[];
+}
+
+/** Plans a Step Functions backfill: chunks sized by how many account-regions the bucket holds. */
+export async function splitBackfill(request: SplitRequest, settings: Settings, s3: S3ListingPort, now: Date): Promise<SplitResult> {
+  let chunkDays = request.chunkDays;
+  let accountRegions = 0;
+  if (chunkDays === undefined) {
+    // Discovery without day probes: cheap, and enough to size the chunks.
+    const targets = await resolveTargets(s3, settings, { ...request, window: { from: 1, to: 0 }, includeEmptyDays: true }, now);
+    accountRegions = targets.length;
+    chunkDays = chunkDaysFor(accountRegions);
+  }
+  const selection = {
+    ...(request.accounts ? { accounts: request.accounts } : {}),
+    ...(request.regions ? { regions: request.regions } : {}),
+    ...(request.includeEmptyDays ? { includeEmptyDays: true } : {}),
+  };
+  return {
+    window: formatWindow(request.window),
+    accountRegions,
+    chunkDays,
+    chunks: splitWindow(request.window, chunkDays).map((chunk) => ({ ...chunk, ...selection })),
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Runs statements in Athena with bounded, adaptive concurrency; polls every in-flight query
+ * with one batched status call; retries what failed for a transient reason; and stops
+ * starting work before the deadline. Every statement ends with exactly one outcome.
+ */
+import { createHash } from 'node:crypto';
+import type { Statement } from './ddl';
+import { type AthenaPort, type Clock, PortError, type QueryState } from './ports';
+import { type PartitionRange, RangeCollector } from './ranges';
+
+export type OutcomeStatus = 'succeeded' | 'failed' | 'not-submitted' | 'unconfirmed';
+
+export interface StatementOutcome {
+  readonly statement: Statement;
+  readonly status: OutcomeStatus;
+  readonly attempts: number;
+  readonly queryIds: readonly string[];
+  /** Athena's reason for the last failure, or why it was not submitted. */
+  readonly reason?: string;
+}
+
+export interface SubmitOptions {
+  /** Upper bound on queries in flight (Athena counts queued and running DDL toward its quota of 20). */
+  readonly maxConcurrent: number;
+  /** Stable per invocation: retried invocations derive the same ClientRequestTokens. */
+  readonly tokenSeed: string;
+  /** Attempts per statement for transient failures. @default 4 */
+  readonly maxAttempts?: number;
+  /** No statement is started at or after this instant (ms since epoch). */
+  readonly startDeadline?: number;
+  /** In-flight queries still running at this instant are reported unconfirmed. */
+  readonly waitDeadline?: number;
+  readonly pollInitialMs?: number;
+  readonly pollMaxMs?: number;
+  readonly clock: Clock;
+  readonly onOutcome?: (outcome: StatementOutcome) => void;
+  readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;
+}
+
+/** A statement that did not succeed, without its SQL (the ranges say what it covered). */
+export interface StatementProblem {
+  readonly index: number;
+  readonly partitions: number;
+  readonly attempts: number;
+  readonly queryIds: readonly string[];
+  readonly reason: string;
+  readonly ranges: readonly PartitionRange[];
+}
+
+export interface SubmitResult {
+  readonly statements: number;
+  readonly succeeded: number;
+  readonly partitionsAdded: number;
+  /** Statements that failed after every allowed attempt. */
+  readonly failed: readonly StatementProblem[];
+  /** Statements still running in Athena at the wait deadline: likely fine, not confirmed. */
+  readonly unconfirmed: readonly StatementProblem[];
+  /** Work never started because the deadline came first. */
+  readonly notSubmitted: { readonly statements: number; readonly partitions: number; readonly ranges: readonly PartitionRange[] };
+  /** Statements resubmitted after a transient failure. */
+  readonly retried: number;
+  readonly throttled: number;
+  readonly startCalls: number;
+  readonly pollCalls: number;
+}
+
+/** Failure reasons Athena gives for work that can succeed on another try. */
+const TRANSIENT_REASON =
+  /rate exceed|throttl|slow ?down|too many|internal (server )?error|internalfailure|service ?unavailable|temporar|try again|timed? ?out|concurrent modification|connection/i;
+
+export function isTransient(state: QueryState): boolean {
+  if (state.state === 'CANCELLED') return true;
+  if (state.retryable === true) return true;
+  return TRANSIENT_REASON.test(state.reason ?? '');
+}
+
+/** 32-128 characters, as Athena requires; the same inputs always give the same token. */
+export function clientRequestToken(seed: string, statement: Statement, attempt: number): string {
+  return createHash('sha256').update(`${seed}\n${attempt}\n${statement.sql}`).digest('hex');
+}
+
+interface Flight {
+  readonly statement: Statement;
+  /** 1-based; a new attempt (and token) only after Athena ran the query and it failed. */
+  readonly attempt: number;
+  readonly queryIds: string[];
+  /** StartQueryExecution errors other than throttling, for this attempt. */
+  readonly startErrors: number;
+}
+
+const MAX_BACKOFF_MS = 20_000;
+const POLL_BATCH = 50;
+
+export async function submitStatements(
+  statements: Iterable<Statement>,
+  athena: AthenaPort,
+  options: SubmitOptions,
+): Promise<SubmitResult> {
+  const { clock } = options;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const pollInitialMs = options.pollInitialMs ?? 500;
+  const pollMaxMs = options.pollMaxMs ?? 3000;
+  const source = statements[Symbol.iterator]();
+  const failed: StatementProblem[] = [];
+  const unconfirmed: StatementProblem[] = [];
+  const undone = new RangeCollector();
+  let statementCount = 0;
+  let succeeded = 0;
+  let partitionsAdded = 0;
+  let notSubmittedStatements = 0;
+  let retried = 0;
+  const retries: Flight[] = [];
+  const inFlight = new Map<string, Flight>();
+  let exhausted = false;
+  let limit = Math.max(1, options.maxConcurrent);
+  let startBackoffMs = 0;
+  let notBefore = 0;
+  let pollDelay = pollInitialMs;
+  let throttled = 0;
+  let startCalls = 0;
+  let pollCalls = 0;
+
+  const finish = (flight: Flight, status: OutcomeStatus, reason?: string): void => {
+    const { statement } = flight;
+    const outcome = { statement, status, attempts: flight.attempt, queryIds: flight.queryIds, reason };
+    options.onOutcome?.(outcome);
+    if (status === 'succeeded') {
+      succeeded++;
+      partitionsAdded += statement.partitions.length;
+    } else if (status === 'not-submitted') {
+      notSubmittedStatements++;
+      undone.addAll(statement.partitions);
+    } else {
+      const problem = {
+        index: statement.index,
+        partitions: statement.partitions.length,
+        attempts: flight.attempt,
+        queryIds: flight.queryIds,
+        reason: reason ?? status,
+        ranges: new RangeCollector().addAll(statement.partitions).list(),
+      };
+      (status === 'failed' ? failed : unconfirmed).push(problem);
+    }
+  };
+  const nextFlight = (): Flight | undefined => {
+    if (retries.length > 0) return retries.shift();
+    if (exhausted) return undefined;
+    const next = source.next();
+    if (next.done) {
+      exhausted = true;
+      return undefined;
+    }
+    statementCount++;
+    return { statement: next.value, attempt: 1, queryIds: [], startErrors: 0 };
+  };
+  const pastStartDeadline = (): boolean =>
+    options.startDeadline !== undefined && clock.now() >= options.startDeadline;
+
+  const fill = async (): Promise<void> => {
+    while (inFlight.size < limit && clock.now() >= notBefore && !pastStartDeadline()) {
+      const flight = nextFlight();
+      if (!flight) return;
+      try {
+        startCalls++;
+        const id = await athena.startQuery(flight.statement.sql, clientRequestToken(options.tokenSeed, flight.statement, flight.attempt));
+        flight.queryIds.push(id);
+        inFlight.set(id, flight);
+        startBackoffMs = 0;
+      } catch (error) {
+        if (!(error instanceof PortError) || error.kind === 'fatal' || error.kind === 'access-denied' || error.kind === 'not-found') {
+          finish(flight, 'failed', errorMessage(error));
+          continue;
+        }
+        if (error.kind === 'throttled') {
+          // Athena said no: the quota is lower than our limit right now (other runs, other users).
+          throttled++;
+          options.onThrottle?.('start', error);
+          limit = Math.max(1, Math.min(limit, inFlight.size));
+        } else if (flight.startErrors + 1 >= maxAttempts) {
+          finish(flight, 'failed', errorMessage(error));
+          continue;
+        }
+        // Same attempt, same token: if Athena did start the query, it answers with the same ID.
+        retries.unshift({ ...flight, startErrors: flight.startErrors + (error.kind === 'throttled' ? 0 : 1) });
+        startBackoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, startBackoffMs * 2));
+        notBefore = clock.now() + startBackoffMs * (0.5 + Math.random() / 2);
+        return;
+      }
+    }
+  };
+
+  const poll = async (): Promise<void> => {
+    const ids = [...inFlight.keys()];
+    let finished = 0;
+    for (let i = 0; i < ids.length; i += POLL_BATCH) {
+      let states: QueryState[];
+      try {
+        pollCalls++;
+        states = await athena.getQueryStates(ids.slice(i, i + POLL_BATCH));
+      } catch (error) {
+        if (error instanceof PortError && (error.kind === 'throttled' || error.kind === 'transient')) {
+          throttled += error.kind === 'throttled' ? 1 : 0;
+          options.onThrottle?.('poll', error);
+          pollDelay = Math.min(pollMaxMs * 2, pollDelay * 2);
+          return;
+        }
+        throw error;
+      }
+      for (const state of states) {
+        const flight = inFlight.get(state.queryId);
+        if (!flight || state.state === 'QUEUED' || state.state === 'RUNNING') continue;
+        inFlight.delete(state.queryId);
+        finished++;
+        if (state.state === 'SUCCEEDED') {
+          finish(flight, 'succeeded');
+          limit = Math.min(options.maxConcurrent, limit + 1);
+        } else if (isTransient(state) && flight.attempt < maxAttempts) {
+          retried++;
+          retries.push({ ...flight, attempt: flight.attempt + 1, startErrors: 0 });
+        } else {
+          finish(flight, 'failed', state.reason ?? state.state.toLowerCase());
+        }
+      }
+    }
+    pollDelay = finished > 0 ? pollInitialMs : Math.min(pollMaxMs, pollDelay * 1.5);
+  };
+
+  for (;;) {
+    await fill();
+    const waitingToStart = retries.length > 0 || !exhausted;
+    if (inFlight.size === 0) {
+      if (!waitingToStart) break;
+      if (pastStartDeadline()) break;
+      await clock.sleep(Math.max(10, notBefore - clock.now()));
+      continue;
+    }
+    if (options.waitDeadline !== undefined && clock.now() >= options.waitDeadline) break;
+    await clock.sleep(pollDelay);
+    await poll();
+  }
+
+  for (const flight of inFlight.values()) finish(flight, 'unconfirmed', 'still running in athena when the invocation ran out of time');
+  const reason = 'not started: the invocation ran out of time';
+  for (const flight of retries) finish(flight, 'not-submitted', reason);
+  if (!exhausted) {
+    for (let next = source.next(); !next.done; next = source.next()) {
+      statementCount++;
+      finish({ statement: next.value, attempt: 0, queryIds: [], startErrors: 0 }, 'not-submitted', reason);
+    }
+  }
+  return {
+    statements: statementCount,
+    succeeded,
+    partitionsAdded,
+    failed,
+    unconfirmed,
+    notSubmitted: { statements: notSubmittedStatements, partitions: undone.count, ranges: undone.list() },
+    retried,
+    throttled,
+    startCalls,
+    pollCalls,
+  };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

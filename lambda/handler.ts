@@ -1,0 +1,121 @@
+/**
+ * The Lambda edge: reads its settings once at cold start, turns the event into a request,
+ * runs the shared core, publishes metrics, and throws when anything was left undone so the
+ * Errors alarm, the async retry and the dead-letter queue all see the failure.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createAthenaClient, createGlueClient, createS3Client } from './aws/clients';
+import { AthenaQueries } from './aws/athena-port';
+import { GlueCatalog } from './aws/glue-catalog';
+import { S3Listing } from './aws/s3-listing';
+import { METRIC, METRICS_NAMESPACE } from './core/contract';
+import { type Clock, systemClock } from './core/ports';
+import type { Report } from './core/report';
+import { summarize } from './core/report';
+import { isSplitPayload, parseRunPayload, parseSplitPayload } from './core/request';
+import { type RunPorts, runPartitions, splitBackfill, type SplitResult } from './core/run';
+import { type Settings, settingsFromEnv } from './core/settings';
+
+/** The run did not add every partition it should have; the message says what is missing. */
+export class RunFailedError extends Error {
+  override readonly name = 'RunFailedError';
+}
+
+export interface HandlerDeps {
+  readonly env: Record<string, string | undefined>;
+  /** Builds the ports for validated settings; defaults to real SDK clients. */
+  readonly ports?: (settings: Settings) => RunPorts;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+}
+
+/** Time kept back after the last statement starts, for polling it to the end and for reporting. */
+const WAIT_RESERVE_MS = 15_000;
+const START_RESERVE_MS = 90_000;
+
+export function createHandler(deps: HandlerDeps) {
+  const logger = deps.logger ?? new Logger();
+  const metrics = deps.metrics ?? new Metrics({ namespace: METRICS_NAMESPACE });
+  const clock = deps.clock ?? systemClock;
+  // Validated once per cold start; a bad value fails every invocation loudly, never silently.
+  let settings: Settings | undefined;
+  let configError: Error | undefined;
+  try {
+    settings = settingsFromEnv(deps.env);
+  } catch (error) {
+    configError = error as Error;
+    logger.error('invalid configuration', { error: configError.message });
+  }
+  const makePorts = deps.ports ?? defaultPorts(clock, logger);
+  let ports: RunPorts | undefined;
+
+  return async (event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<Report | SplitResult> => {
+    const now = new Date(clock.now());
+    try {
+      if (!settings) throw configError as Error;
+      ports ??= makePorts(settings);
+      if (isSplitPayload(event)) {
+        const split = await splitBackfill(parseSplitPayload(event, now, settings), settings, ports.s3, now);
+        logger.info('backfill split', { window: split.window, chunks: split.chunks.length, chunkDays: split.chunkDays });
+        return split;
+      }
+      const request = parseRunPayload(event, now, settings);
+      logger.info('run requested', {
+        kind: request.kind,
+        window: { from: request.window.from, to: request.window.to },
+        accounts: request.accounts?.length,
+        regions: request.regions?.length,
+        dryRun: request.dryRun,
+      });
+      const remaining = context.getRemainingTimeInMillis();
+      const report = await runPartitions(request, settings, ports, {
+        now,
+        tokenSeed: context.awsRequestId,
+        startDeadline: clock.now() + Math.max(remaining / 2, remaining - START_RESERVE_MS),
+        waitDeadline: clock.now() + remaining - WAIT_RESERVE_MS,
+      });
+      if (!report.dryRun) emitRunMetrics(metrics, report);
+      logger.info(summarize(report), { report: { ...report, failures: report.failures.slice(0, 20) } });
+      if (!report.ok) throw new RunFailedError(summarize(report));
+      return report;
+    } catch (error) {
+      if (!(error instanceof RunFailedError)) {
+        metrics.addMetric(METRIC.runFailed, MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.runSucceeded, MetricUnit.Count, 0);
+        logger.error('run failed', { error: (error as Error).message, name: (error as Error).name });
+      }
+      throw error;
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/** Every alarmed metric is emitted on every real run, zeros included, so alarms see data rather than gaps. */
+export function emitRunMetrics(metrics: Metrics, report: Report): void {
+  metrics.addMetric(METRIC.partitionsRequested, MetricUnit.Count, report.partitions);
+  metrics.addMetric(METRIC.partitionsSkippedEmpty, MetricUnit.Count, report.skippedEmpty);
+  metrics.addMetric(METRIC.statementsSucceeded, MetricUnit.Count, report.succeeded);
+  metrics.addMetric(METRIC.statementsFailed, MetricUnit.Count, report.failed);
+  metrics.addMetric(METRIC.partitionsNotSubmitted, MetricUnit.Count, report.notSubmitted);
+  metrics.addMetric(METRIC.runSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
+  metrics.addMetric(METRIC.runFailed, MetricUnit.Count, report.ok ? 0 : 1);
+}
+
+function defaultPorts(clock: Clock, logger: Logger): (settings: Settings) => RunPorts {
+  return (settings) => {
+    if (!settings.workgroup) throw new Error('invalid lambda environment: WORKGROUP is required');
+    return {
+      s3: new S3Listing(createS3Client(), settings.layout.bucket),
+      catalog: new GlueCatalog(createGlueClient()),
+      athena: new AthenaQueries(createAthenaClient(), { workGroup: settings.workgroup, database: settings.database }),
+      clock,
+      logger,
+    };
+  };
+}
+
+export const handler = createHandler({ env: process.env });

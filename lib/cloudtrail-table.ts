@@ -1,0 +1,113 @@
+import { Stack } from 'aws-cdk-lib';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import { Construct } from 'constructs';
+import { makeLayout, tableLocation } from '../lambda/core/layout';
+import { checkIdentifier } from '../lambda/core/names';
+import {
+  CLOUDTRAIL_COLUMNS,
+  CLOUDTRAIL_INPUT_FORMAT,
+  CLOUDTRAIL_OUTPUT_FORMAT,
+  CLOUDTRAIL_PARTITION_KEYS,
+  CLOUDTRAIL_SERDE,
+} from './cloudtrail-schema';
+
+export interface CloudTrailTableProps {
+  /** Glue database name (`^[a-z0-9_]{1,255}$`). */
+  readonly databaseName: string;
+  /** Glue table name (`^[a-z0-9_]{1,255}$`). */
+  readonly tableName: string;
+  /** Bucket the trail delivers to. */
+  readonly trailBucketName: string;
+  /**
+   * Key prefix of the trail, without `AWSLogs/`.
+   * @default - none: logs sit at `s3://BUCKET/AWSLogs/`
+   */
+  readonly trailPrefix?: string;
+  /**
+   * Organization ID of an organization trail (`o-...`).
+   * @default - none: an account trail
+   */
+  readonly orgId?: string;
+  /**
+   * Create the Glue database. Set false when it already exists.
+   * @default true
+   */
+  readonly createDatabase?: boolean;
+  /**
+   * Create the table. Set false to manage partitions of an existing table with the same
+   * partition keys (`account, region, year, month, day`); then nothing is created.
+   * @default true
+   */
+  readonly createTable?: boolean;
+}
+
+/**
+ * The Glue database and partitioned CloudTrail table the partitioner fills, in the layout the
+ * Athena user guide documents for manual partitioning. Partition keys are all strings so the
+ * zero-padded month and day in the S3 path are kept as written.
+ */
+export class CloudTrailTable extends Construct {
+  public readonly databaseName: string;
+  public readonly tableName: string;
+  /** `s3://BUCKET/[PREFIX/]AWSLogs/[ORGID/]`: never contains `//`. */
+  public readonly location: string;
+  public readonly catalogArn: string;
+  public readonly databaseArn: string;
+  public readonly tableArn: string;
+  /** Undefined when `createDatabase` is false. */
+  public readonly database?: glue.CfnDatabase;
+  /** Undefined when `createTable` is false. */
+  public readonly table?: glue.CfnTable;
+
+  constructor(scope: Construct, id: string, props: CloudTrailTableProps) {
+    super(scope, id);
+    const nameErrors = [
+      checkIdentifier('database', props.databaseName),
+      checkIdentifier('table', props.tableName),
+    ].filter((error): error is string => error !== undefined);
+    if (nameErrors.length > 0) throw new Error(nameErrors.join('; '));
+
+    const layout = makeLayout({ bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId });
+    this.databaseName = props.databaseName;
+    this.tableName = props.tableName;
+    this.location = tableLocation(layout);
+
+    const stack = Stack.of(this);
+    this.catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
+    this.databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: props.databaseName });
+    this.tableArn = stack.formatArn({
+      service: 'glue',
+      resource: 'table',
+      resourceName: `${props.databaseName}/${props.tableName}`,
+    });
+
+    const createTable = props.createTable !== false;
+    if (createTable && props.createDatabase !== false) {
+      this.database = new glue.CfnDatabase(this, 'Database', {
+        catalogId: stack.account,
+        databaseInput: { name: props.databaseName, description: 'CloudTrail logs queried with Athena' },
+      });
+    }
+    if (!createTable) return;
+
+    this.table = new glue.CfnTable(this, 'Table', {
+      catalogId: stack.account,
+      databaseName: props.databaseName,
+      tableInput: {
+        name: props.tableName,
+        description: `CloudTrail logs from ${this.location}, partitioned by account, region and day`,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { classification: 'cloudtrail', EXTERNAL: 'TRUE' },
+        partitionKeys: CLOUDTRAIL_PARTITION_KEYS.map((key) => ({ ...key })),
+        storageDescriptor: {
+          columns: CLOUDTRAIL_COLUMNS.map((column) => ({ ...column })),
+          location: this.location,
+          inputFormat: CLOUDTRAIL_INPUT_FORMAT,
+          outputFormat: CLOUDTRAIL_OUTPUT_FORMAT,
+          serdeInfo: { serializationLibrary: CLOUDTRAIL_SERDE },
+        },
+      },
+    });
+    if (this.database) this.table.addDependency(this.database);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Validation and defaulting of {@link CloudTrailPartitionerProps}, as a pure function so a
+ * bad-input corpus can drive it without building a stack. Every name that reaches an S3 key,
+ * an IAM ARN or a SQL statement goes through the same allow-lists the Lambda applies at cold
+ * start (lambda/core/names.ts), so the stack can never deploy a value the function rejects.
+ */
+import type { CloudTrailPartitionerProps } from './cloudtrail-partitioner';
+import {
+  checkAccount,
+  checkBucket,
+  checkIdentifier,
+  checkOrgId,
+  checkRegion,
+  normalizePrefix,
+  show,
+} from '../lambda/core/names';
+import { DEFAULT_SCHEDULE_EXPRESSION, scheduleIntervalHours } from './schedule-interval';
+
+/** Hours added to the schedule interval before the heartbeat alarm fires: run time, EMF ingestion, jitter. */
+export const HEARTBEAT_SLACK_HOURS = 2;
+/** CloudWatch caps Period x EvaluationPeriods at 7 days for periods of an hour or more. */
+export const MAX_HEARTBEAT_WINDOW_HOURS = 168;
+/** Athena's per-query data usage control minimum, 10 MB. */
+export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
+/** 10 GiB: see the JSDoc of `bytesScannedCutoffPerQueryBytes`. */
+export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024 * 1024;
+
+/** Props with every default applied and every value checked. */
+export interface PartitionerSettings {
+  readonly trailBucketName: string;
+  /** Normalized: no leading or trailing slash, '' when none. */
+  readonly trailPrefix: string;
+  readonly orgId?: string;
+  readonly accounts: readonly string[];
+  readonly regions: readonly string[];
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly createTable: boolean;
+  readonly createDatabase: boolean;
+  readonly scheduleExpression: string;
+  readonly heartbeatWindowHours: number;
+  readonly lookbackDays: number;
+  readonly alarmEmail?: string;
+  readonly resultsRetentionDays: number;
+  readonly bytesScannedCutoffPerQueryBytes: number;
+  readonly maxPartitionsPerStatement: number;
+  readonly maxConcurrentQueries: number;
+  readonly maxRangeDays: number;
+  readonly backfillMaxConcurrency: number;
+  readonly backfillChunkDays?: number;
+  readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
+  readonly timeoutMinutes: number;
+  readonly activeDdlQueryQuota: number;
+  readonly trailBucketKmsKeyArn?: string;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+
+class Collector {
+  readonly errors: string[] = [];
+
+  add(error: string | undefined): void {
+    if (error) this.errors.push(error);
+  }
+
+  /** An integer in [min, max], or the default; records an error otherwise. */
+  integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+    if (value === undefined) return fallback;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      this.errors.push(`invalid ${name} ${show(value)}: expected an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  list(name: string, values: readonly string[] | undefined, check: (v: string) => string | undefined): string[] {
+    if (values === undefined) return [];
+    if (!Array.isArray(values)) {
+      this.errors.push(`invalid ${name} ${show(values)}: expected a list of strings`);
+      return [];
+    }
+    values.forEach((value) => this.add(typeof value === 'string' ? check(value) : `invalid ${name} entry ${show(value)}`));
+    const duplicates = values.filter((value, index) => values.indexOf(value) !== index);
+    if (duplicates.length > 0) this.errors.push(`invalid ${name}: ${show(duplicates[0])} is listed twice`);
+    return [...values];
+  }
+}
+
+function checkName(kind: 'database' | 'table', value: string | undefined, fallback: string, c: Collector): string {
+  if (value === undefined) return fallback;
+  c.add(typeof value === 'string' ? checkIdentifier(kind, value) : `invalid ${kind} name ${show(value)}`);
+  return value;
+}
+
+function resolveHeartbeat(expression: string, explicit: number | undefined, c: Collector): number {
+  if (explicit !== undefined) return c.integer('heartbeatWindowHours', explicit, 26, 2, MAX_HEARTBEAT_WINDOW_HOURS);
+  const interval = scheduleIntervalHours(expression);
+  if (interval === undefined) {
+    c.add(
+      `cannot tell how often schedule ${show(expression)} runs: set heartbeatWindowHours (2 to ${MAX_HEARTBEAT_WINDOW_HOURS}) to the longest expected gap between successful runs`,
+    );
+    return MAX_HEARTBEAT_WINDOW_HOURS;
+  }
+  const window = Math.ceil(interval) + HEARTBEAT_SLACK_HOURS;
+  if (window > MAX_HEARTBEAT_WINDOW_HOURS) {
+    c.add(
+      `invalid schedule ${show(expression)}: runs ${interval} hours apart, but the heartbeat alarm can watch at most ${MAX_HEARTBEAT_WINDOW_HOURS} hours including ${HEARTBEAT_SLACK_HOURS} hours of slack; schedule it at least every ${MAX_HEARTBEAT_WINDOW_HOURS - HEARTBEAT_SLACK_HOURS} hours`,
+    );
+    return MAX_HEARTBEAT_WINDOW_HOURS;
+  }
+  return window;
+}
+
+function resolveInitialBackfill(
+  value: string | number | undefined,
+  maxRangeDays: number,
+  c: Collector,
+): PartitionerSettings['initialBackfill'] {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'number') {
+    return { daysBack: c.integer('initialBackfillFrom', value, 1, 1, maxRangeDays) };
+  }
+  if (typeof value === 'string' && isIsoDate(value)) return { from: value };
+  c.add(
+    `invalid initialBackfillFrom ${show(value)}: expected a date as YYYY-MM-DD or a number of days back from 1 to ${maxRangeDays}`,
+  );
+  return undefined;
+}
+
+/**
+ * Checks every prop, applies defaults and returns the settings the constructs use.
+ * @throws Error listing every problem found, each naming the bad value and what is expected.
+ */
+export function validatePartitionerProps(props: CloudTrailPartitionerProps): PartitionerSettings {
+  const c = new Collector();
+  const bucket = props.trailBucketName;
+  c.add(typeof bucket === 'string' ? checkBucket(bucket) : `invalid bucket name ${show(bucket)}: expected a string`);
+  const prefix = normalizePrefix(typeof props.trailPrefix === 'string' ? props.trailPrefix : '');
+  if (props.trailPrefix !== undefined && typeof props.trailPrefix !== 'string') {
+    c.add(`invalid prefix ${show(props.trailPrefix)}: expected a string`);
+  }
+  if ('error' in prefix) c.add(prefix.error);
+  const orgId = props.orgId === undefined || props.orgId === '' ? undefined : props.orgId;
+  if (orgId !== undefined) c.add(checkOrgId(orgId));
+
+  const accounts = c.list('accounts', props.accounts, checkAccount);
+  const regions = c.list('regions', props.regions, checkRegion);
+  const databaseName = checkName('database', props.databaseName, 'cloudtrail', c);
+  const tableName = checkName('table', props.tableName, 'cloudtrail_logs', c);
+
+  const scheduleExpression = props.schedule?.expressionString ?? DEFAULT_SCHEDULE_EXPRESSION;
+  const heartbeatWindowHours = resolveHeartbeat(scheduleExpression, props.heartbeatWindowHours, c);
+
+  const maxRangeDays = c.integer('maxRangeDays', props.maxRangeDays, 7305, 1, 36525);
+  const maxConcurrentQueries = c.integer('maxConcurrentQueries', props.maxConcurrentQueries, 4, 1, 20);
+  const backfillMaxConcurrency = c.integer('backfillMaxConcurrency', props.backfillMaxConcurrency, 3, 1, 20);
+  const activeDdlQueryQuota = c.integer('activeDdlQueryQuota', props.activeDdlQueryQuota, 20, 1, 1000);
+  const worstCase = (backfillMaxConcurrency + 1) * maxConcurrentQueries;
+  if (worstCase > activeDdlQueryQuota) {
+    c.add(
+      `invalid concurrency: (backfillMaxConcurrency ${backfillMaxConcurrency} + 1 scheduled run) x maxConcurrentQueries ${maxConcurrentQueries} = ${worstCase} ddl queries, expected at most activeDdlQueryQuota ${activeDdlQueryQuota}`,
+    );
+  }
+
+  const alarmEmail = props.alarmEmail === undefined || props.alarmEmail === '' ? undefined : props.alarmEmail;
+  if (alarmEmail !== undefined && !(typeof alarmEmail === 'string' && EMAIL.test(alarmEmail))) {
+    c.add(`invalid alarmEmail ${show(alarmEmail)}: expected an e-mail address such as ops@example.com`);
+  }
+  const kmsKeyArn = props.trailBucketKmsKeyArn;
+  if (kmsKeyArn !== undefined && !(typeof kmsKeyArn === 'string' && KMS_KEY_ARN.test(kmsKeyArn))) {
+    c.add(`invalid trailBucketKmsKeyArn ${show(kmsKeyArn)}: expected arn:aws:kms:REGION:ACCOUNT:key/KEY_ID`);
+  }
+  for (const [name, value] of [
+    ['createTable', props.createTable],
+    ['createDatabase', props.createDatabase],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'boolean') c.add(`invalid ${name} ${show(value)}: expected true or false`);
+  }
+
+  const settings: PartitionerSettings = {
+    trailBucketName: bucket,
+    trailPrefix: 'prefix' in prefix ? prefix.prefix : '',
+    orgId,
+    accounts,
+    regions,
+    databaseName,
+    tableName,
+    createTable: props.createTable !== false,
+    createDatabase: props.createDatabase !== false,
+    scheduleExpression,
+    heartbeatWindowHours,
+    lookbackDays: c.integer('lookbackDays', props.lookbackDays, 1, 0, 90),
+    alarmEmail,
+    resultsRetentionDays: c.integer('resultsRetentionDays', props.resultsRetentionDays, 30, 1, 3650),
+    bytesScannedCutoffPerQueryBytes: c.integer(
+      'bytesScannedCutoffPerQueryBytes',
+      props.bytesScannedCutoffPerQueryBytes,
+      DEFAULT_BYTES_SCANNED_CUTOFF,
+      MIN_BYTES_SCANNED_CUTOFF,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    maxPartitionsPerStatement: c.integer('maxPartitionsPerStatement', props.maxPartitionsPerStatement, 1000, 1, 5000),
+    maxConcurrentQueries,
+    maxRangeDays,
+    backfillMaxConcurrency,
+    backfillChunkDays:
+      props.backfillChunkDays === undefined
+        ? undefined
+        : c.integer('backfillChunkDays', props.backfillChunkDays, 1, 1, maxRangeDays),
+    initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c),
+    timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
+    activeDdlQueryQuota,
+    trailBucketKmsKeyArn: kmsKeyArn,
+  };
+  if (c.errors.length > 0) throw new Error(c.errors.join('; '));
+  return settings;
+}

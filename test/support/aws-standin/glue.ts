@@ -1,0 +1,135 @@
+/**
+ * Glue stand-in: tables with partition keys, and the partitions Athena DDL writes.
+ * Database and table names are case-insensitive, as in Glue (which stores them lowercased).
+ */
+import type { Faults, GlueErrorCode } from './faults';
+import { ServiceError, jsonResponse, type WireResponse } from './protocol';
+import { bump, type StandInStats, type TokenBucket } from './quota-model';
+
+export interface PartitionKeyDef {
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface CatalogPartition {
+  /** Values in the table's partition-key order. */
+  readonly values: readonly string[];
+  readonly location?: string;
+}
+
+export interface CatalogTable {
+  readonly database: string;
+  readonly name: string;
+  readonly partitionKeys: readonly PartitionKeyDef[];
+  readonly location?: string;
+  /** Keyed by the values joined with NUL. */
+  readonly partitions: Map<string, CatalogPartition>;
+}
+
+const GLUE_ERRORS: Record<GlueErrorCode, { status: number; message: string }> = {
+  ThrottlingException: { status: 400, message: 'Rate exceeded' },
+  AccessDeniedException: { status: 400, message: 'User is not authorized to perform: glue:GetTable' },
+  InternalServiceException: { status: 500, message: 'Internal service error' },
+  OperationTimeoutException: { status: 400, message: 'Operation timed out' },
+  EntityNotFoundException: { status: 400, message: 'Entity Not Found' },
+};
+
+export class GlueCatalogStore {
+  private readonly tables = new Map<string, CatalogTable>();
+
+  defineTable(database: string, name: string, partitionKeys: readonly PartitionKeyDef[], location?: string): void {
+    this.tables.set(tableKey(database, name), {
+      database: database.toLowerCase(),
+      name: name.toLowerCase(),
+      partitionKeys: partitionKeys.map((k) => ({ ...k })),
+      location,
+      partitions: new Map(),
+    });
+  }
+
+  dropTable(database: string, name: string): void {
+    this.tables.delete(tableKey(database, name));
+  }
+
+  getTable(database: string, name: string): CatalogTable | undefined {
+    return this.tables.get(tableKey(database, name));
+  }
+
+  hasDatabase(database: string): boolean {
+    return [...this.tables.values()].some((t) => t.database === database.toLowerCase());
+  }
+
+  /** Partitions of a table, sorted by values; [] when the table does not exist. */
+  partitions(database: string, name: string): CatalogPartition[] {
+    const table = this.getTable(database, name);
+    if (!table) return [];
+    return [...table.partitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  }
+
+  /** Adds partitions directly (to seed a test); existing ones are kept. Returns how many were new. */
+  addPartitions(database: string, name: string, partitions: readonly CatalogPartition[]): number {
+    const table = this.getTable(database, name);
+    if (!table) throw new Error(`stand-in: table ${database}.${name} is not defined`);
+    let added = 0;
+    for (const p of partitions) {
+      const key = partitionKey(p.values);
+      if (table.partitions.has(key)) continue;
+      table.partitions.set(key, { values: [...p.values], ...(p.location !== undefined ? { location: p.location } : {}) });
+      added += 1;
+    }
+    return added;
+  }
+}
+
+export function partitionKey(values: readonly string[]): string {
+  return values.join('\u0000');
+}
+
+function tableKey(database: string, name: string): string {
+  return `${database.toLowerCase()}.${name.toLowerCase()}`;
+}
+
+export interface GlueContext {
+  readonly catalog: GlueCatalogStore;
+  readonly faults: Faults;
+  readonly stats: StandInStats;
+  readonly rate?: TokenBucket;
+}
+
+export function handleGlue(operation: string, input: Record<string, unknown>, ctx: GlueContext): WireResponse {
+  if (operation !== 'GetTable') {
+    throw new ServiceError(400, 'UnknownOperationException', `the stand-in does not serve AWSGlue.${operation}`);
+  }
+  bump(ctx.stats.calls, 'GetTable');
+  if (ctx.faults.isThrottled('GetTable') || (ctx.rate && !ctx.rate.tryTake())) {
+    bump(ctx.stats.throttled, 'GetTable');
+    throw glueError('ThrottlingException');
+  }
+  const injected = ctx.faults.takeGlueError();
+  if (injected) {
+    bump(injected === 'ThrottlingException' ? ctx.stats.throttled : ctx.stats.errors, 'GetTable');
+    throw glueError(injected);
+  }
+  const database = typeof input.DatabaseName === 'string' ? input.DatabaseName : '';
+  const name = typeof input.Name === 'string' ? input.Name : '';
+  if (!database || !name) throw new ServiceError(400, 'InvalidInputException', 'DatabaseName and Name are required');
+  const table = ctx.catalog.getTable(database, name);
+  if (!table) {
+    const message = ctx.catalog.hasDatabase(database) ? `Table ${name} not found.` : `Database ${database} not found.`;
+    throw new ServiceError(400, 'EntityNotFoundException', message);
+  }
+  return jsonResponse({
+    Table: {
+      Name: table.name,
+      DatabaseName: table.database,
+      TableType: 'EXTERNAL_TABLE',
+      PartitionKeys: table.partitionKeys.map((k) => ({ Name: k.name, Type: k.type })),
+      StorageDescriptor: table.location !== undefined ? { Location: table.location } : {},
+      ...(typeof input.CatalogId === 'string' ? { CatalogId: input.CatalogId } : {}),
+    },
+  });
+}
+
+function glueError(code: GlueErrorCode): ServiceError {
+  return new ServiceError(GLUE_ERRORS[code].status, code, GLUE_ERRORS[code].message);
+}

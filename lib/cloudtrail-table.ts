@@ -108,6 +108,6 @@ export class CloudTrailTable extends Construct {
         },
       },
     });
-    if (this.database) this.table.addDependency(this.database);
+    if (this.database) this.table.node.addDependency(this.database);
   }
 }

@@ -66,6 +66,11 @@ export function isIsoDate(value: string): boolean {
   return date.toISOString().slice(0, 10) === value;
 }
 
+/** Numbers as written, anything else quoted. */
+function showNumber(value: unknown): string {
+  return typeof value === 'number' ? String(value) : show(value);
+}
+
 class Collector {
   readonly errors: string[] = [];
 
@@ -77,7 +82,7 @@ class Collector {
   integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      this.errors.push(`invalid ${name} ${show(value)}: expected an integer from ${min} to ${max}`);
+      this.errors.push(`invalid ${name} ${showNumber(value)}: expected an integer from ${min} to ${max}`);
       return fallback;
     }
     return value;
@@ -132,7 +137,7 @@ function resolveInitialBackfill(
   }
   if (typeof value === 'string' && isIsoDate(value)) return { from: value };
   c.add(
-    `invalid initialBackfillFrom ${show(value)}: expected a date as YYYY-MM-DD or a number of days back from 1 to ${maxRangeDays}`,
+    `invalid initialBackfillFrom ${showNumber(value)}: expected a date as YYYY-MM-DD or a number of days back from 1 to ${maxRangeDays}`,
   );
   return undefined;
 }
@@ -161,7 +166,7 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
   const scheduleExpression = props.schedule?.expressionString ?? DEFAULT_SCHEDULE_EXPRESSION;
   const heartbeatWindowHours = resolveHeartbeat(scheduleExpression, props.heartbeatWindowHours, c);
 
-  const maxRangeDays = c.integer('maxRangeDays', props.maxRangeDays, 7305, 1, 36525);
+  const maxRangeDays = c.integer('maxRangeDays', props.maxRangeDays, 7305, 1, 7305);
   const maxConcurrentQueries = c.integer('maxConcurrentQueries', props.maxConcurrentQueries, 4, 1, 20);
   const backfillMaxConcurrency = c.integer('backfillMaxConcurrency', props.backfillMaxConcurrency, 3, 1, 20);
   const activeDdlQueryQuota = c.integer('activeDdlQueryQuota', props.activeDdlQueryQuota, 20, 1, 1000);
@@ -216,7 +221,7 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
     backfillChunkDays:
       props.backfillChunkDays === undefined
         ? undefined
-        : c.integer('backfillChunkDays', props.backfillChunkDays, 1, 1, maxRangeDays),
+        : c.integer('backfillChunkDays', props.backfillChunkDays, 1, 1, 366),
     initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c),
     timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
     activeDdlQueryQuota,

@@ -18,14 +18,26 @@ export interface AthenaQueriesOptions {
   readonly catalog?: string;
 }
 
-const THROTTLE_CODES = new Set(['TooManyRequestsException', 'ThrottlingException', 'Throttling', 'RequestLimitExceeded']);
+const THROTTLE_CODES = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+]);
 /**
  * Athena documents rate-quota errors as ThrottlingException "Rate exceeded" and the active-query
  * quota as TooManyRequestsException "You have exceeded the limit for the number of queries you
  * can run concurrently". Should either arrive under another code, the wording still says so.
  */
-const THROTTLE_WORDING = /rate exceeded|too many (queries|requests)|exceeded the limit for the number of queries/i;
-const STATES: ReadonlySet<string> = new Set<QueryStateName>(['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED']);
+const THROTTLE_WORDING =
+  /rate exceeded|too many (queries|requests)|exceeded the limit for the number of queries/i;
+const STATES: ReadonlySet<string> = new Set<QueryStateName>([
+  'QUEUED',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+]);
 
 export class AthenaQueries implements AthenaPort {
   constructor(
@@ -46,7 +58,8 @@ export class AthenaQueries implements AthenaPort {
           },
         }),
       );
-      if (!out.QueryExecutionId) throw new PortError('fatal', 'StartQueryExecution returned no QueryExecutionId');
+      if (!out.QueryExecutionId)
+        throw new PortError('fatal', 'StartQueryExecution returned no QueryExecutionId');
       return out.QueryExecutionId;
     } catch (error) {
       throw error instanceof PortError ? error : classify(error, 'StartQueryExecution');
@@ -60,9 +73,13 @@ export class AthenaQueries implements AthenaPort {
     }
     if (queryIds.length === 0) return [];
     try {
-      const out = await this.client.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: [...queryIds] }));
+      const out = await this.client.send(
+        new BatchGetQueryExecutionCommand({ QueryExecutionIds: [...queryIds] }),
+      );
       // UnprocessedQueryExecutionIds (unknown IDs) are left out, as the port promises.
-      return (out.QueryExecutions ?? []).flatMap((q) => (q.QueryExecutionId ? [toQueryState(q, q.QueryExecutionId)] : []));
+      return (out.QueryExecutions ?? []).flatMap((q) =>
+        q.QueryExecutionId ? [toQueryState(q, q.QueryExecutionId)] : [],
+      );
     } catch (error) {
       throw classify(error, 'BatchGetQueryExecution');
     }
@@ -86,7 +103,10 @@ function toQueryState(q: QueryExecution, queryId: string): QueryState {
 function classify(error: unknown, operation: string): PortError {
   const info = sdkErrorInfo(error);
   const detail = `${operation}: ${info.code}: ${info.message}`;
-  if (THROTTLE_CODES.has(info.code) || (info.code === 'InvalidRequestException' && THROTTLE_WORDING.test(info.message))) {
+  if (
+    THROTTLE_CODES.has(info.code) ||
+    (info.code === 'InvalidRequestException' && THROTTLE_WORDING.test(info.message))
+  ) {
     return new PortError('throttled', `athena throttled ${detail}`, info.code);
   }
   if (info.code === 'AccessDeniedException' || info.status === 403) {

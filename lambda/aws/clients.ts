@@ -10,8 +10,12 @@ import { AthenaClient, type AthenaClientConfig } from '@aws-sdk/client-athena';
 import { GlueClient, type GlueClientConfig } from '@aws-sdk/client-glue';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
-/** Attempts per call, first try included. Athena gets one more: its StartQueryExecution quota is the tightest. */
-export const MAX_ATTEMPTS = { s3: 5, glue: 5, athena: 6 } as const;
+/**
+ * Attempts per call, first try included. Athena gets fewer: the core's scheduler owns
+ * Athena throttling (it narrows concurrency and backs off in its own clock), so a
+ * throttle should reach it within seconds rather than after half a minute of SDK backoff.
+ */
+export const MAX_ATTEMPTS = { s3: 5, glue: 5, athena: 3 } as const;
 
 /**
  * Adaptive mode adds client-side rate limiting after throttles, which suits a burst of

@@ -37,15 +37,27 @@ function classify(error: unknown, database: string, table: string): PortError {
   const info = sdkErrorInfo(error);
   const name = `${database}.${table}`;
   if (info.code === 'EntityNotFoundException') {
-    return new PortError('not-found', `table ${name} not found in the glue catalog: ${info.message}`, info.code);
+    return new PortError(
+      'not-found',
+      `table ${name} not found in the glue catalog: ${info.message}`,
+      info.code,
+    );
   }
   if (info.code === 'AccessDeniedException' || info.status === 403) {
-    return new PortError('access-denied', `access denied reading table ${name} from glue: ${info.message}`, info.code);
+    return new PortError(
+      'access-denied',
+      `access denied reading table ${name} from glue: ${info.message}`,
+      info.code,
+    );
   }
   if (THROTTLE_CODES.has(info.code)) {
     return new PortError('throttled', `glue throttled GetTable ${name}: ${info.message}`, info.code);
   }
-  if (isTransientFault(info) || info.code === 'InternalServiceException' || info.code === 'OperationTimeoutException') {
+  if (
+    isTransientFault(info) ||
+    info.code === 'InternalServiceException' ||
+    info.code === 'OperationTimeoutException'
+  ) {
     return new PortError('transient', `glue unavailable for GetTable ${name}: ${info.message}`, info.code);
   }
   return new PortError('fatal', `glue GetTable ${name} failed: ${info.code}: ${info.message}`, info.code);

@@ -15,7 +15,10 @@ export class S3Listing implements S3ListingPort {
     const names: string[] = [];
     try {
       // The paginator follows NextContinuationToken: a level can hold more than 1,000 children.
-      const pages = paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix, Delimiter: '/' });
+      const pages = paginateListObjectsV2(
+        { client: this.client },
+        { Bucket: this.bucket, Prefix: prefix, Delimiter: '/' },
+      );
       for await (const page of pages) {
         for (const common of page.CommonPrefixes ?? []) {
           const name = childName(prefix, common.Prefix);

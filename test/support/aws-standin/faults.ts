@@ -4,7 +4,8 @@
  */
 import type { Operation, SimClock } from './quota-model';
 
-export type S3ErrorCode = 'SlowDown' | 'InternalError' | 'ServiceUnavailable' | 'AccessDenied' | 'NoSuchBucket';
+export type S3ErrorCode =
+  'SlowDown' | 'InternalError' | 'ServiceUnavailable' | 'AccessDenied' | 'NoSuchBucket';
 export type GlueErrorCode =
   | 'ThrottlingException'
   | 'AccessDeniedException'
@@ -41,7 +42,8 @@ export class Faults {
   private readonly throttleUntil = new Map<Operation, number>();
   private readonly s3Errors: Counted<{ bucket?: string; prefix: string; code: S3ErrorCode }>[] = [];
   private readonly glueErrors: Counted<GlueErrorCode>[] = [];
-  private readonly athenaErrors: Counted<{ op: AthenaOperation; code: AthenaErrorCode; message?: string }>[] = [];
+  private readonly athenaErrors: Counted<{ op: AthenaOperation; code: AthenaErrorCode; message?: string }>[] =
+    [];
   private readonly queryFaults: Counted<{ match?: SqlMatcher; outcome: QueryOutcome }>[] = [];
   private extraQueryMs = 0;
 
@@ -49,7 +51,8 @@ export class Faults {
 
   /** Every call to `op` during the next `simulatedMs` is throttled (ThrottlingException / SlowDown). */
   throttleFor(op: Operation | readonly Operation[], simulatedMs: number): void {
-    for (const o of typeof op === 'string' ? [op] : op) this.throttleUntil.set(o, this.clock.now() + simulatedMs);
+    for (const o of typeof op === 'string' ? [op] : op)
+      this.throttleUntil.set(o, this.clock.now() + simulatedMs);
   }
 
   /** The next `n` new queries end in `outcome` (FAILED by default) and add no partitions. */
@@ -103,8 +106,10 @@ export class Faults {
   }
 
   takeS3Error(bucket: string, prefix: string): S3ErrorCode | undefined {
-    return take(this.s3Errors, (f) => (f.bucket === undefined || f.bucket === bucket) && prefix.startsWith(f.prefix))
-      ?.code;
+    return take(
+      this.s3Errors,
+      (f) => (f.bucket === undefined || f.bucket === bucket) && prefix.startsWith(f.prefix),
+    )?.code;
   }
 
   takeGlueError(): GlueErrorCode | undefined {

@@ -37,7 +37,12 @@ const GLUE_ERRORS: Record<GlueErrorCode, { status: number; message: string }> = 
 export class GlueCatalogStore {
   private readonly tables = new Map<string, CatalogTable>();
 
-  defineTable(database: string, name: string, partitionKeys: readonly PartitionKeyDef[], location?: string): void {
+  defineTable(
+    database: string,
+    name: string,
+    partitionKeys: readonly PartitionKeyDef[],
+    location?: string,
+  ): void {
     this.tables.set(tableKey(database, name), {
       database: database.toLowerCase(),
       name: name.toLowerCase(),
@@ -74,7 +79,10 @@ export class GlueCatalogStore {
     for (const p of partitions) {
       const key = partitionKey(p.values);
       if (table.partitions.has(key)) continue;
-      table.partitions.set(key, { values: [...p.values], ...(p.location !== undefined ? { location: p.location } : {}) });
+      table.partitions.set(key, {
+        values: [...p.values],
+        ...(p.location !== undefined ? { location: p.location } : {}),
+      });
       added += 1;
     }
     return added;
@@ -96,9 +104,17 @@ export interface GlueContext {
   readonly rate?: TokenBucket;
 }
 
-export function handleGlue(operation: string, input: Record<string, unknown>, ctx: GlueContext): WireResponse {
+export function handleGlue(
+  operation: string,
+  input: Record<string, unknown>,
+  ctx: GlueContext,
+): WireResponse {
   if (operation !== 'GetTable') {
-    throw new ServiceError(400, 'UnknownOperationException', `the stand-in does not serve AWSGlue.${operation}`);
+    throw new ServiceError(
+      400,
+      'UnknownOperationException',
+      `the stand-in does not serve AWSGlue.${operation}`,
+    );
   }
   bump(ctx.stats.calls, 'GetTable');
   if (ctx.faults.isThrottled('GetTable') || (ctx.rate && !ctx.rate.tryTake())) {
@@ -112,10 +128,14 @@ export function handleGlue(operation: string, input: Record<string, unknown>, ct
   }
   const database = typeof input.DatabaseName === 'string' ? input.DatabaseName : '';
   const name = typeof input.Name === 'string' ? input.Name : '';
-  if (!database || !name) throw new ServiceError(400, 'InvalidInputException', 'DatabaseName and Name are required');
+  if (!database || !name)
+    throw new ServiceError(400, 'InvalidInputException', 'DatabaseName and Name are required');
   const table = ctx.catalog.getTable(database, name);
   if (!table) {
-    const message = ctx.catalog.hasDatabase(database) ? `Table ${name} not found.` : `Database ${database} not found.`;
+    bump(ctx.stats.errors, 'GetTable');
+    const message = ctx.catalog.hasDatabase(database)
+      ? `Table ${name} not found.`
+      : `Database ${database} not found.`;
     throw new ServiceError(400, 'EntityNotFoundException', message);
   }
   return jsonResponse({

@@ -9,11 +9,7 @@
 
 /** Operations the stand-in serves; also the keys of rates, stats and throttle faults. */
 export type Operation =
-  | 'ListObjectsV2'
-  | 'GetTable'
-  | 'StartQueryExecution'
-  | 'GetQueryExecution'
-  | 'BatchGetQueryExecution';
+  'ListObjectsV2' | 'GetTable' | 'StartQueryExecution' | 'GetQueryExecution' | 'BatchGetQueryExecution';
 
 export interface RateLimit {
   /** Sustained calls per simulated second. */
@@ -68,6 +64,8 @@ export function resolveQuotas(overrides: Partial<QuotaOptions> = {}): QuotaOptio
 
 export class SimClock {
   private readonly realStart: number;
+  /** Response timestamps are anchored on the wall clock even when `realNow` is a test's frozen clock. */
+  private readonly epochBase = Date.now();
   private offsetMs = 0;
 
   constructor(
@@ -95,7 +93,7 @@ export class SimClock {
 
   /** Wall-clock epoch ms for a simulated instant, for timestamps in responses. */
   epochMs(simulatedMs: number): number {
-    return this.realStart + simulatedMs;
+    return this.epochBase + simulatedMs;
   }
 }
 
@@ -127,7 +125,7 @@ export interface StandInStats {
   calls: Partial<Record<Operation, number>>;
   /** Throttling answers per operation: rate limit, TooManyRequests, SlowDown, throttle faults. */
   throttled: Partial<Record<Operation, number>>;
-  /** Other injected or modelled errors per operation. */
+  /** Other errors answered per operation: injected ones, validation errors, missing buckets/tables/queries. */
   errors: Partial<Record<Operation, number>>;
   /** 301 PermanentRedirect answers for buckets in another region. */
   redirects: number;

@@ -72,7 +72,11 @@ export function handleS3(req: S3Request, ctx: S3Context): WireResponse {
   const [bucketName = '', ...rest] = req.url.pathname.replace(/^\//, '').split('/').map(decodeURIComponent);
   const params = req.url.searchParams;
   if (req.method !== 'GET' || bucketName === '' || rest.join('') !== '' || params.get('list-type') !== '2') {
-    throw new ServiceError(501, 'NotImplemented', `the stand-in serves only ListObjectsV2 (got ${req.method} ${req.url.pathname})`);
+    throw new ServiceError(
+      501,
+      'NotImplemented',
+      `the stand-in serves only ListObjectsV2 (got ${req.method} ${req.url.pathname})`,
+    );
   }
   bump(ctx.stats.calls, 'ListObjectsV2');
   const prefix = params.get('prefix') ?? '';
@@ -97,7 +101,10 @@ export function handleS3(req: S3Request, ctx: S3Context): WireResponse {
     bump(injected === 'SlowDown' ? ctx.stats.throttled : ctx.stats.errors, 'ListObjectsV2');
     throw s3Error(injected);
   }
-  if (!bucket) throw new ServiceError(404, 'NoSuchBucket', S3_ERRORS.NoSuchBucket.message, { BucketName: bucketName });
+  if (!bucket) {
+    bump(ctx.stats.errors, 'ListObjectsV2');
+    throw new ServiceError(404, 'NoSuchBucket', S3_ERRORS.NoSuchBucket.message, { BucketName: bucketName });
+  }
   return listObjectsV2(bucketName, bucket, params);
 }
 
@@ -111,21 +118,33 @@ function listObjectsV2(name: string, bucket: Bucket, params: URLSearchParams): W
   const maxKeysParam = params.get('max-keys');
   const maxKeys = maxKeysParam === null ? 1000 : Number(maxKeysParam);
   if (!Number.isInteger(maxKeys) || maxKeys < 0) {
-    throw new ServiceError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range');
+    throw new ServiceError(
+      400,
+      'InvalidArgument',
+      'Provided max-keys not an integer or within integer range',
+    );
   }
   const token = params.get('continuation-token');
   const startAfter = params.get('start-after');
-  const resume = token !== null ? decodeToken(token) : startAfter !== null ? { marker: startAfter, isPrefix: false } : undefined;
+  const resume =
+    token !== null
+      ? decodeToken(token)
+      : startAfter !== null
+        ? { marker: startAfter, isPrefix: false }
+        : undefined;
   // encoding-type=url is not honoured: keys are returned verbatim (the SDK does not ask for it).
   const page = listPage(bucket.keys, prefix, delimiter, Math.min(maxKeys, 1000), resume);
 
   const xml: string[] = ['<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'];
   xml.push(`<Name>${xmlEscape(name)}</Name><Prefix>${xmlEscape(prefix)}</Prefix>`);
   if (delimiter) xml.push(`<Delimiter>${xmlEscape(delimiter)}</Delimiter>`);
-  xml.push(`<MaxKeys>${maxKeys}</MaxKeys><KeyCount>${page.contents.length + page.prefixes.length}</KeyCount>`);
+  xml.push(
+    `<MaxKeys>${maxKeys}</MaxKeys><KeyCount>${page.contents.length + page.prefixes.length}</KeyCount>`,
+  );
   xml.push(`<IsTruncated>${page.truncated}</IsTruncated>`);
   if (token !== null) xml.push(`<ContinuationToken>${xmlEscape(token)}</ContinuationToken>`);
-  if (page.truncated && page.last) xml.push(`<NextContinuationToken>${encodeToken(page.last)}</NextContinuationToken>`);
+  if (page.truncated && page.last)
+    xml.push(`<NextContinuationToken>${encodeToken(page.last)}</NextContinuationToken>`);
   if (startAfter !== null) xml.push(`<StartAfter>${xmlEscape(startAfter)}</StartAfter>`);
   for (const key of page.contents) {
     xml.push(
@@ -133,7 +152,8 @@ function listObjectsV2(name: string, bucket: Bucket, params: URLSearchParams): W
         '<ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>',
     );
   }
-  for (const p of page.prefixes) xml.push(`<CommonPrefixes><Prefix>${xmlEscape(p)}</Prefix></CommonPrefixes>`);
+  for (const p of page.prefixes)
+    xml.push(`<CommonPrefixes><Prefix>${xmlEscape(p)}</Prefix></CommonPrefixes>`);
   xml.push('</ListBucketResult>');
   return xmlResponse(xml.join(''), bucket.region ? { 'x-amz-bucket-region': bucket.region } : {});
 }
@@ -152,9 +172,16 @@ interface Page {
 }
 
 /** One ListObjectsV2 page: keys and common prefixes interleaved in key order, at most maxKeys of both. */
-export function listPage(keys: readonly string[], prefix: string, delimiter: string, maxKeys: number, resume?: Marker): Page {
+export function listPage(
+  keys: readonly string[],
+  prefix: string,
+  delimiter: string,
+  maxKeys: number,
+  resume?: Marker,
+): Page {
   let i = lowerBound(keys, prefix);
-  if (resume) i = Math.max(i, resume.isPrefix ? endOfPrefix(keys, resume.marker) : upperBound(keys, resume.marker));
+  if (resume)
+    i = Math.max(i, resume.isPrefix ? endOfPrefix(keys, resume.marker) : upperBound(keys, resume.marker));
   const page: Page = { contents: [], prefixes: [], truncated: false };
   while (i < keys.length && keys[i].startsWith(prefix)) {
     if (page.contents.length + page.prefixes.length >= maxKeys) {

@@ -1,0 +1,135 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export interface BackfillStateMachineProps {
+  /** The partitioner function: answers `{action:'split'}` and registers one chunk per call. */
+  readonly function: lambda.IFunction;
+  /**
+   * Chunks registered at the same time. Each invocation keeps up to `MAX_CONCURRENT_QUERIES`
+   * DDL queries active, and Athena's default quota is 20 active DDL queries per account and
+   * region (running and queued together). The default, 3 chunks x 4 queries plus the daily
+   * run's 4, peaks at 16 and leaves room for anyone else's DDL.
+   * @default 3
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Days per chunk, passed to the split step unless the execution input sets `chunkDays`.
+   * @default - the function's default
+   */
+  readonly chunkDays?: number;
+  /**
+   * Ceiling on one execution.
+   * @default Duration.hours(24)
+   */
+  readonly timeout?: Duration;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Backfills a long date range: asks the function to split the range into chunks, registers
+ * the chunks in parallel (bounded), retries each with backoff, and records a chunk that still
+ * fails instead of stopping the others. The execution fails at the end when any chunk failed,
+ * so the Step Functions `ExecutionsFailed` alarm fires and the output lists what to rerun.
+ *
+ * Input: `{"from":"YYYY-MM-DD","to"?:…,"daysBack"?:N,"accounts"?:[…],"regions"?:[…],"chunkDays"?:N}`.
+ */
+export class BackfillStateMachine extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BackfillStateMachineProps) {
+    super(scope, id);
+    const maxConcurrency = props.maxConcurrency ?? 3;
+    if (!Number.isSafeInteger(maxConcurrency) || maxConcurrency < 1) {
+      throw new Error(`invalid backfill maxConcurrency ${maxConcurrency}: expected a positive integer`);
+    }
+    const defaults = props.chunkDays === undefined ? '{}' : JSON.stringify({ chunkDays: props.chunkDays });
+
+    const split = tasks.LambdaInvoke.jsonata(this, 'SplitWindow', {
+      comment: 'Ask the function to cut the requested window into chunks',
+      lambdaFunction: props.function,
+      payload: sfn.TaskInput.fromText(`{% $merge([${defaults}, $states.input, {"action": "split"}]) %}`),
+      outputs: '{% $states.result.Payload %}',
+    });
+
+    const registerChunk = tasks.LambdaInvoke.jsonata(this, 'RegisterChunk', {
+      comment: 'Register the partitions of one chunk; the function throws when anything failed',
+      lambdaFunction: props.function,
+      payload: sfn.TaskInput.fromText('{% $states.input %}'),
+      outputs: '{% {"chunk": $states.input, "failed": false} %}',
+    });
+    registerChunk.addRetry({
+      errors: [sfn.Errors.TASKS_FAILED],
+      interval: Duration.seconds(30),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    const chunkFailed = sfn.Pass.jsonata(this, 'RecordChunkFailure', {
+      comment: 'Keep the failed chunk and its error; the other chunks go on',
+    });
+    // Error and a bounded slice of the cause: hundreds of failed chunks must still fit the
+    // 256 KiB execution payload. The full error is in the function's log group.
+    registerChunk.addCatch(chunkFailed, {
+      errors: [sfn.Errors.ALL],
+      outputs:
+        '{% {"chunk": $states.input, "failed": true, "error": $states.errorOutput.Error, ' +
+        '"cause": $substring($string($states.errorOutput.Cause), 0, 500)} %}',
+    });
+
+    const registerAll = sfn.Map.jsonata(this, 'RegisterChunks', {
+      comment: 'Register every chunk, a bounded number at a time',
+      items: sfn.ProvideItems.jsonata('{% $states.input.chunks %}'),
+      maxConcurrency,
+      outputs:
+        '{% ($failed := $filter($states.result, function($r) { $r.failed }); ' +
+        '{"window": $states.input.window, "chunks": $count($states.result), "failedChunks": $append([], $failed)}) %}',
+    });
+    registerAll.itemProcessor(registerChunk);
+
+    const done = sfn.Succeed.jsonata(this, 'Backfilled');
+    const failed = sfn.Fail.jsonata(this, 'SomeChunksFailed', {
+      error: 'BackfillIncomplete',
+      cause: '{% $substring($string($states.input.failedChunks), 0, 30000) %}',
+    });
+    const anyFailed = sfn.Choice.jsonata(this, 'AnyChunkFailed')
+      .when(sfn.Condition.jsonata('{% $count($states.input.failedChunks) > 0 %}'), failed)
+      .otherwise(done);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      comment: 'Backfill CloudTrail partitions over a date range, chunk by chunk',
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      definitionBody: sfn.DefinitionBody.fromChainable(split.next(registerAll).next(anyFailed)),
+      timeout: props.timeout ?? Duration.hours(24),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+
+    const functionArn = Stack.of(this).resolve(props.function.functionArn);
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) and CloudWatch Logs vended delivery (CreateLogDelivery and friends) do not support resource-level permissions; Step Functions needs them for tracing and logging, which AwsSolutions-SF1/SF2 require.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(functionArn)}.Arn>:*]`,
+        reason:
+          'lambda:InvokeFunction on the partitioner function and its versions/aliases (ARN:*); the state machine can invoke no other function.',
+      },
+    );
+  }
+}
+
+/** Logical ID inside `{"Fn::GetAtt": [id, "Arn"]}`, the form cdk-nag prints in IAM5 finding IDs. */
+function logicalIdOf(resolvedArn: unknown): string {
+  const getAtt = (resolvedArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  return getAtt ? getAtt[0] : String(resolvedArn);
+}

@@ -1,0 +1,52 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { CloudTrailPartitioner, type CloudTrailPartitionerProps } from './cloudtrail-partitioner';
+
+export interface CloudTrailPartitionerStackProps extends StackProps, CloudTrailPartitionerProps {}
+
+/** Example backfill window used in the ready-to-paste commands. */
+const EXAMPLE_WINDOW = '{"from":"2024-01-01","to":"2024-01-31"}';
+
+/** One {@link CloudTrailPartitioner} and the outputs an operator needs to use it. */
+export class CloudTrailPartitionerStack extends Stack {
+  public readonly partitioner: CloudTrailPartitioner;
+
+  constructor(scope: Construct, id: string, props: CloudTrailPartitionerStackProps) {
+    super(scope, id, props);
+    this.partitioner = new CloudTrailPartitioner(this, 'Partitioner', props);
+    const p = this.partitioner;
+
+    new CfnOutput(this, 'FunctionName', {
+      description: 'Lambda that registers partitions',
+      value: p.function.functionName,
+    });
+    new CfnOutput(this, 'WorkGroupName', {
+      description: 'Athena workgroup the statements run in',
+      value: p.workGroupName,
+    });
+    new CfnOutput(this, 'TableName', {
+      description: 'Partitioned CloudTrail table, as database.table',
+      value: `${p.databaseName}.${p.tableName}`,
+    });
+    new CfnOutput(this, 'ResultsBucketName', {
+      description: 'Bucket holding Athena query results',
+      value: p.resultsBucket.bucketName,
+    });
+    new CfnOutput(this, 'StateMachineArn', {
+      description: 'Step Functions backfill',
+      value: p.stateMachine.stateMachineArn,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic every alarm notifies',
+      value: p.alarmTopic.topicArn,
+    });
+    new CfnOutput(this, 'BackfillCommand', {
+      description: 'Backfill a range (up to the 15-minute Lambda timeout) with one synchronous invocation',
+      value: `aws lambda invoke --function-name ${p.function.functionName} --cli-binary-format raw-in-base64-out --payload '${EXAMPLE_WINDOW}' /dev/stdout`,
+    });
+    new CfnOutput(this, 'StateMachineBackfillCommand', {
+      description: 'Backfill any range through Step Functions, in parallel chunks',
+      value: `aws stepfunctions start-execution --state-machine-arn ${p.stateMachine.stateMachineArn} --input '${EXAMPLE_WINDOW}'`,
+    });
+  }
+}

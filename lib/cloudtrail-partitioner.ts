@@ -1,0 +1,244 @@
+import { CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { AthenaResults } from './athena-results';
+import { BackfillStateMachine } from './backfill-state-machine';
+import { CloudTrailTable } from './cloudtrail-table';
+import { PartitionFunction } from './partition-function';
+import { PartitionerAlarms } from './partitioner-alarms';
+import { validatePartitionerProps, type PartitionerSettings } from './validate-props';
+
+export interface CloudTrailPartitionerProps {
+  /** Bucket the trail delivers to (S3 naming rules). */
+  readonly trailBucketName: string;
+  /**
+   * Key prefix of the trail, the part before `AWSLogs/`; leading and trailing slashes are dropped.
+   * @default - none
+   */
+  readonly trailPrefix?: string;
+  /**
+   * Organization ID (`o-` + 10 to 32 lowercase letters or digits) of an organization trail.
+   * @default - none: an account trail
+   */
+  readonly orgId?: string;
+  /**
+   * Accounts (12 digits) to register partitions for.
+   * @default - every account folder found in S3 at run time
+   */
+  readonly accounts?: string[];
+  /**
+   * Regions to register partitions for.
+   * @default - every region folder found in S3 at run time
+   */
+  readonly regions?: string[];
+  /** @default 'cloudtrail' */
+  readonly databaseName?: string;
+  /** @default 'cloudtrail_logs' */
+  readonly tableName?: string;
+  /**
+   * Create the table (and database). False: manage an existing table with partition keys
+   * `account, region, year, month, day`; nothing is created.
+   * @default true
+   */
+  readonly createTable?: boolean;
+  /** @default true */
+  readonly createDatabase?: boolean;
+  /**
+   * When the function runs. A run registers today - lookbackDays .. tomorrow (UTC), so any
+   * time of day works; 00:15 UTC leaves yesterday's last log deliveries time to land.
+   * @default events.Schedule.expression('cron(15 0 * * ? *)')
+   */
+  readonly schedule?: events.Schedule;
+  /**
+   * Hours without a successful run before the heartbeat alarm fires (2 to 168).
+   * @default - the schedule's interval + 2 hours (26 for the default daily schedule)
+   */
+  readonly heartbeatWindowHours?: number;
+  /** Past days each scheduled run re-checks (0 to 90). @default 1 */
+  readonly lookbackDays?: number;
+  /** Address subscribed to the alarm topic. @default - none */
+  readonly alarmEmail?: string;
+  /** Days Athena results are kept (1 to 3650). @default 30 */
+  readonly resultsRetentionDays?: number;
+  /** Workgroup per-query scan cutoff, at least 10 MB. @default 10 GiB */
+  readonly bytesScannedCutoffPerQueryBytes?: number;
+  /** Partitions per ALTER TABLE statement (1 to 5000). @default 1000 */
+  readonly maxPartitionsPerStatement?: number;
+  /** Athena queries one invocation keeps active (1 to 20). @default 4 */
+  readonly maxConcurrentQueries?: number;
+  /** Longest date range one request may cover (1 to 7305). @default 7305 (20 years) */
+  readonly maxRangeDays?: number;
+  /** Backfill chunks registered at once (1 to 20). @default 3 */
+  readonly backfillMaxConcurrency?: number;
+  /** Days per backfill chunk (1 to 366). @default - sized by the function from the account-regions found */
+  readonly backfillChunkDays?: number;
+  /**
+   * Active DDL queries Athena allows in the account and region. Construction fails when
+   * (backfillMaxConcurrency + 1) x maxConcurrentQueries exceeds it; the function's reserved
+   * concurrency is backfillMaxConcurrency + 1, so that is the true ceiling.
+   * @default 20 (Athena's default quota)
+   */
+  readonly activeDdlQueryQuota?: number;
+  /**
+   * Start a backfill once, when the stack is created: a `YYYY-MM-DD` date or a number of days back.
+   * @default - no initial backfill
+   */
+  readonly initialBackfillFrom?: string | number;
+  /** Function timeout (1 to 15). @default 15 */
+  readonly timeoutMinutes?: number;
+  /** Retention of the function's and state machine's logs. @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** Bucket for server access logs of the results bucket. @default - none */
+  readonly accessLogsBucket?: s3.IBucket;
+  /** KMS key of the trail bucket; grants kms:Decrypt (not needed to register partitions). @default - none */
+  readonly trailBucketKmsKeyArn?: string;
+}
+
+/**
+ * Keeps a partitioned Athena table over CloudTrail logs current: a scheduled Lambda adds each
+ * day's `account/region/day` partitions, a Step Functions state machine backfills any range,
+ * and alarms report failures and missed runs.
+ */
+export class CloudTrailPartitioner extends Construct {
+  public readonly settings: PartitionerSettings;
+  public readonly function: lambda.IFunction;
+  public readonly databaseName: string;
+  public readonly tableName: string;
+  public readonly table: CloudTrailTable;
+  public readonly workGroupName: string;
+  public readonly resultsBucket: s3.IBucket;
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly alarmTopic: sns.ITopic;
+  public readonly alarms: cloudwatch.Alarm[];
+  /** Powertools service name: the `service` dimension of the function's metrics. */
+  public readonly serviceName: string;
+  /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
+  public readonly initialBackfill?: cr.AwsCustomResource;
+
+  constructor(scope: Construct, id: string, props: CloudTrailPartitionerProps) {
+    super(scope, id);
+    const s = validatePartitionerProps(props);
+    this.settings = s;
+    this.serviceName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+
+    this.table = new CloudTrailTable(this, 'Table', {
+      databaseName: s.databaseName,
+      tableName: s.tableName,
+      trailBucketName: s.trailBucketName,
+      trailPrefix: s.trailPrefix,
+      orgId: s.orgId,
+      createDatabase: s.createDatabase,
+      createTable: s.createTable,
+    });
+    const results = new AthenaResults(this, 'Results', {
+      resultsRetentionDays: s.resultsRetentionDays,
+      bytesScannedCutoffPerQueryBytes: s.bytesScannedCutoffPerQueryBytes,
+      accessLogsBucket: props.accessLogsBucket,
+    });
+    const fn = new PartitionFunction(this, 'Function', {
+      table: this.table,
+      results,
+      trailBucketName: s.trailBucketName,
+      trailPrefix: s.trailPrefix,
+      orgId: s.orgId,
+      accounts: s.accounts,
+      regions: s.regions,
+      scheduleExpression: s.scheduleExpression,
+      lookbackDays: s.lookbackDays,
+      maxPartitionsPerStatement: s.maxPartitionsPerStatement,
+      maxConcurrentQueries: s.maxConcurrentQueries,
+      maxRangeDays: s.maxRangeDays,
+      serviceName: this.serviceName,
+      reservedConcurrentExecutions: s.backfillMaxConcurrency + 1,
+      timeoutMinutes: s.timeoutMinutes,
+      logRetention: props.logRetention,
+      trailBucketKmsKeyArn: s.trailBucketKmsKeyArn,
+    });
+    Validations.of(fn.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${resultsBucketLogicalId(results)}.Arn>/${AthenaResults.OUTPUT_PREFIX}*]`,
+      reason:
+        'Athena writes result objects named after query IDs that are not known in advance, under the workgroup output prefix of the stack-owned results bucket.',
+    });
+    const backfill = new BackfillStateMachine(this, 'Backfill', {
+      function: fn.function,
+      maxConcurrency: s.backfillMaxConcurrency,
+      chunkDays: s.backfillChunkDays,
+      logRetention: props.logRetention,
+    });
+    const alarms = new PartitionerAlarms(this, 'Alarms', {
+      function: fn.function,
+      deadLetterQueue: fn.deadLetterQueue,
+      stateMachine: backfill.stateMachine,
+      serviceName: this.serviceName,
+      heartbeatWindowHours: s.heartbeatWindowHours,
+      alarmEmail: s.alarmEmail,
+    });
+
+    this.function = fn.function;
+    this.databaseName = this.table.databaseName;
+    this.tableName = this.table.tableName;
+    this.workGroupName = results.workGroupName;
+    this.resultsBucket = results.bucket;
+    this.stateMachine = backfill.stateMachine;
+    this.alarmTopic = alarms.topic;
+    this.alarms = alarms.alarms;
+
+    if (s.initialBackfill) this.initialBackfill = this.startInitialBackfill(s.initialBackfill, props.logRetention);
+  }
+
+  /**
+   * On stack creation only, start one backfill execution; updates and deletes do nothing. The
+   * provider function gets its own role and log group, so no managed policy and no log group
+   * without retention is left behind.
+   */
+  private startInitialBackfill(
+    input: NonNullable<PartitionerSettings['initialBackfill']>,
+    logRetention: logs.RetentionDays | undefined,
+  ): cr.AwsCustomResource {
+    const logGroup = new logs.LogGroup(this, 'InitialBackfillLogs', {
+      retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    const role = new iam.Role(this, 'InitialBackfillRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Starts the initial CloudTrail partition backfill once, on stack creation',
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    const start = new cr.AwsCustomResource(this, 'InitialBackfill', {
+      installLatestAwsSdk: false,
+      role,
+      logGroup,
+      onCreate: {
+        service: 'SFN',
+        action: 'StartExecution',
+        parameters: { stateMachineArn: this.stateMachine.stateMachineArn, input: JSON.stringify(input) },
+        physicalResourceId: cr.PhysicalResourceId.fromResponse('executionArn'),
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({
+          actions: ['states:StartExecution'],
+          resources: [this.stateMachine.stateMachineArn],
+        }),
+      ]),
+    });
+    start.node.addDependency(this.table, this.stateMachine);
+    return start;
+  }
+}
+
+/** Logical ID of the results bucket, the form cdk-nag prints in IAM5 finding IDs. */
+function resultsBucketLogicalId(results: AthenaResults): string {
+  return Stack.of(results).getLogicalId(results.bucket.node.defaultChild as CfnElement);
+}

@@ -1,0 +1,154 @@
+/**
+ * Turns CDK context (`-c key=value` on the command line, or cdk.json) into stack props.
+ * Pure: it reads through a function, so tests feed it any values without an App.
+ * Command-line context always arrives as strings; cdk.json may hold real numbers, booleans
+ * and arrays, and both are accepted. An empty string means "not set".
+ */
+import * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { CloudTrailPartitionerProps } from './cloudtrail-partitioner';
+
+export type ContextReader = (key: string) => unknown;
+
+export interface AppConfig {
+  readonly stackName: string;
+  readonly props: CloudTrailPartitionerProps;
+}
+
+/** Default stack name, when `-c stackName=` is not given. */
+export const DEFAULT_STACK_NAME = 'CloudTrailPartitioner';
+
+/** Number-valued props read from context under the same name. */
+const NUMBER_KEYS = [
+  'heartbeatWindowHours',
+  'lookbackDays',
+  'resultsRetentionDays',
+  'bytesScannedCutoffPerQueryBytes',
+  'maxPartitionsPerStatement',
+  'maxConcurrentQueries',
+  'maxRangeDays',
+  'backfillMaxConcurrency',
+  'backfillChunkDays',
+  'activeDdlQueryQuota',
+  'timeoutMinutes',
+] as const;
+
+const STRING_KEYS = ['trailPrefix', 'orgId', 'databaseName', 'tableName', 'alarmEmail', 'trailBucketKmsKeyArn'] as const;
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const SCHEDULE = /^(cron|rate)\([^()]+\)$/;
+const RETENTION_DAYS = new Set<number>(Object.values(logs.RetentionDays).filter((v) => typeof v === 'number'));
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Missing, null and '' are all "not set". */
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+class Reader {
+  readonly errors: string[] = [];
+
+  constructor(private readonly read: ContextReader) {}
+
+  raw(key: string): unknown {
+    const value = this.read(key);
+    return isUnset(value) ? undefined : value;
+  }
+
+  string(key: string): string | undefined {
+    const value = this.raw(key);
+    if (value === undefined || typeof value === 'string') return value;
+    this.errors.push(`invalid context ${key} ${show(value)}: expected a string`);
+    return undefined;
+  }
+
+  number(key: string): number | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+    if (typeof value === 'string' && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+    this.errors.push(`invalid context ${key} ${show(value)}: expected a whole number`);
+    return undefined;
+  }
+
+  boolean(key: string): boolean | undefined {
+    const value = this.raw(key);
+    if (value === undefined || typeof value === 'boolean') return value;
+    if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+    this.errors.push(`invalid context ${key} ${show(value)}: expected true or false`);
+    return undefined;
+  }
+
+  /** `a,b` or a JSON array; blanks around commas are dropped. */
+  list(key: string): string[] | undefined {
+    const value = this.raw(key);
+    if (value === undefined) return undefined;
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value;
+    if (typeof value === 'string') {
+      const items = value.split(',').map((item) => item.trim());
+      if (items.every((item) => item !== '')) return items;
+    }
+    this.errors.push(`invalid context ${key} ${show(value)}: expected a comma-separated list such as a,b`);
+    return undefined;
+  }
+}
+
+/**
+ * Reads every supported context key. `trailBucket` is required.
+ * @throws Error listing every bad or missing value.
+ */
+export function parseAppContext(read: ContextReader): AppConfig {
+  const r = new Reader(read);
+  const trailBucketName = r.string('trailBucket');
+  if (r.raw('trailBucket') === undefined) {
+    r.errors.push('missing context trailBucket: pass -c trailBucket=<name of the bucket your trail delivers to>');
+  }
+  const stackName = r.string('stackName') ?? DEFAULT_STACK_NAME;
+  if (!STACK_NAME.test(stackName)) {
+    r.errors.push(`invalid context stackName ${show(stackName)}: expected a letter, then letters, digits or hyphens`);
+  }
+
+  const scheduleText = r.string('schedule');
+  let schedule: events.Schedule | undefined;
+  if (scheduleText !== undefined) {
+    if (SCHEDULE.test(scheduleText.trim())) schedule = events.Schedule.expression(scheduleText.trim());
+    else r.errors.push(`invalid context schedule ${show(scheduleText)}: expected cron(...) or rate(...)`);
+  }
+
+  const retentionDays = r.number('logRetentionDays');
+  if (retentionDays !== undefined && !RETENTION_DAYS.has(retentionDays)) {
+    r.errors.push(
+      `invalid context logRetentionDays ${retentionDays}: expected one of ${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')}`,
+    );
+  }
+
+  const backfillFrom = r.raw('initialBackfillFrom');
+  let initialBackfillFrom: string | number | undefined;
+  if (typeof backfillFrom === 'number') initialBackfillFrom = backfillFrom;
+  else if (typeof backfillFrom === 'string') {
+    initialBackfillFrom = /^\d{1,15}$/.test(backfillFrom.trim()) ? Number(backfillFrom.trim()) : backfillFrom.trim();
+  } else if (backfillFrom !== undefined) {
+    r.errors.push(`invalid context initialBackfillFrom ${show(backfillFrom)}: expected YYYY-MM-DD or a number of days`);
+  }
+
+  const strings = Object.fromEntries(STRING_KEYS.map((key) => [key, r.string(key)]));
+  const numbers = Object.fromEntries(NUMBER_KEYS.map((key) => [key, r.number(key)]));
+  const props = {
+    ...strings,
+    ...numbers,
+    trailBucketName: trailBucketName ?? '',
+    accounts: r.list('accounts'),
+    regions: r.list('regions'),
+    createTable: r.boolean('createTable'),
+    createDatabase: r.boolean('createDatabase'),
+    schedule,
+    initialBackfillFrom,
+    logRetention: retentionDays as logs.RetentionDays | undefined,
+  };
+  if (r.errors.length > 0) throw new Error(r.errors.join('; '));
+  const defined = Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined));
+  return { stackName, props: defined as unknown as CloudTrailPartitionerProps };
+}

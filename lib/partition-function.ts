@@ -1,0 +1,226 @@
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, METRICS_NAMESPACE } from '../lambda/core/contract';
+import { accountsRootKey, makeLayout } from '../lambda/core/layout';
+import { AthenaResults } from './athena-results';
+import { CloudTrailTable } from './cloudtrail-table';
+
+/** Repository root: lambda/ and package-lock.json live here. */
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+export interface PartitionFunctionProps {
+  /** Names, location and ARNs of the table partitions are added to. */
+  readonly table: CloudTrailTable;
+  /** Workgroup and results bucket the statements run in. */
+  readonly results: AthenaResults;
+  readonly trailBucketName: string;
+  /** Normalized prefix ('' for none). */
+  readonly trailPrefix: string;
+  readonly orgId?: string;
+  /** Accounts to register; empty means discovered from S3 at run time. */
+  readonly accounts: readonly string[];
+  /** Regions to register; empty means discovered from S3 at run time. */
+  readonly regions: readonly string[];
+  /** EventBridge schedule expression of the daily run. */
+  readonly scheduleExpression: string;
+  readonly lookbackDays: number;
+  readonly maxPartitionsPerStatement: number;
+  readonly maxConcurrentQueries: number;
+  readonly maxRangeDays: number;
+  /** Powertools service name: the `service` dimension of every metric. */
+  readonly serviceName: string;
+  /**
+   * Ceiling on concurrent invocations; with `maxConcurrentQueries` it bounds the DDL queries
+   * this function can have active at once.
+   */
+  readonly reservedConcurrentExecutions: number;
+  /** @default 15 */
+  readonly timeoutMinutes?: number;
+  /** @default 512 */
+  readonly memorySizeMiB?: number;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * KMS key of the trail bucket, when it uses SSE-KMS. Listing keys and registering partitions
+   * never decrypt an object, so the partitioner does not need this; set it only when the
+   * function's role is also used to run SELECT queries over the table.
+   * @default - no kms:Decrypt grant
+   */
+  readonly trailBucketKmsKeyArn?: string;
+}
+
+/**
+ * The Lambda that registers partitions, its schedule and its dead-letter queue.
+ *
+ * The AWS SDK v3 and Powertools are bundled in (`externalModules: []`) rather than taken from
+ * the runtime: the function then runs the exact versions in package-lock.json that the tests
+ * exercised, and a runtime SDK update cannot change its behaviour. The cost is a larger
+ * bundle, which matters little for a function that runs once a day.
+ */
+export class PartitionFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+  /** Receives failed async invocations and events the schedule could not deliver. */
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly rule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: PartitionFunctionProps) {
+    super(scope, id);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue (Lambda on-failure destination and EventBridge target DLQ); a DLQ of a DLQ would only move the same messages again. Its depth is alarmed.',
+    });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'CloudTrail partitioner: list trail keys, run ALTER TABLE ADD PARTITION in one workgroup',
+    });
+    for (const statement of this.policyStatements(props)) this.role.addToPolicy(statement);
+
+    const environment: Record<string, string> = {
+      [ENV.trailBucket]: props.trailBucketName,
+      [ENV.trailPrefix]: props.trailPrefix,
+      [ENV.orgId]: props.orgId ?? '',
+      [ENV.accounts]: props.accounts.join(','),
+      [ENV.regions]: props.regions.join(','),
+      [ENV.database]: props.table.databaseName,
+      [ENV.table]: props.table.tableName,
+      [ENV.workgroup]: props.results.workGroupName,
+      [ENV.lookbackDays]: String(props.lookbackDays),
+      [ENV.maxPartitionsPerStatement]: String(props.maxPartitionsPerStatement),
+      [ENV.maxConcurrentQueries]: String(props.maxConcurrentQueries),
+      [ENV.maxRangeDays]: String(props.maxRangeDays),
+      [ENV.serviceName]: props.serviceName,
+      [ENV.metricsNamespace]: METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: `Registers CloudTrail partitions of ${props.table.location} in ${props.table.databaseName}.${props.table.tableName}`,
+      entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySizeMiB ?? 512,
+      timeout: Duration.minutes(props.timeoutMinutes ?? 15),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      retryAttempts: 2,
+      onFailure: new SqsDestination(this.deadLetterQueue),
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        externalModules: [],
+      },
+    });
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Daily run of the CloudTrail partitioner',
+      schedule: events.Schedule.expression(props.scheduleExpression),
+    });
+    this.rule.addTarget(
+      new targets.LambdaFunction(this.function, {
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(2),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    );
+  }
+
+  /** Every permission the function has besides its DLQ destination, each scoped to one resource. */
+  private policyStatements(props: PartitionFunctionProps): iam.PolicyStatement[] {
+    const stack = Stack.of(this);
+    const trailBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: props.trailBucketName });
+    // Discovery lists `[PREFIX/]AWSLogs/[ORGID/]` and keys below it, nothing else.
+    const logsRoot = accountsRootKey(
+      makeLayout({ bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId }),
+    );
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'RunQueriesInOwnWorkGroup',
+        actions: [
+          'athena:StartQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:BatchGetQueryExecution',
+          'athena:StopQueryExecution',
+          'athena:GetWorkGroup',
+        ],
+        resources: [props.results.workGroupArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'AddPartitionsToTable',
+        actions: [
+          'glue:GetDatabase',
+          'glue:GetTable',
+          'glue:GetPartition',
+          'glue:GetPartitions',
+          'glue:BatchGetPartition',
+          'glue:CreatePartition',
+          'glue:BatchCreatePartition',
+        ],
+        resources: [props.table.catalogArn, props.table.databaseArn, props.table.tableArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListTrailLogKeys',
+        actions: ['s3:ListBucket'],
+        resources: [trailBucketArn],
+        conditions: { StringLike: { 's3:prefix': [logsRoot, `${logsRoot}*`] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'LocateTrailBucket',
+        actions: ['s3:GetBucketLocation'],
+        resources: [trailBucketArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseResultsBucket',
+        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+        resources: [props.results.bucket.bucketArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteQueryResults',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [props.results.bucket.arnForObjects(`${AthenaResults.OUTPUT_PREFIX}*`)],
+      }),
+    ];
+    if (props.trailBucketKmsKeyArn) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DecryptTrailObjects',
+          actions: ['kms:Decrypt'],
+          resources: [props.trailBucketKmsKeyArn],
+        }),
+      );
+    }
+    return statements;
+  }
+}

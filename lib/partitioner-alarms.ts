@@ -1,0 +1,201 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/contract';
+import { MAX_HEARTBEAT_WINDOW_HOURS } from './validate-props';
+
+export interface PartitionerAlarmsProps {
+  readonly function: lambda.IFunction;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly stateMachine: sfn.IStateMachine;
+  /** Powertools service name: the `service` dimension of the function's metrics, and the alarm name prefix. */
+  readonly serviceName: string;
+  /**
+   * Hours without a successful run before the heartbeat alarm fires: the schedule interval
+   * plus slack. At most 168 (CloudWatch's 7-day evaluation range).
+   */
+  readonly heartbeatWindowHours: number;
+  /**
+   * Address subscribed to the alarm topic. The subscription stays pending until confirmed.
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * Alarms on everything that can go wrong, all notifying one SNS topic.
+ *
+ * The topic is encrypted with a customer managed key, not `alias/aws/sns`: CloudWatch must be
+ * allowed to use the key to publish, and the policy of an AWS managed key cannot be changed.
+ * The key only protects notifications in flight, so it is destroyed with the stack.
+ *
+ * Heartbeat: CloudWatch limits Period x EvaluationPeriods to 7 days (1 day for periods under
+ * an hour), so a "no success in 26 hours" alarm cannot be one 26-hour period. It is 26 one-hour
+ * periods that must all breach (Sum of RunSucceeded < 1, missing data breaching): any hour in
+ * the window with a successful run keeps it OK. Right after deployment, before the first run,
+ * it is in ALARM, which doubles as a check that notifications arrive.
+ */
+export class PartitionerAlarms extends Construct {
+  public readonly topic: sns.Topic;
+  public readonly topicKey: kms.Key;
+  /** The function threw: a failed scheduled run or backfill chunk, bad configuration, a timeout. */
+  public readonly functionErrorsAlarm: cloudwatch.Alarm;
+  /** Athena statements that still failed after retries. */
+  public readonly statementsFailedAlarm: cloudwatch.Alarm;
+  /** No successful run within the heartbeat window: the schedule stopped or every run fails. */
+  public readonly heartbeatAlarm: cloudwatch.Alarm;
+  /** An invocation or scheduled event ended in the dead-letter queue. */
+  public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
+  public readonly backfillFailedAlarm: cloudwatch.Alarm;
+  public readonly backfillTimedOutAlarm: cloudwatch.Alarm;
+  public readonly backfillAbortedAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: PartitionerAlarmsProps) {
+    super(scope, id);
+    const window = props.heartbeatWindowHours;
+    if (!Number.isSafeInteger(window) || window < 1 || window > MAX_HEARTBEAT_WINDOW_HOURS) {
+      throw new Error(
+        `invalid heartbeatWindowHours ${window}: expected an integer from 1 to ${MAX_HEARTBEAT_WINDOW_HOURS}`,
+      );
+    }
+    const stack = Stack.of(this);
+    const alarmPrefix = props.serviceName;
+    const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    const fromOwnAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': stack.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: `${alarmPrefix}-*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+
+    this.topicKey = new kms.Key(this, 'TopicKey', {
+      description: `Encrypts alarm notifications of ${alarmPrefix}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        principals: [cloudWatch],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'CloudTrail partitioner alarms',
+      masterKey: this.topicKey,
+      enforceSSL: true,
+    });
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [cloudWatch],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
+    if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    const fiveMinutes = Duration.minutes(5);
+    const atLeastOne = (name: string, description: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
+      this.alarm(name, {
+        alarmName: `${alarmPrefix}-${name}`,
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
+    this.functionErrorsAlarm = atLeastOne(
+      'FunctionErrors',
+      'The partitioner function threw: see its log group for the run summary and error.',
+      props.function.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+    );
+    this.statementsFailedAlarm = atLeastOne(
+      'StatementsFailed',
+      'ALTER TABLE ADD PARTITION statements failed after retries; the next run retries them (IF NOT EXISTS).',
+      this.serviceMetric(METRIC.statementsFailed, props.serviceName, fiveMinutes),
+    );
+    this.heartbeatAlarm = this.alarm('Heartbeat', {
+      alarmName: `${alarmPrefix}-Heartbeat`,
+      alarmDescription: `No successful partitioner run in the last ${window} hours.`,
+      metric: this.serviceMetric(METRIC.runSucceeded, props.serviceName, Duration.hours(1)),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: window,
+      datapointsToAlarm: window,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    this.deadLetterQueueAlarm = atLeastOne(
+      'DeadLetters',
+      'A run or a scheduled event ended in the dead-letter queue: inspect and redrive it.',
+      props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+    );
+    const sm = props.stateMachine;
+    const sum = { period: fiveMinutes, statistic: cloudwatch.Stats.SUM };
+    this.backfillFailedAlarm = atLeastOne(
+      'BackfillFailed',
+      'A backfill execution failed: its output lists the failed chunks to rerun.',
+      sm.metricFailed(sum),
+    );
+    this.backfillTimedOutAlarm = atLeastOne(
+      'BackfillTimedOut',
+      'A backfill execution hit its timeout.',
+      sm.metricTimedOut(sum),
+    );
+    this.backfillAbortedAlarm = atLeastOne('BackfillAborted', 'A backfill execution was aborted.', sm.metricAborted(sum));
+  }
+
+  /** Every alarm, for dashboards and tests. */
+  public get alarms(): cloudwatch.Alarm[] {
+    return [
+      this.functionErrorsAlarm,
+      this.statementsFailedAlarm,
+      this.heartbeatAlarm,
+      this.deadLetterQueueAlarm,
+      this.backfillFailedAlarm,
+      this.backfillTimedOutAlarm,
+      this.backfillAbortedAlarm,
+    ];
+  }
+
+  /** A metric the function emits through Powertools (EMF), keyed by its service dimension. */
+  private serviceMetric(metricName: string, serviceName: string, period: Duration): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { [SERVICE_DIMENSION]: serviceName },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+    });
+  }
+
+  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, props);
+    const action = new SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    return alarm;
+  }
+}

@@ -1,0 +1,264 @@
+import {
+  AthenaClient,
+  AthenaServiceException,
+  BatchGetQueryExecutionCommand,
+  InternalServerException,
+  InvalidRequestException,
+  StartQueryExecutionCommand,
+  TooManyRequestsException,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PortError } from '../../lambda/core/ports';
+import { AthenaQueries } from '../../lambda/aws/athena-port';
+import { createAthenaClient } from '../../lambda/aws/clients';
+import { startStandIn, type StandIn } from '../support/aws-standin';
+
+const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
+const options = { workGroup: 'partitioner', database: 'security' };
+const token = (n: number | string): string => `tok-${String(n).padStart(40, '0')}`;
+const ddl = (day: string): string =>
+  `ALTER TABLE cloudtrail ADD IF NOT EXISTS PARTITION (account='111', day='${day}') LOCATION 's3://b/111/${day}/'`;
+
+describe('AthenaQueries request shape and error mapping (mocked SDK)', () => {
+  // Mock one instance only: mocking the class would also stub the real clients below.
+  const client = new AthenaClient({ region: 'us-east-1' });
+  const athena = mockClient(client);
+  const queries = new AthenaQueries(client, options);
+  afterEach(() => athena.reset());
+
+  it('starts a query with token, workgroup, database and the default catalog', async () => {
+    // GIVEN
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    // WHEN
+    const id = await queries.startQuery('ALTER TABLE t ADD PARTITION (a=1)', token(1));
+    // THEN
+    expect(id).toBe('q-1');
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input).toEqual({
+      QueryString: 'ALTER TABLE t ADD PARTITION (a=1)',
+      ClientRequestToken: token(1),
+      WorkGroup: 'partitioner',
+      QueryExecutionContext: { Database: 'security', Catalog: 'AwsDataCatalog' },
+    });
+  });
+
+  it('uses an explicit catalog, and treats a missing QueryExecutionId as fatal', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({});
+    const custom = new AthenaQueries(client, { ...options, catalog: 'other' });
+    await expect(custom.startQuery('x', token(1))).rejects.toMatchObject({ kind: 'fatal' });
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input.QueryExecutionContext).toEqual({
+      Database: 'security',
+      Catalog: 'other',
+    });
+  });
+
+  it.each([
+    [
+      'TooManyRequestsException',
+      'throttled',
+      new TooManyRequestsException({ ...meta(400), message: 'You have exceeded the limit' }),
+    ],
+    [
+      'ThrottlingException',
+      'throttled',
+      new AthenaServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        ...meta(400),
+        message: 'Rate exceeded',
+      }),
+    ],
+    [
+      'InvalidRequestException "Rate exceeded"',
+      'throttled',
+      new InvalidRequestException({ ...meta(400), message: 'Rate exceeded' }),
+    ],
+    [
+      'InvalidRequestException (syntax)',
+      'fatal',
+      new InvalidRequestException({ ...meta(400), message: "line 1:8: mismatched input 'x'" }),
+    ],
+    ['InternalServerException', 'transient', new InternalServerException({ ...meta(500), message: 'oops' })],
+    [
+      'AccessDeniedException',
+      'access-denied',
+      new AthenaServiceException({
+        name: 'AccessDeniedException',
+        $fault: 'client',
+        ...meta(400),
+        message: 'no',
+      }),
+    ],
+  ])('maps %s from StartQueryExecution to %s', async (_name, kind, error) => {
+    // GIVEN
+    athena.on(StartQueryExecutionCommand).rejects(error);
+    // WHEN / THEN
+    const failure = await queries.startQuery('x', token(1)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(PortError);
+    expect(failure).toMatchObject({ kind });
+  });
+
+  it('maps BatchGetQueryExecution results to query states, reason and retryable', async () => {
+    // GIVEN one of each kind of answer, plus an unprocessed ID
+    athena.on(BatchGetQueryExecutionCommand).resolves({
+      QueryExecutions: [
+        { QueryExecutionId: 'a', Status: { State: 'RUNNING' } },
+        { QueryExecutionId: 'b', Status: { State: 'SUCCEEDED' } },
+        {
+          QueryExecutionId: 'c',
+          Status: {
+            State: 'FAILED',
+            StateChangeReason: 'short',
+            AthenaError: {
+              ErrorCategory: 1,
+              Retryable: true,
+              ErrorMessage: 'GENERIC_INTERNAL_ERROR: detail',
+            },
+          },
+        },
+        { QueryExecutionId: 'd', Status: { State: 'CANCELLED', StateChangeReason: 'cancelled' } },
+      ],
+      UnprocessedQueryExecutionIds: [{ QueryExecutionId: 'zzz', ErrorCode: 'InvalidRequestException' }],
+    });
+    // WHEN
+    const states = await queries.getQueryStates(['a', 'b', 'c', 'd', 'zzz']);
+    // THEN AthenaError's message wins over StateChangeReason; unknown IDs are omitted
+    expect(states).toEqual([
+      { queryId: 'a', state: 'RUNNING' },
+      { queryId: 'b', state: 'SUCCEEDED' },
+      { queryId: 'c', state: 'FAILED', reason: 'GENERIC_INTERNAL_ERROR: detail', retryable: true },
+      { queryId: 'd', state: 'CANCELLED', reason: 'cancelled' },
+    ]);
+    expect(athena.commandCalls(BatchGetQueryExecutionCommand)[0].args[0].input).toEqual({
+      QueryExecutionIds: ['a', 'b', 'c', 'd', 'zzz'],
+    });
+  });
+
+  it('makes no call for no IDs and refuses more than 50 with a plain Error', async () => {
+    await expect(queries.getQueryStates([])).resolves.toEqual([]);
+    const tooMany = await queries
+      .getQueryStates(Array.from({ length: 51 }, (_, i) => `q${i}`))
+      .catch((e: unknown) => e);
+    expect(tooMany).toBeInstanceOf(Error);
+    expect(tooMany).not.toBeInstanceOf(PortError);
+    expect(athena.commandCalls(BatchGetQueryExecutionCommand)).toHaveLength(0);
+  });
+
+  it('maps a throttled BatchGetQueryExecution to throttled', async () => {
+    athena.on(BatchGetQueryExecutionCommand).rejects(
+      new AthenaServiceException({
+        name: 'ThrottlingException',
+        $fault: 'client',
+        ...meta(400),
+        message: 'Rate exceeded',
+      }),
+    );
+    await expect(queries.getQueryStates(['a'])).rejects.toMatchObject({ kind: 'throttled' });
+  });
+});
+
+describe('AthenaQueries against the stand-in (real SDK client)', () => {
+  let standIn: StandIn;
+  let client: AthenaClient;
+  let queries: AthenaQueries;
+  beforeEach(async () => {
+    standIn = await startStandIn({ now: () => 0 });
+    standIn.defineTable('security', 'cloudtrail', [
+      { name: 'account', type: 'string' },
+      { name: 'day', type: 'string' },
+    ]);
+    client = createAthenaClient({ ...standIn.clientConfig, maxAttempts: 1 });
+    queries = new AthenaQueries(client, options);
+  });
+  afterEach(async () => {
+    client.destroy();
+    await standIn.close();
+  });
+
+  it('runs a statement to SUCCEEDED and its partitions reach the catalog', async () => {
+    // WHEN
+    const id = await queries.startQuery(ddl('2024-01-01'), token(1));
+    const before = await queries.getQueryStates([id]);
+    standIn.clock.advance(5_000);
+    const after = await queries.getQueryStates([id]);
+    // THEN
+    expect(before).toEqual([{ queryId: id, state: 'QUEUED' }]);
+    expect(after).toEqual([{ queryId: id, state: 'SUCCEEDED' }]);
+    expect(standIn.partitions('security', 'cloudtrail')).toEqual([
+      { values: ['111', '2024-01-01'], location: 's3://b/111/2024-01-01/' },
+    ]);
+  });
+
+  it('returns the same query ID for the same token', async () => {
+    const a = await queries.startQuery(ddl('01'), token('x'));
+    const b = await queries.startQuery(ddl('01'), token('x'));
+    expect(b).toBe(a);
+    expect(standIn.stats().statements).toBe(1);
+  });
+
+  it('accepts 262,144 bytes and refuses one byte more as fatal', async () => {
+    // GIVEN a statement padded to the limit with trailing spaces
+    const atLimit = ddl('01').padEnd(262_144, ' ');
+    // WHEN / THEN
+    await expect(queries.startQuery(atLimit, token(1))).resolves.toEqual(expect.any(String));
+    await expect(queries.startQuery(`${atLimit} `, token(2))).rejects.toMatchObject({
+      kind: 'fatal',
+      code: 'InvalidRequestException',
+    });
+  });
+
+  it('reads the states of 50 queries in one BatchGetQueryExecution', async () => {
+    // GIVEN 50 queries (no concurrency quota in the way)
+    await standIn.close();
+    standIn = await startStandIn({ now: () => 0, quotas: { maxActiveDdl: 100 } });
+    standIn.defineTable('security', 'cloudtrail', [
+      { name: 'account', type: 'string' },
+      { name: 'day', type: 'string' },
+    ]);
+    client.destroy();
+    client = createAthenaClient({ ...standIn.clientConfig, maxAttempts: 1 });
+    queries = new AthenaQueries(client, options);
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i += 1) ids.push(await queries.startQuery(ddl(String(i)), token(i)));
+    standIn.clock.advance(5_000);
+    // WHEN
+    const states = await queries.getQueryStates(ids);
+    // THEN
+    expect(states.map((s) => s.queryId)).toEqual(ids);
+    expect(states.every((s) => s.state === 'SUCCEEDED')).toBe(true);
+    expect(standIn.stats().calls.BatchGetQueryExecution).toBe(1);
+  });
+
+  it('maps TooManyRequestsException beyond 20 active queries to throttled', async () => {
+    // GIVEN 20 active queries
+    for (let i = 0; i < 20; i += 1) await queries.startQuery(ddl(String(i)), token(i));
+    // WHEN a 21st starts
+    const failure = queries.startQuery(ddl('x'), token('x'));
+    // THEN
+    await expect(failure).rejects.toMatchObject({ kind: 'throttled', code: 'TooManyRequestsException' });
+  });
+
+  it('lets the SDK retry TooManyRequestsException before reporting it', async () => {
+    // GIVEN a client allowed two attempts and 20 active queries
+    const retrying = createAthenaClient({ ...standIn.clientConfig, maxAttempts: 2 });
+    for (let i = 0; i < 20; i += 1) await queries.startQuery(ddl(String(i)), token(i));
+    const before = standIn.stats().calls.StartQueryExecution ?? 0;
+    // WHEN
+    const failure = new AthenaQueries(retrying, options).startQuery(ddl('x'), token('x'));
+    // THEN two attempts reached the stand-in
+    await expect(failure).rejects.toMatchObject({ kind: 'throttled' });
+    expect((standIn.stats().calls.StartQueryExecution ?? 0) - before).toBe(2);
+    retrying.destroy();
+  });
+
+  it('reports a failed query with its reason and retryable flag', async () => {
+    // GIVEN the next query fails retryably
+    standIn.faults.failNextQueries(1, { reason: 'GENERIC_INTERNAL_ERROR: try again', retryable: true });
+    // WHEN
+    const id = await queries.startQuery(ddl('01'), token(1));
+    standIn.clock.advance(5_000);
+    // THEN
+    expect(await queries.getQueryStates([id])).toEqual([
+      { queryId: id, state: 'FAILED', reason: 'GENERIC_INTERNAL_ERROR: try again', retryable: true },
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createApp } from '../../bin/app';
+
+describe('bin/app', () => {
+  it('synthesizes with real esbuild bundling and passes the cdk-nag validation plugin', () => {
+    // GIVEN the app with only the bucket, bundling on, as `cdk synth -c trailBucket=...` runs it
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'partitioner-app-'));
+    const app = new App({ outdir, context: { trailBucket: 'example-trail-bucket' } });
+    const { stack } = createApp(app, { CDK_DEFAULT_ACCOUNT: '111111111111', CDK_DEFAULT_REGION: 'eu-west-1' });
+    // WHEN synthesized (the AwsSolutions plugin throws on any unacknowledged finding)
+    const assembly = app.synth();
+    // THEN the stack has the default name and environment, and the bundle exists
+    expect(stack.stackName).toBe('CloudTrailPartitioner');
+    expect(stack.account).toBe('111111111111');
+    expect(stack.region).toBe('eu-west-1');
+    expect(assembly.getStackByName('CloudTrailPartitioner').template).toBeDefined();
+    const bundles = fs
+      .readdirSync(outdir)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => path.join(outdir, name, 'index.js'))
+      .filter((file) => fs.existsSync(file));
+    expect(bundles).toHaveLength(1);
+    const bundle = bundles[0];
+    expect(fs.statSync(bundle).size).toBeGreaterThan(1000);
+    expect(fs.existsSync(`${bundle}.map`)).toBe(true);
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('passes context through to the stack', () => {
+    // GIVEN context as the CLI gives it, with bundling skipped
+    const app = new App({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        trailBucket: 'example-trail-bucket',
+        stackName: 'Trail',
+        tableName: 'trail',
+        regions: 'us-east-1,eu-west-1',
+        schedule: 'cron(0 6 * * ? *)',
+      },
+    });
+    // WHEN built
+    const { stack } = createApp(app, {});
+    const template = Template.fromStack(stack);
+    // THEN the values arrive
+    expect(stack.stackName).toBe('Trail');
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 6 * * ? *)' });
+    template.hasResourceProperties('AWS::Glue::Table', { TableInput: { Name: 'trail' } });
+  });
+
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{}, /missing context trailBucket/],
+    [{ trailBucket: 'Bad_Bucket' }, /invalid bucket name "Bad_Bucket"/],
+    [{ trailBucket: 'example-trail-bucket', lookbackDays: 'x' }, /invalid context lookbackDays "x"/],
+  ])('refuses bad context %j with a clear message', (context, expected) => {
+    // GIVEN bad context
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    // WHEN / THEN building fails and says why
+    expect(() => createApp(app, {})).toThrow(expected);
+  });
+});

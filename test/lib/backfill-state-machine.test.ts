@@ -1,0 +1,116 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BackfillStateMachine, type BackfillStateMachineProps } from '../../lib/backfill-state-machine';
+import { newStack, stateMachineDefinition, statementsOfRole, unacknowledgedNagFindings } from './fixtures';
+
+function build(props: Partial<BackfillStateMachineProps> = {}) {
+  const stack = newStack();
+  const fn = new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_24_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+  });
+  const backfill = new BackfillStateMachine(stack, 'Backfill', { function: fn, ...props });
+  const template = Template.fromStack(stack);
+  return { stack, backfill, template, definition: stateMachineDefinition(template) };
+}
+
+describe('BackfillStateMachine', () => {
+  const { backfill, template, definition } = build();
+  const states = definition.States;
+
+  it('splits, maps over the chunks, then chooses between success and failure', () => {
+    // THEN the top level is split -> map -> choice -> fail | succeed, in JSONata
+    expect(definition.QueryLanguage).toBe('JSONata');
+    expect(definition.StartAt).toBe('SplitWindow');
+    expect(states.SplitWindow).toMatchObject({ Type: 'Task', Next: 'RegisterChunks' });
+    expect(states.RegisterChunks).toMatchObject({ Type: 'Map', Next: 'AnyChunkFailed' });
+    expect(states.AnyChunkFailed).toMatchObject({
+      Type: 'Choice',
+      Choices: [{ Condition: '{% $count($states.input.failedChunks) > 0 %}', Next: 'SomeChunksFailed' }],
+      Default: 'Backfilled',
+    });
+    expect(states.SomeChunksFailed).toMatchObject({ Type: 'Fail', Error: 'BackfillIncomplete' });
+    expect(states.Backfilled).toEqual({ Type: 'Succeed' });
+  });
+
+  it('asks the function to split, forcing action split over the execution input', () => {
+    // THEN the split payload merges the input with {action: split}
+    expect(states.SplitWindow).toMatchObject({
+      Resource: 'arn:TOKEN:states:::lambda:invoke',
+      Arguments: { FunctionName: 'TOKEN', Payload: '{% $merge([{}, $states.input, {"action": "split"}]) %}' },
+      Output: '{% $states.result.Payload %}',
+    });
+  });
+
+  it('registers at most three chunks at once, over $.chunks', () => {
+    // THEN the Map state is bounded and reads the chunks of the split result
+    expect(states.RegisterChunks).toMatchObject({ MaxConcurrency: 3, Items: '{% $states.input.chunks %}' });
+    expect(String(states.RegisterChunks.Output)).toContain('"failedChunks": $append([], $failed)');
+  });
+
+  it('retries a chunk with backoff and records its failure instead of stopping the map', () => {
+    // GIVEN the chunk processor
+    const processor = states.RegisterChunks.ItemProcessor as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    const register = processor.States[processor.StartAt];
+    // THEN the chunk is sent as the payload
+    expect(register).toMatchObject({ Type: 'Task', Arguments: { Payload: '{% $states.input %}' } });
+    // AND function errors are retried three times with backoff 2
+    expect(register.Retry).toEqual(
+      expect.arrayContaining([
+        { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 30, MaxAttempts: 3, BackoffRate: 2 },
+      ]),
+    );
+    // AND anything left is caught into a failure record
+    expect(register.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'RecordChunkFailure' }),
+    ]);
+    expect(String((register.Catch as { Output: string }[])[0].Output)).toContain('"failed": true');
+    expect(processor.States.RecordChunkFailure).toMatchObject({ Type: 'Pass', End: true });
+  });
+
+  it('times out after 24 hours, logs everything and traces with X-Ray', () => {
+    // THEN the execution is bounded and observable
+    expect(definition.TimeoutSeconds).toBe(86400);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackfillLogGroup'), 'Arn'] } } }],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('may invoke only the partitioner function', () => {
+    // THEN lambda:InvokeFunction names the function (and its versions) only
+    const invoke = statementsOfRole(template, 'BackfillStateMachineRole').filter((s) => s.Action === 'lambda:InvokeFunction');
+    expect(invoke).toHaveLength(1);
+    expect(JSON.stringify(invoke[0].Resource)).not.toContain('"*"');
+    const resources = invoke[0].Resource as unknown[];
+    expect(resources).toHaveLength(2);
+    for (const resource of resources) expect(JSON.stringify(resource)).toMatch(/"Fn[0-9A-F]{8}","Arn"/);
+  });
+
+  it('leaves no cdk-nag finding unacknowledged', () => {
+    // THEN SF1/SF2 pass and the unavoidable IAM5 wildcards are acknowledged with reasons
+    expect(unacknowledgedNagFindings(backfill)).toEqual([]);
+  });
+
+  it('passes a configured chunk size and concurrency', () => {
+    // GIVEN chunkDays and maxConcurrency
+    const built = build({ chunkDays: 30, maxConcurrency: 2, timeout: Duration.hours(6) });
+    // THEN the split payload defaults chunkDays and the map is bounded at 2
+    expect(built.definition.States.SplitWindow).toMatchObject({
+      Arguments: { Payload: '{% $merge([{"chunkDays":30}, $states.input, {"action": "split"}]) %}' },
+    });
+    expect(built.definition.States.RegisterChunks.MaxConcurrency).toBe(2);
+    expect(built.definition.TimeoutSeconds).toBe(21600);
+  });
+
+  it('rejects a non-positive concurrency', () => {
+    // GIVEN / WHEN / THEN
+    expect(() => build({ maxConcurrency: 0 })).toThrow(/invalid backfill maxConcurrency 0/);
+  });
+});

@@ -1,0 +1,180 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import { CloudTrailPartitioner } from '../../lib/cloudtrail-partitioner';
+import {
+  actionsOf,
+  buildStack,
+  iamStatements,
+  newStack,
+  resourcesOf,
+  TRAIL_BUCKET,
+  unacknowledgedNagFindings,
+} from './fixtures';
+
+/** Actions AWS offers no resource-level permissions for; Step Functions logging and tracing need them. */
+const SERVICE_LEVEL_ONLY = new Set([
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+]);
+
+/** The SDK call of a Custom::AWS property, with intrinsics replaced by 'TOKEN'. */
+function sdkCall(property: unknown): { parameters: { input: string } } & Record<string, unknown> {
+  const join = (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
+}
+
+describe('CloudTrailPartitioner', () => {
+  // One fully featured stack, shared: synthesis is the slow part.
+  const { stack, template } = buildStack({
+    trailPrefix: 'org',
+    orgId: 'o-abcdefghij',
+    alarmEmail: 'ops@example.com',
+    initialBackfillFrom: '2024-01-01',
+  });
+  const partitioner = stack.partitioner;
+
+  it('composes table, workgroup, function, schedule, state machine and alarms', () => {
+    // THEN one of each
+    for (const [type, count] of [
+      ['AWS::Glue::Database', 1],
+      ['AWS::Glue::Table', 1],
+      ['AWS::Athena::WorkGroup', 1],
+      ['AWS::Events::Rule', 1],
+      ['AWS::StepFunctions::StateMachine', 1],
+      ['AWS::SNS::Topic', 1],
+      ['AWS::SQS::Queue', 1],
+      ['AWS::CloudWatch::Alarm', 7],
+    ] as const) {
+      template.resourceCountIs(type, count);
+    }
+  });
+
+  it('exposes the names and resources callers need', () => {
+    // THEN the public properties are set
+    expect(partitioner.databaseName).toBe('cloudtrail');
+    expect(partitioner.tableName).toBe('cloudtrail_logs');
+    expect(partitioner.workGroupName).toMatch(/^[A-Za-z0-9._-]+$/);
+    expect(partitioner.alarms).toHaveLength(7);
+    expect(partitioner.function).toBeDefined();
+    expect(partitioner.resultsBucket).toBeDefined();
+    expect(partitioner.stateMachine).toBeDefined();
+    expect(partitioner.alarmTopic).toBeDefined();
+    expect(partitioner.serviceName.length).toBeLessThanOrEqual(64);
+  });
+
+  it('uses the same service name for the function and its alarms', () => {
+    // THEN the function's POWERTOOLS_SERVICE_NAME is the alarm dimension value
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: partitioner.serviceName }) },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunSucceeded',
+      Dimensions: [{ Name: 'service', Value: partitioner.serviceName }],
+    });
+  });
+
+  it('reserves one more concurrent execution than backfill chunks, for the scheduled run', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 4 });
+  });
+
+  it('grants no wildcard action in any IAM policy', () => {
+    // THEN no action contains '*'
+    const actions = iamStatements(template).flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('scopes every resource, except for actions that have no resource-level permissions', () => {
+    // THEN Resource "*" appears only with X-Ray and log-delivery actions
+    for (const statement of iamStatements(template)) {
+      if (resourcesOf(statement).includes('*')) {
+        expect(actionsOf(statement).filter((action) => !SERVICE_LEVEL_ONLY.has(action))).toEqual([]);
+      }
+    }
+  });
+
+  it('limits trail listing to the organization trail folder', () => {
+    // THEN the s3:prefix condition is the AWSLogs/ORGID root under the prefix
+    const list = iamStatements(template).find((s) => s.Sid === 'ListTrailLogKeys');
+    expect(list?.Condition).toEqual({
+      StringLike: { 's3:prefix': ['org/AWSLogs/o-abcdefghij/', 'org/AWSLogs/o-abcdefghij/*'] },
+    });
+  });
+
+  it('starts the initial backfill once, on create, with a policy scoped to the state machine', () => {
+    // THEN the custom resource calls StartExecution with {from} on create only
+    const resources = Object.values(template.findResources('Custom::AWS'));
+    expect(resources).toHaveLength(1);
+    expect(sdkCall(resources[0].Properties.Create)).toEqual({
+      service: 'SFN',
+      action: 'StartExecution',
+      parameters: { stateMachineArn: 'TOKEN', input: '{"from":"2024-01-01"}' },
+      physicalResourceId: { responsePath: 'executionArn' },
+    });
+    expect(resources[0].Properties.Update).toBeUndefined();
+    expect(resources[0].Properties.Delete).toBeUndefined();
+    const start = iamStatements(template).filter((s) => actionsOf(s).includes('states:StartExecution'));
+    expect(start).toHaveLength(1);
+    expect(start[0].Resource).toEqual({ Ref: expect.stringMatching(/^PartitionerBackfillStateMachine/) });
+  });
+
+  it('gives the custom resource provider its own role and log group, no managed policy', () => {
+    // THEN no role in the stack carries a managed policy
+    for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('leaves no cdk-nag finding unacknowledged', () => {
+    // WHEN the AWS Solutions pack checks the stack
+    // THEN every finding is fixed or acknowledged with a reason
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+
+  it('creates no custom resource without initialBackfillFrom', () => {
+    // GIVEN the defaults
+    const built = buildStack({}, 'Plain');
+    // THEN there is nothing to start
+    built.template.resourceCountIs('Custom::AWS', 0);
+    expect(built.stack.partitioner.initialBackfill).toBeUndefined();
+    expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
+  });
+
+  it('starts a daysBack backfill and creates no table for an existing one', () => {
+    // GIVEN a number of days and createTable false
+    const built = buildStack({ initialBackfillFrom: 30, createTable: false }, 'Existing');
+    // THEN the input is {daysBack} and no Glue resource is created
+    const resources = Object.values(built.template.findResources('Custom::AWS'));
+    expect(sdkCall(resources[0].Properties.Create).parameters.input).toBe('{"daysBack":30}');
+    built.template.resourceCountIs('AWS::Glue::Table', 0);
+    built.template.resourceCountIs('AWS::Glue::Database', 0);
+  });
+
+  it('follows a custom schedule and sizes the heartbeat from it', () => {
+    // GIVEN a six-hourly rate
+    const built = buildStack({ schedule: events.Schedule.rate(Duration.hours(6)) }, 'Rate');
+    // THEN the rule and the heartbeat agree
+    built.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
+    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RunSucceeded', EvaluationPeriods: 8 });
+  });
+
+  it('validates props before creating anything', () => {
+    // GIVEN a bad table name
+    // WHEN constructed
+    // THEN it throws with the validator's message
+    expect(
+      () => new CloudTrailPartitioner(newStack(), 'P', { trailBucketName: TRAIL_BUCKET, tableName: 'x; drop' }),
+    ).toThrow(/invalid table name "x; drop": expected 1 to 255 lowercase letters, digits or underscores/);
+  });
+});

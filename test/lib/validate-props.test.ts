@@ -1,0 +1,173 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import type { CloudTrailPartitionerProps } from '../../lib/cloudtrail-partitioner';
+import {
+  DEFAULT_BYTES_SCANNED_CUTOFF,
+  isIsoDate,
+  MIN_BYTES_SCANNED_CUTOFF,
+  validatePartitionerProps,
+} from '../../lib/validate-props';
+
+const base: CloudTrailPartitionerProps = { trailBucketName: 'example-trail-bucket' };
+
+function errorOf(props: Partial<CloudTrailPartitionerProps>): string {
+  try {
+    validatePartitionerProps({ ...base, ...props });
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected validation to fail');
+}
+
+describe('validatePartitionerProps', () => {
+  it('applies every default', () => {
+    // GIVEN only the bucket
+    // WHEN validated
+    const settings = validatePartitionerProps(base);
+    // THEN each default is the documented one
+    expect(settings).toEqual({
+      trailBucketName: 'example-trail-bucket',
+      trailPrefix: '',
+      orgId: undefined,
+      accounts: [],
+      regions: [],
+      databaseName: 'cloudtrail',
+      tableName: 'cloudtrail_logs',
+      createTable: true,
+      createDatabase: true,
+      scheduleExpression: 'cron(15 0 * * ? *)',
+      heartbeatWindowHours: 26,
+      lookbackDays: 1,
+      alarmEmail: undefined,
+      resultsRetentionDays: 30,
+      bytesScannedCutoffPerQueryBytes: DEFAULT_BYTES_SCANNED_CUTOFF,
+      maxPartitionsPerStatement: 1000,
+      maxConcurrentQueries: 4,
+      maxRangeDays: 7305,
+      backfillMaxConcurrency: 3,
+      backfillChunkDays: undefined,
+      initialBackfill: undefined,
+      timeoutMinutes: 15,
+      activeDdlQueryQuota: 20,
+      trailBucketKmsKeyArn: undefined,
+    });
+    expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
+  });
+
+  it('normalizes the prefix and treats empty optional strings as unset', () => {
+    // GIVEN a prefix with slashes and empty org id and e-mail (as `-c orgId=` gives)
+    // WHEN validated
+    const settings = validatePartitionerProps({ ...base, trailPrefix: '/logs/org/', orgId: '', alarmEmail: '' });
+    // THEN the prefix has no outer slashes and the empties are undefined
+    expect(settings.trailPrefix).toBe('logs/org');
+    expect(settings.orgId).toBeUndefined();
+    expect(settings.alarmEmail).toBeUndefined();
+  });
+
+  it('accepts a full valid configuration', () => {
+    // GIVEN every prop set to a valid value
+    const settings = validatePartitionerProps({
+      ...base,
+      orgId: 'o-abcdefghij',
+      accounts: ['111111111111', '222222222222'],
+      regions: ['us-east-1', 'eu-west-1', 'us-gov-west-1'],
+      schedule: events.Schedule.rate(Duration.hours(6)),
+      initialBackfillFrom: '2024-02-29',
+      backfillChunkDays: 31,
+      alarmEmail: 'ops@example.com',
+      trailBucketKmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    });
+    // THEN derived values follow
+    expect(settings.heartbeatWindowHours).toBe(8);
+    expect(settings.initialBackfill).toEqual({ from: '2024-02-29' });
+  });
+
+  it('turns a number initialBackfillFrom into daysBack', () => {
+    // GIVEN / WHEN a number of days
+    const settings = validatePartitionerProps({ ...base, initialBackfillFrom: 90 });
+    // THEN it is a daysBack input
+    expect(settings.initialBackfill).toEqual({ daysBack: 90 });
+  });
+
+  it.each<[string, Partial<CloudTrailPartitionerProps>, RegExp]>([
+    ['bucket with uppercase', { trailBucketName: 'My_Bucket' }, /invalid bucket name "My_Bucket"/],
+    ['bucket with a quote', { trailBucketName: "bucket'x" }, /invalid bucket name/],
+    ['prefix with a double slash', { trailPrefix: 'a//b' }, /invalid prefix "a\/\/b"/],
+    ['prefix with a quote', { trailPrefix: "logs'; drop" }, /invalid prefix/],
+    ['prefix with a backtick', { trailPrefix: 'logs`x' }, /invalid prefix/],
+    ['prefix with a semicolon', { trailPrefix: 'logs;x' }, /invalid prefix/],
+    ['prefix with whitespace', { trailPrefix: 'my logs' }, /invalid prefix/],
+    ['prefix with non-ASCII', { trailPrefix: 'lögs' }, /invalid prefix/],
+    ['prefix naming AWSLogs', { trailPrefix: 'logs/AWSLogs' }, /before AWSLogs/],
+    ['org id', { orgId: 'o-short' }, /invalid organization id "o-short"/],
+    ['account', { accounts: ['12345'] }, /invalid account "12345": expected 12 digits/],
+    ['duplicate account', { accounts: ['111111111111', '111111111111'] }, /listed twice/],
+    ['region', { regions: ['US-EAST-1'] }, /invalid region "US-EAST-1"/],
+    ['database name', { databaseName: 'Cloud-Trail' }, /invalid database name "Cloud-Trail"/],
+    ['table name with quote', { tableName: 'logs"; drop table x; --' }, /invalid table name/],
+    ['lookbackDays too high', { lookbackDays: 91 }, /invalid lookbackDays 91: expected an integer from 0 to 90/],
+    ['lookbackDays fractional', { lookbackDays: 1.5 }, /invalid lookbackDays 1.5/],
+    ['maxPartitionsPerStatement', { maxPartitionsPerStatement: 5001 }, /from 1 to 5000/],
+    ['maxConcurrentQueries', { maxConcurrentQueries: 0 }, /invalid maxConcurrentQueries 0/],
+    ['maxRangeDays', { maxRangeDays: 7306 }, /invalid maxRangeDays 7306/],
+    ['timeoutMinutes', { timeoutMinutes: 16 }, /invalid timeoutMinutes 16: expected an integer from 1 to 15/],
+    ['resultsRetentionDays', { resultsRetentionDays: 0 }, /invalid resultsRetentionDays 0/],
+    [
+      'cutoff below Athena minimum',
+      { bytesScannedCutoffPerQueryBytes: MIN_BYTES_SCANNED_CUTOFF - 1 },
+      /invalid bytesScannedCutoffPerQueryBytes 10485759/,
+    ],
+    ['backfillChunkDays', { backfillChunkDays: 367 }, /invalid backfillChunkDays 367/],
+    ['initialBackfillFrom not a date', { initialBackfillFrom: '2024-02-30' }, /invalid initialBackfillFrom "2024-02-30"/],
+    ['initialBackfillFrom zero', { initialBackfillFrom: 0 }, /invalid initialBackfillFrom 0/],
+    ['alarm e-mail', { alarmEmail: 'not-an-address' }, /invalid alarmEmail "not-an-address"/],
+    ['kms key arn', { trailBucketKmsKeyArn: 'alias/aws/s3' }, /invalid trailBucketKmsKeyArn/],
+    [
+      'concurrency above the ddl quota',
+      { maxConcurrentQueries: 6, backfillMaxConcurrency: 3 },
+      /\(backfillMaxConcurrency 3 \+ 1 scheduled run\) x maxConcurrentQueries 6 = 24 ddl queries, expected at most activeDdlQueryQuota 20/,
+    ],
+    ['weekly schedule', { schedule: events.Schedule.expression('cron(0 1 ? * MON *)') }, /set heartbeatWindowHours/],
+    ['schedule too sparse', { schedule: events.Schedule.expression('rate(7 days)') }, /heartbeat alarm can watch at most 168/],
+    ['heartbeat window', { heartbeatWindowHours: 169 }, /invalid heartbeatWindowHours 169/],
+  ])('rejects %s', (_name, props, expected) => {
+    // GIVEN one bad prop
+    // WHEN validated
+    const message = errorOf(props);
+    // THEN the message names the value and what is expected, in lowercase
+    expect(message).toMatch(expected);
+    expect(message.charAt(0)).toBe(message.charAt(0).toLowerCase());
+  });
+
+  it('reports every problem at once', () => {
+    // GIVEN three bad props
+    // WHEN validated
+    const message = errorOf({ trailBucketName: 'X', lookbackDays: -1, regions: ['mars-1'] });
+    // THEN all three are listed
+    expect(message.split('; ')).toHaveLength(3);
+  });
+
+  it('accepts a weekly schedule with an explicit heartbeat window', () => {
+    // GIVEN a weekly schedule the interval parser does not model, and a window
+    const settings = validatePartitionerProps({
+      ...base,
+      schedule: events.Schedule.expression('cron(0 1 ? * MON-FRI *)'),
+      heartbeatWindowHours: 74,
+    });
+    // THEN the explicit window is used
+    expect(settings.heartbeatWindowHours).toBe(74);
+  });
+});
+
+describe('isIsoDate', () => {
+  it.each([
+    ['2024-02-29', true],
+    ['2023-02-29', false],
+    ['2024-13-01', false],
+    ['2024-1-01', false],
+    ['20240101', false],
+  ])('%s -> %s', (value, expected) => {
+    // GIVEN / WHEN / THEN
+    expect(isIsoDate(value)).toBe(expected);
+  });
+});

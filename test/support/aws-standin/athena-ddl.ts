@@ -1,0 +1,54 @@
+/**
+ * What a finished ALTER TABLE ... ADD PARTITION does to the Glue catalog, with Hive's
+ * semantics: the spec must name every partition column; IF NOT EXISTS skips existing
+ * partitions, without it an existing one fails the whole statement and adds nothing.
+ * Failure reasons follow the wording Athena's Hive DDL engine uses.
+ */
+import type { AddPartitionsDdl } from './ddl-parser';
+import { partitionKey, type CatalogPartition, type GlueCatalogStore } from './glue';
+
+export type DdlResult = { added: number } | { failure: string };
+
+export function applyDdl(catalog: GlueCatalogStore, database: string, ddl: AddPartitionsDdl): DdlResult {
+  const table = catalog.getTable(database, ddl.table);
+  if (!table)
+    return { failure: `FAILED: SemanticException [Error 10001]: Table not found ${database}.${ddl.table}` };
+  const columns = table.partitionKeys.map((k) => k.name.toLowerCase());
+  const partitions: CatalogPartition[] = [];
+  for (const clause of ddl.partitions) {
+    const spec = new Map(clause.spec.map((e) => [e.key.toLowerCase(), e.value]));
+    const shown = `{${clause.spec.map((e) => `${e.key}=${e.value}`).join(', ')}}`;
+    if (columns.length === 0) {
+      return {
+        failure:
+          'FAILED: ValidationFailureSemanticException: table is not partitioned but partition spec exists',
+      };
+    }
+    if ([...spec.keys()].some((k) => !columns.includes(k))) {
+      return {
+        failure: `FAILED: ValidationFailureSemanticException: Partition spec ${shown} contains non-partition columns`,
+      };
+    }
+    if (spec.size !== clause.spec.length || columns.some((c) => !spec.has(c))) {
+      return {
+        failure: `FAILED: SemanticException [Error 10006]: Partition spec ${shown} must name every partition column`,
+      };
+    }
+    const values = columns.map((c) => spec.get(c) as string);
+    const location =
+      clause.location ??
+      (table.location !== undefined
+        ? `${table.location.replace(/\/+$/, '')}/${columns.map((c, i) => `${c}=${values[i]}`).join('/')}`
+        : undefined);
+    partitions.push({ values, ...(location !== undefined ? { location } : {}) });
+  }
+  if (!ddl.ifNotExists) {
+    const existing = partitions.find((p) => table.partitions.has(partitionKey(p.values)));
+    if (existing) {
+      return {
+        failure: `FAILED: AlreadyExistsException: Partition already exists: ${existing.values.join('/')}`,
+      };
+    }
+  }
+  return { added: catalog.addPartitions(database, ddl.table, partitions) };
+}

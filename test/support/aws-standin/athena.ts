@@ -1,0 +1,323 @@
+/**
+ * Athena stand-in: StartQueryExecution / GetQueryExecution / BatchGetQueryExecution for
+ * ALTER TABLE ... ADD PARTITION, with Athena's quotas and a simulated query lifecycle.
+ *
+ * Queries advance lazily: every request (and every StandIn accessor) first replays, in
+ * simulated-time order, the starts and completions that are due. No timers run, so
+ * results depend only on simulated time, and close() has nothing to cancel.
+ * A query is QUEUED for ddlQueueMs, RUNNING while a run slot is free, then ends at
+ * start + ddlFixedMs + ddlPerPartitionMs × partitions; on success its partitions are
+ * written to the Glue catalog store.
+ */
+import { randomUUID } from 'node:crypto';
+import { DdlParseError, parseAddPartitions, type AddPartitionsDdl } from './ddl-parser';
+import type { Faults, QueryOutcome } from './faults';
+import type { GlueCatalogStore } from './glue';
+import { ServiceError, jsonResponse, utf8Bytes, type WireResponse } from './protocol';
+import {
+  bump,
+  type Operation,
+  type QuotaOptions,
+  type SimClock,
+  type StandInStats,
+  type TokenBucket,
+} from './quota-model';
+import { applyDdl } from './athena-ddl';
+
+export type QueryStateName = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+/** What a test or benchmark can inspect about one query. */
+export interface QueryInfo {
+  readonly id: string;
+  readonly sql: string;
+  readonly token: string;
+  readonly workGroup: string;
+  readonly database: string;
+  readonly partitions: number;
+  state: QueryStateName;
+  readonly submittedAt: number;
+  readyAt: number;
+  startedAt?: number;
+  endedAt?: number;
+  readonly durationMs: number;
+  reason?: string;
+  retryable?: boolean;
+  errorCategory?: number;
+}
+
+interface QueryRecord extends QueryInfo {
+  readonly ddl: AddPartitionsDdl;
+  readonly catalog: string;
+  readonly fault?: QueryOutcome;
+}
+
+export interface AthenaContext {
+  readonly clock: SimClock;
+  readonly quotas: QuotaOptions;
+  readonly catalog: GlueCatalogStore;
+  readonly faults: Faults;
+  readonly stats: StandInStats;
+  readonly rates: Partial<Record<Operation, TokenBucket>>;
+}
+
+const TOO_MANY =
+  'You have exceeded the limit for the number of queries you can run concurrently. Please reduce the number of concurrent queries submitted by this account. Contact customer support to request a concurrent query limit increase.';
+
+export class AthenaSim {
+  private readonly byId = new Map<string, QueryRecord>();
+  private readonly byToken = new Map<string, QueryRecord>();
+  private readonly queued: QueryRecord[] = [];
+  private readonly running: QueryRecord[] = [];
+  private lastEventAt = 0;
+
+  constructor(private readonly ctx: AthenaContext) {}
+
+  handle(operation: string, input: Record<string, unknown>): WireResponse {
+    if (
+      operation !== 'StartQueryExecution' &&
+      operation !== 'GetQueryExecution' &&
+      operation !== 'BatchGetQueryExecution'
+    ) {
+      throw new ServiceError(
+        400,
+        'UnknownOperationException',
+        `the stand-in does not serve AmazonAthena.${operation}`,
+      );
+    }
+    const { stats, faults, rates } = this.ctx;
+    bump(stats.calls, operation);
+    const injected = faults.takeAthenaError(operation);
+    if (injected) {
+      const throttle =
+        injected.code === 'ThrottlingException' || injected.code === 'TooManyRequestsException';
+      bump(throttle ? stats.throttled : stats.errors, operation);
+      const status = injected.code === 'InternalServerException' ? 500 : 400;
+      throw new ServiceError(status, injected.code, injected.message ?? `injected ${injected.code}`);
+    }
+    if (faults.isThrottled(operation) || (rates[operation] && !rates[operation].tryTake())) {
+      bump(stats.throttled, operation);
+      throw new ServiceError(400, 'ThrottlingException', 'Rate exceeded');
+    }
+    this.advance();
+    try {
+      if (operation === 'StartQueryExecution') return jsonResponse({ QueryExecutionId: this.start(input) });
+      if (operation === 'GetQueryExecution')
+        return jsonResponse({ QueryExecution: this.render(this.find(input)) });
+      return this.batchGet(input);
+    } catch (e) {
+      if (e instanceof ServiceError && e.code !== 'TooManyRequestsException') bump(stats.errors, operation);
+      throw e;
+    }
+  }
+
+  private start(input: Record<string, unknown>): string {
+    const { quotas, stats, clock, faults } = this.ctx;
+    const sql = typeof input.QueryString === 'string' ? input.QueryString : '';
+    const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : randomUUID();
+    const bytes = utf8Bytes(sql);
+    if (bytes < 1 || bytes > quotas.maxQueryBytes) {
+      throw invalid(
+        `1 validation error detected: Value at 'queryString' failed to satisfy constraint: Member must have length ${bytes < 1 ? 'greater than or equal to 1' : `less than or equal to ${quotas.maxQueryBytes}`}`,
+      );
+    }
+    if (token.length < 32 || token.length > 128) {
+      throw invalid(
+        `1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length ${token.length < 32 ? 'greater than or equal to 32' : 'less than or equal to 128'}`,
+      );
+    }
+    const previous = this.byToken.get(token);
+    if (previous) {
+      if (previous.sql !== sql) throw invalid('Idempotent parameters do not match');
+      return previous.id;
+    }
+    let ddl: AddPartitionsDdl;
+    try {
+      ddl = parseAddPartitions(sql);
+    } catch (e) {
+      if (e instanceof DdlParseError) throw invalid(e.message);
+      throw e;
+    }
+    const active = this.queued.length + this.running.length;
+    if (active >= quotas.maxActiveDdl) {
+      bump(stats.throttled, 'StartQueryExecution');
+      throw new ServiceError(400, 'TooManyRequestsException', TOO_MANY, {
+        Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED',
+      });
+    }
+    const context = (input.QueryExecutionContext ?? {}) as { Database?: string; Catalog?: string };
+    const now = clock.now();
+    const partitions = ddl.partitions.length;
+    const fault = faults.takeQueryOutcome(sql);
+    const query: QueryRecord = {
+      id: randomUUID(),
+      sql,
+      token,
+      ddl,
+      workGroup: typeof input.WorkGroup === 'string' ? input.WorkGroup : 'primary',
+      database: ddl.database ?? context.Database ?? 'default',
+      catalog: context.Catalog ?? 'AwsDataCatalog',
+      partitions,
+      state: 'QUEUED',
+      submittedAt: now,
+      readyAt: now + quotas.ddlQueueMs,
+      durationMs: quotas.ddlFixedMs + quotas.ddlPerPartitionMs * partitions + faults.extraQueryLatencyMs,
+      ...(fault ? { fault } : {}),
+    };
+    this.byId.set(query.id, query);
+    this.byToken.set(token, query);
+    this.queued.push(query);
+    stats.statements += 1;
+    stats.statementBytes.push(bytes);
+    stats.maxConcurrentActive = Math.max(stats.maxConcurrentActive, active + 1);
+    return query.id;
+  }
+
+  private find(input: Record<string, unknown>): QueryRecord {
+    const id = typeof input.QueryExecutionId === 'string' ? input.QueryExecutionId : '';
+    const query = this.byId.get(id);
+    if (!query) throw invalid(`QueryExecution ${id} was not found`);
+    return query;
+  }
+
+  private batchGet(input: Record<string, unknown>): WireResponse {
+    const ids = Array.isArray(input.QueryExecutionIds) ? input.QueryExecutionIds.map(String) : [];
+    if (ids.length < 1 || ids.length > this.ctx.quotas.maxBatchGetIds) {
+      throw invalid(
+        `1 validation error detected: Value at 'queryExecutionIds' failed to satisfy constraint: Member must have length ${ids.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${this.ctx.quotas.maxBatchGetIds}`}`,
+      );
+    }
+    const found = ids.flatMap((id) => (this.byId.has(id) ? [this.byId.get(id) as QueryRecord] : []));
+    const unknown = ids.filter((id) => !this.byId.has(id));
+    return jsonResponse({
+      QueryExecutions: found.map((q) => this.render(q)),
+      UnprocessedQueryExecutionIds: unknown.map((id) => ({
+        QueryExecutionId: id,
+        ErrorCode: 'InvalidRequestException',
+        ErrorMessage: `QueryExecution ${id} was not found`,
+      })),
+    });
+  }
+
+  /** Replays every queue → run → end transition due by now, in simulated-time order. */
+  advance(): void {
+    const now = this.ctx.clock.now();
+    for (;;) {
+      let next: QueryRecord | undefined;
+      for (const q of this.running) if (!next || (q.endedAt ?? 0) < (next.endedAt ?? 0)) next = q;
+      const endAt = next?.endedAt ?? Number.POSITIVE_INFINITY;
+      const head = this.queued[0];
+      const startAt =
+        head && this.running.length < this.ctx.quotas.ddlRunSlots
+          ? Math.max(head.readyAt, this.lastEventAt)
+          : Number.POSITIVE_INFINITY;
+      if (Math.min(endAt, startAt) > now) break;
+      if (next && endAt <= startAt) {
+        this.tick(endAt);
+        this.running.splice(this.running.indexOf(next), 1);
+        this.finish(next);
+      } else if (head) {
+        this.tick(startAt);
+        this.queued.shift();
+        head.state = 'RUNNING';
+        head.startedAt = startAt;
+        head.endedAt = startAt + head.durationMs;
+        this.running.push(head);
+      }
+    }
+  }
+
+  /** Simulated time at which the next transition is due, if any query is active. */
+  nextEventAt(): number | undefined {
+    if (this.running.length === 0 && this.queued.length === 0) return undefined;
+    const ends = this.running.map((q) => q.endedAt ?? 0);
+    const head = this.queued[0];
+    const canStart = head !== undefined && this.running.length < this.ctx.quotas.ddlRunSlots;
+    return Math.min(...ends, canStart ? Math.max(head.readyAt, this.lastEventAt) : Number.POSITIVE_INFINITY);
+  }
+
+  activeCount(): number {
+    return this.queued.length + this.running.length;
+  }
+
+  queries(): QueryInfo[] {
+    return [...this.byId.values()];
+  }
+
+  /** busySimMs including the current, still open, busy stretch. */
+  busySimMs(): number {
+    return this.ctx.stats.busySimMs + (this.running.length > 0 ? this.ctx.clock.now() - this.lastEventAt : 0);
+  }
+
+  private tick(at: number): void {
+    if (this.running.length > 0) this.ctx.stats.busySimMs += at - this.lastEventAt;
+    this.lastEventAt = Math.max(this.lastEventAt, at);
+  }
+
+  private finish(q: QueryRecord): void {
+    const { stats, catalog } = this.ctx;
+    stats.queryRunSimMs += q.durationMs;
+    if (q.fault) {
+      q.state = q.fault.state ?? 'FAILED';
+      q.reason = q.fault.reason;
+      q.retryable = q.fault.retryable;
+      q.errorCategory = q.fault.errorCategory ?? (q.fault.retryable ? 1 : 2);
+    } else {
+      const result = applyDdl(catalog, q.database, q.ddl);
+      if ('added' in result) {
+        q.state = 'SUCCEEDED';
+        stats.partitionsAdded += result.added;
+      } else {
+        q.state = 'FAILED';
+        q.reason = result.failure;
+        q.retryable = false;
+        q.errorCategory = 2;
+      }
+    }
+    if (q.state === 'SUCCEEDED') stats.succeeded += 1;
+    else if (q.state === 'FAILED') stats.failed += 1;
+    else stats.cancelled += 1;
+  }
+
+  private render(q: QueryRecord): Record<string, unknown> {
+    const { clock } = this.ctx;
+    const seconds = (sim: number): number => clock.epochMs(sim) / 1000;
+    const done = q.state === 'SUCCEEDED' || q.state === 'FAILED' || q.state === 'CANCELLED';
+    const withError = q.state === 'FAILED' || (q.state === 'CANCELLED' && q.retryable !== undefined);
+    return {
+      QueryExecutionId: q.id,
+      Query: q.sql,
+      StatementType: 'DDL',
+      WorkGroup: q.workGroup,
+      QueryExecutionContext: { Database: q.database, Catalog: q.catalog },
+      ResultConfiguration: { OutputLocation: `s3://aws-standin-results/${q.id}.txt` },
+      Status: {
+        State: q.state,
+        SubmissionDateTime: seconds(q.submittedAt),
+        ...(done && q.endedAt !== undefined ? { CompletionDateTime: seconds(q.endedAt) } : {}),
+        ...(q.reason !== undefined ? { StateChangeReason: q.reason } : {}),
+        ...(withError
+          ? {
+              AthenaError: {
+                ErrorCategory: q.errorCategory ?? 2,
+                ...(q.retryable !== undefined ? { Retryable: q.retryable } : {}),
+                ErrorMessage: q.reason ?? q.state,
+              },
+            }
+          : {}),
+      },
+      ...(done && q.startedAt !== undefined
+        ? {
+            Statistics: {
+              QueryQueueTimeInMillis: Math.round(q.startedAt - q.submittedAt),
+              EngineExecutionTimeInMillis: Math.round(q.durationMs),
+              TotalExecutionTimeInMillis: Math.round((q.endedAt ?? q.startedAt) - q.submittedAt),
+            },
+          }
+        : {}),
+    };
+  }
+}
+
+function invalid(message: string): ServiceError {
+  return new ServiceError(400, 'InvalidRequestException', message);
+}

@@ -96,7 +96,8 @@ export class AthenaResults extends Construct {
       });
     }
 
-    this.workGroupName = props.workGroupName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
+    this.workGroupName =
+      props.workGroupName ?? Names.uniqueResourceName(this, { maxLength: 128, separator: '-' });
     this.outputLocation = `s3://${this.bucket.bucketName}/${AthenaResults.OUTPUT_PREFIX}`;
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
@@ -116,6 +117,10 @@ export class AthenaResults extends Construct {
         },
       },
     });
-    this.workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName });
+    this.workGroupArn = stack.formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: this.workGroupName,
+    });
   }
 }

@@ -191,7 +191,8 @@ export class CloudTrailPartitioner extends Construct {
     this.alarmTopic = alarms.topic;
     this.alarms = alarms.alarms;
 
-    if (s.initialBackfill) this.initialBackfill = this.startInitialBackfill(s.initialBackfill, props.logRetention);
+    if (s.initialBackfill)
+      this.initialBackfill = this.startInitialBackfill(s.initialBackfill, props.logRetention);
   }
 
   /**

@@ -67,14 +67,22 @@ export class CloudTrailTable extends Construct {
     ].filter((error): error is string => error !== undefined);
     if (nameErrors.length > 0) throw new Error(nameErrors.join('; '));
 
-    const layout = makeLayout({ bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId });
+    const layout = makeLayout({
+      bucket: props.trailBucketName,
+      prefix: props.trailPrefix,
+      orgId: props.orgId,
+    });
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
     this.location = tableLocation(layout);
 
     const stack = Stack.of(this);
     this.catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
-    this.databaseArn = stack.formatArn({ service: 'glue', resource: 'database', resourceName: props.databaseName });
+    this.databaseArn = stack.formatArn({
+      service: 'glue',
+      resource: 'database',
+      resourceName: props.databaseName,
+    });
     this.tableArn = stack.formatArn({
       service: 'glue',
       resource: 'table',

@@ -33,11 +33,20 @@ const NUMBER_KEYS = [
   'timeoutMinutes',
 ] as const;
 
-const STRING_KEYS = ['trailPrefix', 'orgId', 'databaseName', 'tableName', 'alarmEmail', 'trailBucketKmsKeyArn'] as const;
+const STRING_KEYS = [
+  'trailPrefix',
+  'orgId',
+  'databaseName',
+  'tableName',
+  'alarmEmail',
+  'trailBucketKmsKeyArn',
+] as const;
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const SCHEDULE = /^(cron|rate)\([^()]+\)$/;
-const RETENTION_DAYS = new Set<number>(Object.values(logs.RetentionDays).filter((v) => typeof v === 'number'));
+const RETENTION_DAYS = new Set<number>(
+  Object.values(logs.RetentionDays).filter((v) => typeof v === 'number'),
+);
 
 function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
@@ -77,7 +86,8 @@ class Reader {
   boolean(key: string): boolean | undefined {
     const value = this.raw(key);
     if (value === undefined || typeof value === 'boolean') return value;
-    if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
+    if (typeof value === 'string' && /^(true|false)$/i.test(value.trim()))
+      return value.trim().toLowerCase() === 'true';
     this.errors.push(`invalid context ${key} ${show(value)}: expected true or false`);
     return undefined;
   }
@@ -104,11 +114,15 @@ export function parseAppContext(read: ContextReader): AppConfig {
   const r = new Reader(read);
   const trailBucketName = r.string('trailBucket');
   if (r.raw('trailBucket') === undefined) {
-    r.errors.push('missing context trailBucket: pass -c trailBucket=<name of the bucket your trail delivers to>');
+    r.errors.push(
+      'missing context trailBucket: pass -c trailBucket=<name of the bucket your trail delivers to>',
+    );
   }
   const stackName = r.string('stackName') ?? DEFAULT_STACK_NAME;
   if (!STACK_NAME.test(stackName)) {
-    r.errors.push(`invalid context stackName ${show(stackName)}: expected a letter, then letters, digits or hyphens`);
+    r.errors.push(
+      `invalid context stackName ${show(stackName)}: expected a letter, then letters, digits or hyphens`,
+    );
   }
 
   const scheduleText = r.string('schedule');
@@ -129,9 +143,13 @@ export function parseAppContext(read: ContextReader): AppConfig {
   let initialBackfillFrom: string | number | undefined;
   if (typeof backfillFrom === 'number') initialBackfillFrom = backfillFrom;
   else if (typeof backfillFrom === 'string') {
-    initialBackfillFrom = /^\d{1,15}$/.test(backfillFrom.trim()) ? Number(backfillFrom.trim()) : backfillFrom.trim();
+    initialBackfillFrom = /^\d{1,15}$/.test(backfillFrom.trim())
+      ? Number(backfillFrom.trim())
+      : backfillFrom.trim();
   } else if (backfillFrom !== undefined) {
-    r.errors.push(`invalid context initialBackfillFrom ${show(backfillFrom)}: expected YYYY-MM-DD or a number of days`);
+    r.errors.push(
+      `invalid context initialBackfillFrom ${show(backfillFrom)}: expected YYYY-MM-DD or a number of days`,
+    );
   }
 
   const strings = Object.fromEntries(STRING_KEYS.map((key) => [key, r.string(key)]));

@@ -155,7 +155,12 @@ export class PartitionFunction extends Construct {
   /** Every permission the function has besides its DLQ destination, each scoped to one resource. */
   private policyStatements(props: PartitionFunctionProps): iam.PolicyStatement[] {
     const stack = Stack.of(this);
-    const trailBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: props.trailBucketName });
+    const trailBucketArn = stack.formatArn({
+      service: 's3',
+      region: '',
+      account: '',
+      resource: props.trailBucketName,
+    });
     // Discovery lists `[PREFIX/]AWSLogs/[ORGID/]` and keys below it, nothing else.
     const logsRoot = accountsRootKey(
       makeLayout({ bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId }),

@@ -164,7 +164,11 @@ export class PartitionerAlarms extends Construct {
       'A backfill execution hit its timeout.',
       sm.metricTimedOut(sum),
     );
-    this.backfillAbortedAlarm = atLeastOne('BackfillAborted', 'A backfill execution was aborted.', sm.metricAborted(sum));
+    this.backfillAbortedAlarm = atLeastOne(
+      'BackfillAborted',
+      'A backfill execution was aborted.',
+      sm.metricAborted(sum),
+    );
   }
 
   /** Every alarm, for dashboards and tests. */

@@ -55,7 +55,8 @@ export interface PartitionerSettings {
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
@@ -88,27 +89,39 @@ class Collector {
     return value;
   }
 
-  list(name: string, values: readonly string[] | undefined, check: (v: string) => string | undefined): string[] {
+  list(
+    name: string,
+    values: readonly string[] | undefined,
+    check: (v: string) => string | undefined,
+  ): string[] {
     if (values === undefined) return [];
     if (!Array.isArray(values)) {
       this.errors.push(`invalid ${name} ${show(values)}: expected a list of strings`);
       return [];
     }
-    values.forEach((value) => this.add(typeof value === 'string' ? check(value) : `invalid ${name} entry ${show(value)}`));
+    values.forEach((value) =>
+      this.add(typeof value === 'string' ? check(value) : `invalid ${name} entry ${show(value)}`),
+    );
     const duplicates = values.filter((value, index) => values.indexOf(value) !== index);
     if (duplicates.length > 0) this.errors.push(`invalid ${name}: ${show(duplicates[0])} is listed twice`);
     return [...values];
   }
 }
 
-function checkName(kind: 'database' | 'table', value: string | undefined, fallback: string, c: Collector): string {
+function checkName(
+  kind: 'database' | 'table',
+  value: string | undefined,
+  fallback: string,
+  c: Collector,
+): string {
   if (value === undefined) return fallback;
   c.add(typeof value === 'string' ? checkIdentifier(kind, value) : `invalid ${kind} name ${show(value)}`);
   return value;
 }
 
 function resolveHeartbeat(expression: string, explicit: number | undefined, c: Collector): number {
-  if (explicit !== undefined) return c.integer('heartbeatWindowHours', explicit, 26, 2, MAX_HEARTBEAT_WINDOW_HOURS);
+  if (explicit !== undefined)
+    return c.integer('heartbeatWindowHours', explicit, 26, 2, MAX_HEARTBEAT_WINDOW_HOURS);
   const interval = scheduleIntervalHours(expression);
   if (interval === undefined) {
     c.add(
@@ -149,7 +162,11 @@ function resolveInitialBackfill(
 export function validatePartitionerProps(props: CloudTrailPartitionerProps): PartitionerSettings {
   const c = new Collector();
   const bucket = props.trailBucketName;
-  c.add(typeof bucket === 'string' ? checkBucket(bucket) : `invalid bucket name ${show(bucket)}: expected a string`);
+  c.add(
+    typeof bucket === 'string'
+      ? checkBucket(bucket)
+      : `invalid bucket name ${show(bucket)}: expected a string`,
+  );
   const prefix = normalizePrefix(typeof props.trailPrefix === 'string' ? props.trailPrefix : '');
   if (props.trailPrefix !== undefined && typeof props.trailPrefix !== 'string') {
     c.add(`invalid prefix ${show(props.trailPrefix)}: expected a string`);
@@ -189,7 +206,8 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
   ] as const) {
-    if (value !== undefined && typeof value !== 'boolean') c.add(`invalid ${name} ${show(value)}: expected true or false`);
+    if (value !== undefined && typeof value !== 'boolean')
+      c.add(`invalid ${name} ${show(value)}: expected true or false`);
   }
 
   const settings: PartitionerSettings = {
@@ -214,7 +232,13 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
       MIN_BYTES_SCANNED_CUTOFF,
       Number.MAX_SAFE_INTEGER,
     ),
-    maxPartitionsPerStatement: c.integer('maxPartitionsPerStatement', props.maxPartitionsPerStatement, 1000, 1, 5000),
+    maxPartitionsPerStatement: c.integer(
+      'maxPartitionsPerStatement',
+      props.maxPartitionsPerStatement,
+      1000,
+      1,
+      5000,
+    ),
     maxConcurrentQueries,
     maxRangeDays,
     backfillMaxConcurrency,

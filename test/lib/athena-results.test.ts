@@ -84,7 +84,9 @@ describe('AthenaResults', () => {
         BytesScannedCutoffPerQuery: 10737418240,
         RequesterPaysEnabled: false,
         ResultConfiguration: {
-          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^ResultsBucket') }, '/results/']] },
+          OutputLocation: {
+            'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^ResultsBucket') }, '/results/']],
+          },
           ExpectedBucketOwner: { Ref: 'AWS::AccountId' },
           EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
         },
@@ -95,7 +97,9 @@ describe('AthenaResults', () => {
   it('names the workgroup uniquely and gives its ARN', () => {
     // THEN the name is a valid workgroup name and the ARN points at it
     expect(results.workGroupName).toMatch(/^[a-zA-Z0-9._-]{1,128}$/);
-    expect(JSON.stringify(stack.resolve(results.workGroupArn))).toContain(`:workgroup/${results.workGroupName}`);
+    expect(JSON.stringify(stack.resolve(results.workGroupArn))).toContain(
+      `:workgroup/${results.workGroupName}`,
+    );
   });
 
   it('passes cdk-nag with the access-log acknowledgement', () => {
@@ -117,7 +121,10 @@ describe('AthenaResults', () => {
     const t = Template.fromStack(s);
     // THEN they are applied
     t.hasResourceProperties('AWS::S3::Bucket', {
-      LoggingConfiguration: { DestinationBucketName: 'central-access-logs', LogFilePrefix: 'athena-results/' },
+      LoggingConfiguration: {
+        DestinationBucketName: 'central-access-logs',
+        LogFilePrefix: 'athena-results/',
+      },
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
     });
     t.hasResourceProperties('AWS::Athena::WorkGroup', {

@@ -52,7 +52,10 @@ describe('BackfillStateMachine', () => {
 
   it('retries a chunk with backoff and records its failure instead of stopping the map', () => {
     // GIVEN the chunk processor
-    const processor = states.RegisterChunks.ItemProcessor as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    const processor = states.RegisterChunks.ItemProcessor as {
+      StartAt: string;
+      States: Record<string, Record<string, unknown>>;
+    };
     const register = processor.States[processor.StartAt];
     // THEN the chunk is sent as the payload
     expect(register).toMatchObject({ Type: 'Task', Arguments: { Payload: '{% $states.input %}' } });
@@ -77,7 +80,13 @@ describe('BackfillStateMachine', () => {
       LoggingConfiguration: {
         Level: 'ALL',
         IncludeExecutionData: true,
-        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackfillLogGroup'), 'Arn'] } } }],
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BackfillLogGroup'), 'Arn'] },
+            },
+          },
+        ],
       },
       TracingConfiguration: { Enabled: true },
     });
@@ -85,7 +94,9 @@ describe('BackfillStateMachine', () => {
 
   it('may invoke only the partitioner function', () => {
     // THEN lambda:InvokeFunction names the function (and its versions) only
-    const invoke = statementsOfRole(template, 'BackfillStateMachineRole').filter((s) => s.Action === 'lambda:InvokeFunction');
+    const invoke = statementsOfRole(template, 'BackfillStateMachineRole').filter(
+      (s) => s.Action === 'lambda:InvokeFunction',
+    );
     expect(invoke).toHaveLength(1);
     expect(JSON.stringify(invoke[0].Resource)).not.toContain('"*"');
     const resources = invoke[0].Resource as unknown[];

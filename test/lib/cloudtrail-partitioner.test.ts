@@ -166,7 +166,10 @@ describe('CloudTrailPartitioner', () => {
     const built = buildStack({ schedule: events.Schedule.rate(Duration.hours(6)) }, 'Rate');
     // THEN the rule and the heartbeat agree
     built.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
-    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RunSucceeded', EvaluationPeriods: 8 });
+    built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RunSucceeded',
+      EvaluationPeriods: 8,
+    });
   });
 
   it('validates props before creating anything', () => {
@@ -174,7 +177,8 @@ describe('CloudTrailPartitioner', () => {
     // WHEN constructed
     // THEN it throws with the validator's message
     expect(
-      () => new CloudTrailPartitioner(newStack(), 'P', { trailBucketName: TRAIL_BUCKET, tableName: 'x; drop' }),
+      () =>
+        new CloudTrailPartitioner(newStack(), 'P', { trailBucketName: TRAIL_BUCKET, tableName: 'x; drop' }),
     ).toThrow(/invalid table name "x; drop": expected 1 to 255 lowercase letters, digits or underscores/);
   });
 });

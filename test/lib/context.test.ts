@@ -20,7 +20,10 @@ describe('parseAppContext', () => {
     // WHEN parsed
     const config = parseAppContext(reader({ trailBucket: 'example-trail-bucket' }));
     // THEN the default stack name is used and no other prop is set
-    expect(config).toEqual({ stackName: DEFAULT_STACK_NAME, props: { trailBucketName: 'example-trail-bucket' } });
+    expect(config).toEqual({
+      stackName: DEFAULT_STACK_NAME,
+      props: { trailBucketName: 'example-trail-bucket' },
+    });
   });
 
   it('explains a missing trailBucket', () => {
@@ -87,7 +90,13 @@ describe('parseAppContext', () => {
   it('accepts cdk.json values that are already typed, and empty strings as unset', () => {
     // GIVEN typed values and empties
     const config = parseAppContext(
-      reader({ trailBucket: 'b-b-b', accounts: ['111111111111'], lookbackDays: 2, createTable: false, orgId: '' }),
+      reader({
+        trailBucket: 'b-b-b',
+        accounts: ['111111111111'],
+        lookbackDays: 2,
+        createTable: false,
+        orgId: '',
+      }),
     );
     // THEN they pass through, and the empty org id is not set
     expect(config.props).toEqual({
@@ -99,13 +108,25 @@ describe('parseAppContext', () => {
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
-    ['a non-numeric number', { lookbackDays: 'x' }, /invalid context lookbackDays "x": expected a whole number/],
+    [
+      'a non-numeric number',
+      { lookbackDays: 'x' },
+      /invalid context lookbackDays "x": expected a whole number/,
+    ],
     ['a negative number', { timeoutMinutes: '-1' }, /invalid context timeoutMinutes "-1"/],
     ['a bad boolean', { createTable: 'no' }, /invalid context createTable "no": expected true or false/],
     ['an empty list entry', { accounts: '111111111111,,2' }, /invalid context accounts/],
-    ['a bad schedule', { schedule: 'daily' }, /invalid context schedule "daily": expected cron\(...\) or rate\(...\)/],
+    [
+      'a bad schedule',
+      { schedule: 'daily' },
+      /invalid context schedule "daily": expected cron\(...\) or rate\(...\)/,
+    ],
     ['a bad stack name', { stackName: '1stack' }, /invalid context stackName "1stack"/],
-    ['an unknown retention', { logRetentionDays: '31' }, /invalid context logRetentionDays 31: expected one of/],
+    [
+      'an unknown retention',
+      { logRetentionDays: '31' },
+      /invalid context logRetentionDays 31: expected one of/,
+    ],
     ['a non-string bucket', { trailBucket: 42 }, /invalid context trailBucket 42: expected a string/],
   ])('rejects %s', (_name, context, expected) => {
     // GIVEN one bad value next to a good bucket

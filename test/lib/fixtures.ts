@@ -72,7 +72,8 @@ export function statementsOfRole(template: Template, roleIdPrefix: string): Stat
 export function unacknowledgedNagFindings(scope: IConstruct): string[] {
   const report = new AwsSolutionsChecks().validateScope(scope);
   return report.violations.map(
-    (violation) => `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    (violation) =>
+      `${violation.ruleName} at ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`,
   );
 }
 

@@ -113,7 +113,10 @@ describe('PartitionFunction', () => {
 
   it('encrypts the dead-letter queue, keeps messages 14 days and requires TLS', () => {
     // THEN the queue is SSE-SQS encrypted with maximum retention
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1209600,
+    });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -199,7 +202,9 @@ describe('PartitionFunction', () => {
 
   it('never reads trail objects', () => {
     // THEN no s3:GetObject and no kms:Decrypt touches the trail bucket
-    const trailStatements = statements.filter((s) => JSON.stringify(s.Resource).includes('example-trail-bucket'));
+    const trailStatements = statements.filter((s) =>
+      JSON.stringify(s.Resource).includes('example-trail-bucket'),
+    );
     expect(trailStatements.flatMap(actionsOf).sort()).toEqual(['s3:GetBucketLocation', 's3:ListBucket']);
     expect(statements.flatMap(actionsOf)).not.toContain('kms:Decrypt');
   });

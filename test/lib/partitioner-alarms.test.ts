@@ -10,7 +10,11 @@ function build(props: Partial<PartitionerAlarmsProps> = {}) {
   const stack = newStack();
   const alarms = new PartitionerAlarms(stack, 'Alarms', {
     function: lambda.Function.fromFunctionName(stack, 'Fn', 'partitioner'),
-    deadLetterQueue: sqs.Queue.fromQueueArn(stack, 'Dlq', 'arn:aws:sqs:us-east-1:111111111111:partitioner-dlq'),
+    deadLetterQueue: sqs.Queue.fromQueueArn(
+      stack,
+      'Dlq',
+      'arn:aws:sqs:us-east-1:111111111111:partitioner-dlq',
+    ),
     stateMachine: sfn.StateMachine.fromStateMachineName(stack, 'Sm', 'backfill'),
     serviceName: 'svc',
     heartbeatWindowHours: 26,
@@ -19,7 +23,10 @@ function build(props: Partial<PartitionerAlarmsProps> = {}) {
   return { alarms, template: Template.fromStack(stack) };
 }
 
-const topicActions = { AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }], OKActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }] };
+const topicActions = {
+  AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+  OKActions: [{ Ref: Match.stringLikeRegexp('^AlarmsTopic') }],
+};
 
 describe('PartitionerAlarms', () => {
   const { alarms, template } = build({ alarmEmail: 'ops@example.com' });
@@ -55,7 +62,9 @@ describe('PartitionerAlarms', () => {
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Condition: {
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: { 'aws:SourceArn': Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':alarm:svc-*'])] }) },
+              ArnLike: {
+                'aws:SourceArn': Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':alarm:svc-*'])] }),
+              },
             },
           }),
         ]),
@@ -65,7 +74,10 @@ describe('PartitionerAlarms', () => {
 
   it('subscribes the alarm e-mail', () => {
     // THEN one e-mail subscription
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
   });
 
   it('alarms on any function error', () => {

@@ -57,7 +57,12 @@ describe('validatePartitionerProps', () => {
   it('normalizes the prefix and treats empty optional strings as unset', () => {
     // GIVEN a prefix with slashes and empty org id and e-mail (as `-c orgId=` gives)
     // WHEN validated
-    const settings = validatePartitionerProps({ ...base, trailPrefix: '/logs/org/', orgId: '', alarmEmail: '' });
+    const settings = validatePartitionerProps({
+      ...base,
+      trailPrefix: '/logs/org/',
+      orgId: '',
+      alarmEmail: '',
+    });
     // THEN the prefix has no outer slashes and the empties are undefined
     expect(settings.trailPrefix).toBe('logs/org');
     expect(settings.orgId).toBeUndefined();
@@ -105,7 +110,11 @@ describe('validatePartitionerProps', () => {
     ['region', { regions: ['US-EAST-1'] }, /invalid region "US-EAST-1"/],
     ['database name', { databaseName: 'Cloud-Trail' }, /invalid database name "Cloud-Trail"/],
     ['table name with quote', { tableName: 'logs"; drop table x; --' }, /invalid table name/],
-    ['lookbackDays too high', { lookbackDays: 91 }, /invalid lookbackDays 91: expected an integer from 0 to 90/],
+    [
+      'lookbackDays too high',
+      { lookbackDays: 91 },
+      /invalid lookbackDays 91: expected an integer from 0 to 90/,
+    ],
     ['lookbackDays fractional', { lookbackDays: 1.5 }, /invalid lookbackDays 1.5/],
     ['maxPartitionsPerStatement', { maxPartitionsPerStatement: 5001 }, /from 1 to 5000/],
     ['maxConcurrentQueries', { maxConcurrentQueries: 0 }, /invalid maxConcurrentQueries 0/],
@@ -118,7 +127,11 @@ describe('validatePartitionerProps', () => {
       /invalid bytesScannedCutoffPerQueryBytes 10485759/,
     ],
     ['backfillChunkDays', { backfillChunkDays: 367 }, /invalid backfillChunkDays 367/],
-    ['initialBackfillFrom not a date', { initialBackfillFrom: '2024-02-30' }, /invalid initialBackfillFrom "2024-02-30"/],
+    [
+      'initialBackfillFrom not a date',
+      { initialBackfillFrom: '2024-02-30' },
+      /invalid initialBackfillFrom "2024-02-30"/,
+    ],
     ['initialBackfillFrom zero', { initialBackfillFrom: 0 }, /invalid initialBackfillFrom 0/],
     ['alarm e-mail', { alarmEmail: 'not-an-address' }, /invalid alarmEmail "not-an-address"/],
     ['kms key arn', { trailBucketKmsKeyArn: 'alias/aws/s3' }, /invalid trailBucketKmsKeyArn/],
@@ -127,8 +140,16 @@ describe('validatePartitionerProps', () => {
       { maxConcurrentQueries: 6, backfillMaxConcurrency: 3 },
       /\(backfillMaxConcurrency 3 \+ 1 scheduled run\) x maxConcurrentQueries 6 = 24 ddl queries, expected at most activeDdlQueryQuota 20/,
     ],
-    ['weekly schedule', { schedule: events.Schedule.expression('cron(0 1 ? * MON *)') }, /set heartbeatWindowHours/],
-    ['schedule too sparse', { schedule: events.Schedule.expression('rate(7 days)') }, /heartbeat alarm can watch at most 168/],
+    [
+      'weekly schedule',
+      { schedule: events.Schedule.expression('cron(0 1 ? * MON *)') },
+      /set heartbeatWindowHours/,
+    ],
+    [
+      'schedule too sparse',
+      { schedule: events.Schedule.expression('rate(7 days)') },
+      /heartbeat alarm can watch at most 168/,
+    ],
     ['heartbeat window', { heartbeatWindowHours: 169 }, /invalid heartbeatWindowHours 169/],
   ])('rejects %s', (_name, props, expected) => {
     // GIVEN one bad prop

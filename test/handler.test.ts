@@ -1,0 +1,194 @@
+import { createHandler, RunFailedError } from '../lambda/handler';
+import { METRIC, METRICS_NAMESPACE } from '../lambda/core/contract';
+import type { Report } from '../lambda/core/report';
+import type { StandIn } from './support/aws-standin';
+import {
+  BUCKET,
+  captureStdout,
+  DB,
+  lambdaEnv,
+  logKeys,
+  metricValue,
+  scaledClock,
+  SERVICE,
+  startTrailStandIn,
+  TABLE,
+  useEnv,
+} from './support/handler-harness';
+
+const NOW = new Date('2024-03-10T06:00:00Z');
+const ACCOUNTS = ['111111111111', '222222222222'];
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+
+let standIn: StandIn;
+let restoreEnv: () => void;
+let stdout: ReturnType<typeof captureStdout>;
+
+function context(id = 'request-1') {
+  return { awsRequestId: id, getRemainingTimeInMillis: () => 900_000 };
+}
+
+function handlerWith(overrides: Record<string, string | undefined> = {}) {
+  restoreEnv?.();
+  restoreEnv = useEnv(lambdaEnv(standIn, overrides));
+  return createHandler({ env: process.env, clock: scaledClock(standIn, NOW) });
+}
+
+beforeEach(async () => {
+  standIn = await startTrailStandIn();
+  standIn.putObjects(BUCKET, logKeys(ACCOUNTS, REGIONS, ['2024-03-08', '2024-03-09']));
+  // Neighbours that are not event logs, and a stray folder: discovery must ignore them.
+  standIn.putObjects(BUCKET, [
+    `AWSLogs/o-abcdefghij/111111111111/CloudTrail-Digest/us-east-1/2024/03/09/d.json.gz`,
+    `AWSLogs/o-abcdefghij/111111111111/Config/us-east-1/2024/03/09/c.json.gz`,
+    `AWSLogs/o-abcdefghij/notanaccount/CloudTrail/us-east-1/2024/03/09/x.json.gz`,
+  ]);
+  stdout = captureStdout();
+});
+
+afterEach(async () => {
+  stdout.restore();
+  restoreEnv?.();
+  await standIn.close();
+});
+
+describe('scheduled run', () => {
+  it('adds yesterday, today and tomorrow for every discovered account and region, and reports success', async () => {
+    // GIVEN two accounts with logs in two regions, and the default lookback of one day
+    const handler = handlerWith();
+    // WHEN the schedule fires
+    const report = (await handler(SCHEDULED, context())) as Report;
+    // THEN 2 accounts × 2 regions × 3 days are in the catalog, with exact locations
+    expect(report).toMatchObject({ ok: true, window: { from: '2024-03-09', to: '2024-03-11' }, partitions: 12, failed: 0 });
+    const catalog = standIn.partitions(DB, TABLE);
+    expect(catalog).toHaveLength(12);
+    expect(catalog.map((p) => p.location)).toContain(
+      `s3://${BUCKET}/AWSLogs/o-abcdefghij/222222222222/CloudTrail/eu-west-1/2024/03/11/`,
+    );
+    expect(catalog.find((p) => p.location?.endsWith('/111111111111/CloudTrail/eu-west-1/2024/03/09/'))?.values).toEqual([
+      '111111111111',
+      'eu-west-1',
+      '2024',
+      '03',
+      '09',
+    ]);
+  });
+
+  it('emits every metric the alarms watch, in the namespace and service dimension the alarms use', async () => {
+    // GIVEN a healthy bucket
+    const handler = handlerWith();
+    // WHEN the schedule fires
+    await handler(SCHEDULED, context());
+    // THEN each metric in METRIC is published once, under the construct's namespace and service
+    const metrics = stdout.metrics();
+    for (const name of Object.values(METRIC)) {
+      expect(metrics.filter((m) => m.name === name && m.namespace === METRICS_NAMESPACE && m.dimensions.service === SERVICE)).toHaveLength(1);
+    }
+    expect(metricValue(metrics, METRIC.runSucceeded)).toBe(1);
+    expect(metricValue(metrics, METRIC.statementsFailed)).toBe(0);
+    expect(metricValue(metrics, METRIC.partitionsRequested)).toBe(12);
+  });
+
+  it('is idempotent: a second run adds nothing new and still succeeds', async () => {
+    // GIVEN a first run already done
+    const handler = handlerWith();
+    await handler(SCHEDULED, context('first'));
+    // WHEN it runs again
+    const report = (await handler(SCHEDULED, context('second'))) as Report;
+    // THEN the catalog is unchanged (IF NOT EXISTS) and the run is ok
+    expect(report.ok).toBe(true);
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(12);
+  });
+});
+
+describe('backfill', () => {
+  it('skips past days without logs and registers days with logs', async () => {
+    // GIVEN logs only on 03-08 and 03-09
+    const handler = handlerWith();
+    // WHEN backfilling 03-01..03-09 for one account
+    const report = (await handler({ from: '2024-03-01', to: '2024-03-09', accounts: ['111111111111'] }, context())) as Report;
+    // THEN only the two days with logs are added, 7 empty days per region skipped
+    expect(report).toMatchObject({ ok: true, partitions: 4, skippedEmpty: 14 });
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(4);
+  });
+
+  it('dry run plans without submitting anything', async () => {
+    // GIVEN a dry-run payload
+    const handler = handlerWith();
+    // WHEN invoked
+    const report = (await handler({ from: '2024-03-08', to: '2024-03-11', dryRun: true }, context())) as Report;
+    // THEN statements are planned but Athena saw no start
+    expect(report.dryRun).toBe(true);
+    expect(report.statements).toBe(1);
+    expect(report.firstStatement).toMatch(/^ALTER TABLE `cloudtrail`.`cloudtrail_logs` ADD IF NOT EXISTS/);
+    expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+  });
+
+  it('fails the run after trying every statement when one fails permanently, and says why', async () => {
+    // GIVEN one statement per partition and Athena refusing eu-west-1 locations
+    const handler = handlerWith({ MAX_PARTITIONS_PER_STATEMENT: '1' });
+    standIn.faults.failQueriesMatching(/eu-west-1/, { reason: 'Access Denied (Service: Amazon S3; Status Code: 403)' });
+    // WHEN the schedule fires
+    const run = handler(SCHEDULED, context());
+    // THEN the handler throws, the us-east-1 partitions still exist, and the failure metric counts 6
+    await expect(run).rejects.toThrow(RunFailedError);
+    await expect(run).rejects.toThrow(/6 failed/);
+    expect(standIn.partitions(DB, TABLE).every((p) => p.location?.includes('us-east-1'))).toBe(true);
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(6);
+    const metrics = stdout.metrics();
+    expect(metricValue(metrics, METRIC.statementsFailed)).toBe(6);
+    expect(metricValue(metrics, METRIC.runSucceeded)).toBe(0);
+    expect(metricValue(metrics, METRIC.runFailed)).toBe(1);
+    expect(stdout.lines().some((line) => line.includes('statement failed') && line.includes('Access Denied'))).toBe(true);
+  });
+
+  it('splits a large range into chunks for the Step Functions backfill', async () => {
+    // GIVEN 4 account-regions in the bucket
+    const handler = handlerWith();
+    // WHEN asked to split two years
+    const split = await handler({ action: 'split', from: '2022-03-01', to: '2024-02-29' }, context());
+    // THEN chunks cover the window in order, sized by account-regions
+    expect(split).toMatchObject({ window: { from: '2022-03-01', to: '2024-02-29' }, accountRegions: 4, chunkDays: 366 });
+    expect((split as { chunks: unknown[] }).chunks).toEqual([
+      { from: '2022-03-01', to: '2023-03-01' },
+      { from: '2023-03-02', to: '2024-02-29' },
+    ]);
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    [{ from: '2023-02-29', to: '2023-03-01' }, /from: expected a real calendar date.*2023-02-29/],
+    [{ from: '2024-03-05', to: '2024-03-01' }, /from 2024-03-05 is after to 2024-03-01/],
+    [{ from: '2024-03-01', to: '2024-03-20' }, /after tomorrow/],
+    [{ from: '2024-03-01', to: '2024-03-02', accounts: ['12345678901'] }, /accounts\.0.*12345678901/],
+    [{ from: '2024-03-01', to: '2024-03-02', bogus: 1 }, /unknown key "bogus"/],
+    [JSON.parse('{"from":"2024-03-01","to":"2024-03-02","__proto__":{"dryRun":true}}'), /unknown key "__proto__"/],
+  ])('refuses %j with a clear error and submits nothing', async (payload, message) => {
+    // GIVEN an invalid payload
+    const handler = handlerWith();
+    // WHEN invoked THEN it throws naming the value, and Athena and S3 were never called
+    await expect(handler(payload, context())).rejects.toThrow(message);
+    expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+    expect(standIn.stats().calls.ListObjectsV2 ?? 0).toBe(0);
+    expect(metricValue(stdout.metrics(), METRIC.runFailed)).toBe(1);
+  });
+
+  it('fails every invocation loudly when its environment is invalid', async () => {
+    // GIVEN a bad concurrency setting
+    const handler = handlerWith({ MAX_CONCURRENT_QUERIES: '50' });
+    // WHEN invoked THEN the error names the variable and nothing is called
+    await expect(handler(SCHEDULED, context())).rejects.toThrow(/MAX_CONCURRENT_QUERIES.*50/);
+    expect(standIn.stats().calls.GetTable ?? 0).toBe(0);
+  });
+
+  it('refuses a table partitioned by other keys before submitting anything', async () => {
+    // GIVEN a table partitioned by dt only
+    standIn.defineTable(DB, 'other', [{ name: 'dt', type: 'string' }]);
+    const handler = handlerWith({ TABLE: 'other' });
+    // WHEN the schedule fires THEN a clear error and no query
+    await expect(handler(SCHEDULED, context())).rejects.toThrow(/unsupported partition keys \(dt\)/);
+    expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+  });
+});

@@ -30,7 +30,8 @@ export function benchPlan(accounts: number, days: number): PlanFigures {
   const from = parseIsoDate('2015-01-01') as number;
   const window = { from, to: from + days - 1 };
   const scheme = schemeFromKeyList('account,region,year,month,day');
-  const plan = () => planStatements(settings, scheme, explicitTargets(accountIds, regions), window, from + days + 10);
+  const plan = () =>
+    planStatements(settings, scheme, explicitTargets(accountIds, regions), window, from + days + 10);
   let partitions = 0;
   let statements = 0;
   const started = process.hrtime.bigint();
@@ -93,9 +94,19 @@ export function benchBundle(sdk: 'bundled' | 'external', runs = 7): BundleFigure
   );
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const env = { ...process.env, AWS_REGION: 'us-east-1', TRAIL_BUCKET: 'bench-bucket', WORKGROUP: 'wg', POWERTOOLS_METRICS_DISABLED: 'true' };
+    const env = {
+      ...process.env,
+      AWS_REGION: 'us-east-1',
+      TRAIL_BUCKET: 'bench-bucket',
+      WORKGROUP: 'wg',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    };
     times.push(Number(execFileSync(process.execPath, [probe], { env, cwd: process.cwd() }).toString()));
   }
   times.sort((a, b) => a - b);
-  return { sdk, bytes: statSync(outfile).size, coldLoadMs: Math.round(times[Math.floor(runs / 2)] * 10) / 10 };
+  return {
+    sdk,
+    bytes: statSync(outfile).size,
+    coldLoadMs: Math.round(times[Math.floor(runs / 2)] * 10) / 10,
+  };
 }

@@ -6,9 +6,10 @@
 import { parseArgs } from 'node:util';
 import { type DayWindow, parseIsoDate, utcDay } from '../lambda/core/dates';
 import { show } from '../lambda/core/names';
-import { checkWindow } from '../lambda/core/request';
+import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
+import { checkWindow, parseSplitPayload } from '../lambda/core/request';
 import { type PartitionScheme, schemeFromKeyList } from '../lambda/core/scheme';
-import { parseSettings, type Settings } from '../lambda/core/settings';
+import { DEFAULTS, parseSettings, type Settings } from '../lambda/core/settings';
 import { splitList } from '../lambda/core/validation';
 
 export class UsageError extends Error {
@@ -36,7 +37,23 @@ export interface RunCommand {
   readonly format: Format;
 }
 
-export type CliCommand = PlanCommand | RunCommand | { readonly command: 'help' };
+export interface BackfillCommand {
+  readonly command: 'backfill';
+  /** The state machine's input, validated like the split step will validate it. */
+  readonly input: {
+    readonly from: string;
+    readonly to: string;
+    readonly accounts?: readonly string[];
+    readonly regions?: readonly string[];
+    readonly chunkDays?: number;
+    readonly includeEmptyDays?: boolean;
+  };
+  readonly stackName: string;
+  readonly stateMachineArn?: string;
+  readonly wait: boolean;
+}
+
+export type CliCommand = PlanCommand | RunCommand | BackfillCommand | { readonly command: 'help' };
 
 const OPTIONS = {
   bucket: { type: 'string' },
@@ -57,6 +74,10 @@ const OPTIONS = {
   discover: { type: 'boolean' },
   'include-empty-days': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  stack: { type: 'string' },
+  'state-machine-arn': { type: 'string' },
+  'chunk-days': { type: 'string' },
+  'no-wait': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,11 +94,12 @@ const LABELS: Record<string, string> = {
   maxConcurrentQueries: '--max-concurrent-queries',
 };
 
-export const USAGE = `usage: cloudtrail-partitioner <plan|run> [options]
+export const USAGE = `usage: cloudtrail-partitioner <plan|run|backfill> [options]
 
-  plan   print the statements for a date or range, without touching AWS
-         (with --discover, accounts, regions and empty days come from S3)
-  run    discover, read the table's partition keys, run the statements in Athena, wait, summarize
+  plan      print the statements for a date or range, without touching AWS
+            (with --discover, accounts, regions and empty days come from S3)
+  run       discover, read the table's partition keys, run the statements in Athena, wait, summarize
+  backfill  start the deployed stack's Step Functions backfill for --from/--to and show its progress
 
 options:
   --bucket NAME              trail bucket (required)
@@ -96,6 +118,10 @@ options:
   --dry-run                  run only: discover and plan, submit nothing
   --discover                 plan only: read accounts, regions and empty days from S3
   --format sql|json|text     plan: sql (default) or json; run: text (default) or json
+  --stack NAME               backfill: the deployed stack (default CloudTrailPartitioner)
+  --state-machine-arn ARN    backfill: use this state machine instead of the stack's output
+  --chunk-days N             backfill: days per chunk (default: sized from the account-regions)
+  --no-wait                  backfill: print the execution arn and return
 
 exit codes: 0 ok, 1 the run failed, 2 bad usage`;
 
@@ -105,10 +131,15 @@ function integer(flag: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function parseWindow(values: { date?: string; from?: string; to?: string }, now: Date, settings: Settings): DayWindow {
+function parseWindow(
+  values: { date?: string; from?: string; to?: string },
+  now: Date,
+  settings: Settings,
+): DayWindow {
   const day = (flag: string, text: string): number => {
     const parsed = parseIsoDate(text);
-    if (parsed === undefined) throw new UsageError(`invalid ${flag} ${show(text)}: expected a real calendar date YYYY-MM-DD`);
+    if (parsed === undefined)
+      throw new UsageError(`invalid ${flag} ${show(text)}: expected a real calendar date YYYY-MM-DD`);
     return parsed;
   };
   if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
@@ -136,17 +167,22 @@ function rethrow<T>(fn: () => T): T {
 }
 
 export function parseCli(argv: readonly string[], now: Date): CliCommand {
-  const parsed = rethrow(() => parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }));
+  const parsed = rethrow(() =>
+    parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }),
+  );
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;
-  if (command !== 'plan' && command !== 'run') {
-    throw new UsageError(`unknown command ${show(command)}: expected plan or run`);
+  if (command !== 'plan' && command !== 'run' && command !== 'backfill') {
+    throw new UsageError(`unknown command ${show(command)}: expected plan, run or backfill`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument ${show(extra[0])}`);
-  const only = (flag: keyof typeof OPTIONS, where: 'plan' | 'run'): void => {
-    if (values[flag] !== undefined && command !== where) throw new UsageError(`--${flag} is for ${where} only`);
+  const only = (flag: keyof typeof OPTIONS, where: CliCommand['command']): void => {
+    if (values[flag] !== undefined && command !== where)
+      throw new UsageError(`--${flag} is for ${where} only`);
   };
+  for (const flag of ['stack', 'state-machine-arn', 'chunk-days', 'no-wait'] as const) only(flag, 'backfill');
+  if (command === 'backfill') return parseBackfill(values, now);
   only('partition-keys', 'plan');
   only('discover', 'plan');
   only('workgroup', 'run');
@@ -163,7 +199,10 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
       database: values.database,
       table: values.table,
       workgroup: values.workgroup,
-      maxPartitionsPerStatement: integer('--max-partitions-per-statement', values['max-partitions-per-statement']),
+      maxPartitionsPerStatement: integer(
+        '--max-partitions-per-statement',
+        values['max-partitions-per-statement'],
+      ),
       maxConcurrentQueries: integer('--max-concurrent-queries', values['max-concurrent-queries']),
     }).filter(([, value]) => value !== undefined),
   );
@@ -172,9 +211,11 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   const includeEmptyDays = values['include-empty-days'] ?? false;
   const format = values.format ?? (command === 'plan' ? 'sql' : 'text');
   const formats = command === 'plan' ? ['sql', 'json'] : ['text', 'json'];
-  if (!formats.includes(format)) throw new UsageError(`invalid --format ${show(format)}: expected ${formats.join(' or ')}`);
+  if (!formats.includes(format))
+    throw new UsageError(`invalid --format ${show(format)}: expected ${formats.join(' or ')}`);
   if (command === 'run') {
-    if (settings.workgroup === undefined) throw new UsageError('missing --workgroup: run needs the athena workgroup');
+    if (settings.workgroup === undefined)
+      throw new UsageError('missing --workgroup: run needs the athena workgroup');
     return {
       command,
       settings: { ...settings, workgroup: settings.workgroup },
@@ -186,8 +227,62 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   }
   const discover = values.discover ?? false;
   if (!discover && (settings.accounts === undefined || settings.regions === undefined)) {
-    throw new UsageError('missing --accounts or --regions: plan needs both, or --discover to read them from s3');
+    throw new UsageError(
+      'missing --accounts or --regions: plan needs both, or --discover to read them from s3',
+    );
   }
-  const scheme = rethrow(() => schemeFromKeyList(values['partition-keys'] ?? 'account,region,year,month,day'));
+  const scheme = rethrow(() =>
+    schemeFromKeyList(values['partition-keys'] ?? 'account,region,year,month,day'),
+  );
   return { command, settings, window, scheme, discover, includeEmptyDays, format: format as Format };
+}
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
+function parseBackfill(
+  values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'],
+  now: Date,
+): BackfillCommand {
+  for (const flag of [
+    'bucket',
+    'prefix',
+    'org-id',
+    'database',
+    'table',
+    'workgroup',
+    'date',
+    'format',
+  ] as const) {
+    if (values[flag] !== undefined)
+      throw new UsageError(`--${flag} is not for backfill: the stack already knows it`);
+  }
+  if (values.from === undefined || values.to === undefined) {
+    throw new UsageError('missing --from or --to: backfill needs both, YYYY-MM-DD');
+  }
+  const input = {
+    from: values.from,
+    to: values.to,
+    ...(values.accounts !== undefined ? { accounts: splitList(values.accounts) } : {}),
+    ...(values.regions !== undefined ? { regions: splitList(values.regions) } : {}),
+    ...(values['chunk-days'] !== undefined
+      ? { chunkDays: integer('--chunk-days', values['chunk-days']) }
+      : {}),
+    ...(values['include-empty-days'] ? { includeEmptyDays: true } : {}),
+  };
+  // The same validation the split step runs, so a bad range never starts an execution.
+  rethrow(() => parseSplitPayload({ action: 'split', ...input }, now, DEFAULTS));
+  const stackName = values.stack ?? DEFAULT_STACK_NAME;
+  if (!STACK_NAME.test(stackName)) {
+    throw new UsageError(
+      `invalid --stack ${show(stackName)}: expected a letter, then letters, digits or hyphens`,
+    );
+  }
+  const arn = values['state-machine-arn'];
+  if (arn !== undefined && !STATE_MACHINE_ARN.test(arn)) {
+    throw new UsageError(
+      `invalid --state-machine-arn ${show(arn)}: expected arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`,
+    );
+  }
+  return { command: 'backfill', input, stackName, stateMachineArn: arn, wait: !values['no-wait'] };
 }

@@ -3,6 +3,9 @@
  * and messages on stderr. Exit codes: 0 ok, 1 the run failed, 2 bad usage.
  */
 import { randomUUID } from 'node:crypto';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { BackfillExecutions } from '../lambda/aws/backfill-executions';
 import { AthenaQueries } from '../lambda/aws/athena-port';
 import { createAthenaClient, createGlueClient, createS3Client } from '../lambda/aws/clients';
 import { GlueCatalog } from '../lambda/aws/glue-catalog';
@@ -10,7 +13,8 @@ import { S3Listing } from '../lambda/aws/s3-listing';
 import { formatWindow, utcDay } from '../lambda/core/dates';
 import { explicitTargets } from '../lambda/core/discovery';
 import { countPlan } from '../lambda/core/plan';
-import { systemClock } from '../lambda/core/ports';
+import { type Clock, systemClock } from '../lambda/core/ports';
+import { backfill, type ExecutionsPort } from './backfill';
 import { summarize } from '../lambda/core/report';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError, USAGE } from './cli-args';
@@ -19,6 +23,11 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly now: Date;
+  /** stderr is a terminal. */
+  readonly interactive?: boolean;
+  /** Overrides for tests: the Step Functions side of `backfill`, and the clock it polls with. */
+  readonly executions?: () => ExecutionsPort;
+  readonly clock?: Clock;
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -35,6 +44,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout(`${USAGE}\n`);
       return 0;
     }
+    if (command.command === 'backfill') {
+      const executions =
+        io.executions?.() ?? new BackfillExecutions(new SFNClient({}), new CloudFormationClient({}));
+      return await backfill(
+        command,
+        executions,
+        { ...io, interactive: io.interactive ?? false },
+        io.clock ?? systemClock,
+      );
+    }
     return command.command === 'plan' ? await plan(command, io) : await run(command, io);
   } catch (error) {
     io.stderr(`cloudtrail-partitioner: ${(error as Error).message}\n`);
@@ -46,7 +65,12 @@ async function plan(command: PlanCommand, io: CliIo): Promise<number> {
   const { settings, window, scheme } = command;
   const today = utcDay(io.now);
   const targets = command.discover
-    ? await resolveTargets(new S3Listing(createS3Client(), settings.layout.bucket), settings, { window, includeEmptyDays: command.includeEmptyDays }, io.now)
+    ? await resolveTargets(
+        new S3Listing(createS3Client(), settings.layout.bucket),
+        settings,
+        { window, includeEmptyDays: command.includeEmptyDays },
+        io.now,
+      )
     : explicitTargets(settings.accounts ?? [], settings.regions ?? []);
   const counts = countPlan(targets, window, today);
   const statements = planStatements(settings, scheme, targets, window, today);
@@ -58,30 +82,44 @@ async function plan(command: PlanCommand, io: CliIo): Promise<number> {
     }
   } else {
     // Streamed one statement at a time, so a ten-year plan never sits in memory whole.
-    io.stdout(`{"window":${JSON.stringify(formatWindow(window))},"partitionKeys":${JSON.stringify(scheme.columns)},"statements":[`);
+    io.stdout(
+      `{"window":${JSON.stringify(formatWindow(window))},"partitionKeys":${JSON.stringify(scheme.columns)},"statements":[`,
+    );
     for (const statement of statements) {
       const partitions = statement.partitions.map((partition) => ({
         values: Object.fromEntries(scheme.columns.map((column) => [column, partition[column]])),
         location: partition.location,
       }));
-      io.stdout(`${count > 0 ? ',' : ''}\n${JSON.stringify({ sql: statement.sql, bytes: statement.bytes, partitions })}`);
+      io.stdout(
+        `${count > 0 ? ',' : ''}\n${JSON.stringify({ sql: statement.sql, bytes: statement.bytes, partitions })}`,
+      );
       count++;
     }
     io.stdout(`\n],"partitions":${counts.partitions},"skippedEmpty":${counts.skippedEmpty}}\n`);
   }
-  io.stderr(`${counts.partitions} partitions in ${count} statements (${counts.skippedEmpty} empty past days skipped)\n`);
+  io.stderr(
+    `${counts.partitions} partitions in ${count} statements (${counts.skippedEmpty} empty past days skipped)\n`,
+  );
   return 0;
 }
 
 async function run(command: RunCommand, io: CliIo): Promise<number> {
   const { settings } = command;
   const report = await runPartitions(
-    { kind: 'backfill', window: command.window, dryRun: command.dryRun, includeEmptyDays: command.includeEmptyDays },
+    {
+      kind: 'backfill',
+      window: command.window,
+      dryRun: command.dryRun,
+      includeEmptyDays: command.includeEmptyDays,
+    },
     settings,
     {
       s3: new S3Listing(createS3Client(), settings.layout.bucket),
       catalog: new GlueCatalog(createGlueClient()),
-      athena: new AthenaQueries(createAthenaClient(), { workGroup: settings.workgroup, database: settings.database }),
+      athena: new AthenaQueries(createAthenaClient(), {
+        workGroup: settings.workgroup,
+        database: settings.database,
+      }),
       clock: systemClock,
     },
     { now: io.now, tokenSeed: randomUUID() },
@@ -90,7 +128,9 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
   else {
     io.stdout(`${summarize(report)}\n`);
     for (const failure of report.failures) {
-      io.stdout(`  statement ${failure.index} ${failure.status} (${failure.partitions} partitions, ${failure.attempts} attempts): ${failure.reason}\n`);
+      io.stdout(
+        `  statement ${failure.index} ${failure.status} (${failure.partitions} partitions, ${failure.attempts} attempts): ${failure.reason}\n`,
+      );
     }
   }
   return report.ok ? 0 : 1;
@@ -101,6 +141,7 @@ if (require.main === module) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     now: new Date(),
+    interactive: process.stderr.isTTY === true,
   }).then(
     (code) => {
       process.exitCode = code;

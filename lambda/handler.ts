@@ -52,14 +52,21 @@ export function createHandler(deps: HandlerDeps) {
   const makePorts = deps.ports ?? defaultPorts(clock, logger);
   let ports: RunPorts | undefined;
 
-  return async (event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>): Promise<Report | SplitResult> => {
+  return async (
+    event: unknown,
+    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+  ): Promise<Report | SplitResult> => {
     const now = new Date(clock.now());
     try {
       if (!settings) throw configError as Error;
       ports ??= makePorts(settings);
       if (isSplitPayload(event)) {
         const split = await splitBackfill(parseSplitPayload(event, now, settings), settings, ports.s3, now);
-        logger.info('backfill split', { window: split.window, chunks: split.chunks.length, chunkDays: split.chunkDays });
+        logger.info('backfill split', {
+          window: split.window,
+          chunks: split.chunks.length,
+          chunkDays: split.chunkDays,
+        });
         return split;
       }
       const request = parseRunPayload(event, now, settings);
@@ -111,7 +118,10 @@ function defaultPorts(clock: Clock, logger: Logger): (settings: Settings) => Run
     return {
       s3: new S3Listing(createS3Client(), settings.layout.bucket),
       catalog: new GlueCatalog(createGlueClient()),
-      athena: new AthenaQueries(createAthenaClient(), { workGroup: settings.workgroup, database: settings.database }),
+      athena: new AthenaQueries(createAthenaClient(), {
+        workGroup: settings.workgroup,
+        database: settings.database,
+      }),
       clock,
       logger,
     };

@@ -92,7 +92,7 @@ export class AthenaResults extends Construct {
       Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions-S1',
         reason:
-          'Holds only Athena query results that expire; every write and read goes through Athena StartQueryExecution/GetQueryResults, which CloudTrail records with the caller. Pass accessLogsBucket to log object-level access as well.',
+          'Holds only Athena query results, which expire; Athena writes them for callers whose StartQueryExecution and GetQueryResults calls CloudTrail already records with their identity. Pass accessLogsBucket to log direct object access too.',
       });
     }
 

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { BACKFILL_STATE } from '../lambda/core/contract';
 
 export interface BackfillStateMachineProps {
   /** The partitioner function: answers `{action:'split'}` and registers one chunk per call. */
@@ -50,14 +51,14 @@ export class BackfillStateMachine extends Construct {
     }
     const defaults = props.chunkDays === undefined ? '{}' : JSON.stringify({ chunkDays: props.chunkDays });
 
-    const split = tasks.LambdaInvoke.jsonata(this, 'SplitWindow', {
+    const split = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.split, {
       comment: 'Ask the function to cut the requested window into chunks',
       lambdaFunction: props.function,
       payload: sfn.TaskInput.fromText(`{% $merge([${defaults}, $states.input, {"action": "split"}]) %}`),
       outputs: '{% $states.result.Payload %}',
     });
 
-    const registerChunk = tasks.LambdaInvoke.jsonata(this, 'RegisterChunk', {
+    const registerChunk = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.registerChunk, {
       comment: 'Register the partitions of one chunk; the function throws when anything failed',
       lambdaFunction: props.function,
       payload: sfn.TaskInput.fromText('{% $states.input %}'),
@@ -69,7 +70,7 @@ export class BackfillStateMachine extends Construct {
       maxAttempts: 3,
       backoffRate: 2,
     });
-    const chunkFailed = sfn.Pass.jsonata(this, 'RecordChunkFailure', {
+    const chunkFailed = sfn.Pass.jsonata(this, BACKFILL_STATE.chunkFailed, {
       comment: 'Keep the failed chunk and its error; the other chunks go on',
     });
     // Error and a bounded slice of the cause: hundreds of failed chunks must still fit the

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { STACK_OUTPUT } from '../lambda/core/contract';
 import { CloudTrailPartitioner, type CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 
 export interface CloudTrailPartitionerStackProps extends StackProps, CloudTrailPartitionerProps {}
@@ -16,15 +17,15 @@ export class CloudTrailPartitionerStack extends Stack {
     this.partitioner = new CloudTrailPartitioner(this, 'Partitioner', props);
     const p = this.partitioner;
 
-    new CfnOutput(this, 'FunctionName', {
+    new CfnOutput(this, STACK_OUTPUT.functionName, {
       description: 'Lambda that registers partitions',
       value: p.function.functionName,
     });
-    new CfnOutput(this, 'WorkGroupName', {
+    new CfnOutput(this, STACK_OUTPUT.workGroupName, {
       description: 'Athena workgroup the statements run in',
       value: p.workGroupName,
     });
-    new CfnOutput(this, 'TableName', {
+    new CfnOutput(this, STACK_OUTPUT.tableName, {
       description: 'Partitioned CloudTrail table, as database.table',
       value: `${p.databaseName}.${p.tableName}`,
     });
@@ -32,7 +33,7 @@ export class CloudTrailPartitionerStack extends Stack {
       description: 'Bucket holding Athena query results',
       value: p.resultsBucket.bucketName,
     });
-    new CfnOutput(this, 'StateMachineArn', {
+    new CfnOutput(this, STACK_OUTPUT.stateMachineArn, {
       description: 'Step Functions backfill',
       value: p.stateMachine.stateMachineArn,
     });

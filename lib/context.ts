@@ -6,6 +6,7 @@
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
 import type { CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 
 export type ContextReader = (key: string) => unknown;
@@ -15,8 +16,8 @@ export interface AppConfig {
   readonly props: CloudTrailPartitionerProps;
 }
 
-/** Default stack name, when `-c stackName=` is not given. */
-export const DEFAULT_STACK_NAME = 'CloudTrailPartitioner';
+/** Default stack name, when `-c stackName=` is not given (shared with the CLI). */
+export { DEFAULT_STACK_NAME };
 
 /** Number-valued props read from context under the same name. */
 const NUMBER_KEYS = [

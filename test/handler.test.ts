@@ -60,19 +60,20 @@ describe('scheduled run', () => {
     // WHEN the schedule fires
     const report = (await handler(SCHEDULED, context())) as Report;
     // THEN 2 accounts × 2 regions × 3 days are in the catalog, with exact locations
-    expect(report).toMatchObject({ ok: true, window: { from: '2024-03-09', to: '2024-03-11' }, partitions: 12, failed: 0 });
+    expect(report).toMatchObject({
+      ok: true,
+      window: { from: '2024-03-09', to: '2024-03-11' },
+      partitions: 12,
+      failed: 0,
+    });
     const catalog = standIn.partitions(DB, TABLE);
     expect(catalog).toHaveLength(12);
     expect(catalog.map((p) => p.location)).toContain(
       `s3://${BUCKET}/AWSLogs/o-abcdefghij/222222222222/CloudTrail/eu-west-1/2024/03/11/`,
     );
-    expect(catalog.find((p) => p.location?.endsWith('/111111111111/CloudTrail/eu-west-1/2024/03/09/'))?.values).toEqual([
-      '111111111111',
-      'eu-west-1',
-      '2024',
-      '03',
-      '09',
-    ]);
+    expect(
+      catalog.find((p) => p.location?.endsWith('/111111111111/CloudTrail/eu-west-1/2024/03/09/'))?.values,
+    ).toEqual(['111111111111', 'eu-west-1', '2024', '03', '09']);
   });
 
   it('emits every metric the alarms watch, in the namespace and service dimension the alarms use', async () => {
@@ -83,7 +84,11 @@ describe('scheduled run', () => {
     // THEN each metric in METRIC is published once, under the construct's namespace and service
     const metrics = stdout.metrics();
     for (const name of Object.values(METRIC)) {
-      expect(metrics.filter((m) => m.name === name && m.namespace === METRICS_NAMESPACE && m.dimensions.service === SERVICE)).toHaveLength(1);
+      expect(
+        metrics.filter(
+          (m) => m.name === name && m.namespace === METRICS_NAMESPACE && m.dimensions.service === SERVICE,
+        ),
+      ).toHaveLength(1);
     }
     expect(metricValue(metrics, METRIC.runSucceeded)).toBe(1);
     expect(metricValue(metrics, METRIC.statementsFailed)).toBe(0);
@@ -107,7 +112,10 @@ describe('backfill', () => {
     // GIVEN logs only on 03-08 and 03-09
     const handler = handlerWith();
     // WHEN backfilling 03-01..03-09 for one account
-    const report = (await handler({ from: '2024-03-01', to: '2024-03-09', accounts: ['111111111111'] }, context())) as Report;
+    const report = (await handler(
+      { from: '2024-03-01', to: '2024-03-09', accounts: ['111111111111'] },
+      context(),
+    )) as Report;
     // THEN only the two days with logs are added, 7 empty days per region skipped
     expect(report).toMatchObject({ ok: true, partitions: 4, skippedEmpty: 14 });
     expect(standIn.partitions(DB, TABLE)).toHaveLength(4);
@@ -117,7 +125,10 @@ describe('backfill', () => {
     // GIVEN a dry-run payload
     const handler = handlerWith();
     // WHEN invoked
-    const report = (await handler({ from: '2024-03-08', to: '2024-03-11', dryRun: true }, context())) as Report;
+    const report = (await handler(
+      { from: '2024-03-08', to: '2024-03-11', dryRun: true },
+      context(),
+    )) as Report;
     // THEN statements are planned but Athena saw no start
     expect(report.dryRun).toBe(true);
     expect(report.statements).toBe(1);
@@ -128,7 +139,9 @@ describe('backfill', () => {
   it('fails the run after trying every statement when one fails permanently, and says why', async () => {
     // GIVEN one statement per partition and Athena refusing eu-west-1 locations
     const handler = handlerWith({ MAX_PARTITIONS_PER_STATEMENT: '1' });
-    standIn.faults.failQueriesMatching(/eu-west-1/, { reason: 'Access Denied (Service: Amazon S3; Status Code: 403)' });
+    standIn.faults.failQueriesMatching(/eu-west-1/, {
+      reason: 'Access Denied (Service: Amazon S3; Status Code: 403)',
+    });
     // WHEN the schedule fires
     const run = handler(SCHEDULED, context());
     // THEN the handler throws, the us-east-1 partitions still exist, and the failure metric counts 6
@@ -140,7 +153,9 @@ describe('backfill', () => {
     expect(metricValue(metrics, METRIC.statementsFailed)).toBe(6);
     expect(metricValue(metrics, METRIC.runSucceeded)).toBe(0);
     expect(metricValue(metrics, METRIC.runFailed)).toBe(1);
-    expect(stdout.lines().some((line) => line.includes('statement failed') && line.includes('Access Denied'))).toBe(true);
+    expect(
+      stdout.lines().some((line) => line.includes('statement failed') && line.includes('Access Denied')),
+    ).toBe(true);
   });
 
   it('splits a large range into chunks for the Step Functions backfill', async () => {
@@ -149,8 +164,12 @@ describe('backfill', () => {
     // WHEN asked to split two years
     const split = await handler({ action: 'split', from: '2022-03-01', to: '2024-02-29' }, context());
     // THEN chunks cover the window in order, sized by account-regions
-    expect(split).toMatchObject({ window: { from: '2022-03-01', to: '2024-02-29' }, accountRegions: 4, chunkDays: 366 });
-    expect((split as { chunks: unknown[] }).chunks).toEqual([
+    expect(split).toMatchObject({
+      window: { from: '2022-03-01', to: '2024-02-29' },
+      accountRegions: 4,
+      chunkDays: 366,
+    });
+    expect((split as { chunks: readonly unknown[] }).chunks).toEqual([
       { from: '2022-03-01', to: '2023-03-01' },
       { from: '2023-03-02', to: '2024-02-29' },
     ]);
@@ -164,7 +183,10 @@ describe('bad input', () => {
     [{ from: '2024-03-01', to: '2024-03-20' }, /after tomorrow/],
     [{ from: '2024-03-01', to: '2024-03-02', accounts: ['12345678901'] }, /accounts\.0.*12345678901/],
     [{ from: '2024-03-01', to: '2024-03-02', bogus: 1 }, /unknown key "bogus"/],
-    [JSON.parse('{"from":"2024-03-01","to":"2024-03-02","__proto__":{"dryRun":true}}'), /unknown key "__proto__"/],
+    [
+      JSON.parse('{"from":"2024-03-01","to":"2024-03-02","__proto__":{"dryRun":true}}'),
+      /unknown key "__proto__"/,
+    ],
   ])('refuses %j with a clear error and submits nothing', async (payload, message) => {
     // GIVEN an invalid payload
     const handler = handlerWith();

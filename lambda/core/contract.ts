@@ -47,3 +47,21 @@ export const METRIC = {
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** State names of the Step Functions backfill that the CLI reads progress from. */
+export const BACKFILL_STATE = {
+  split: 'SplitWindow',
+  registerChunk: 'RegisterChunk',
+  chunkFailed: 'RecordChunkFailure',
+} as const;
+
+/** CloudFormation output keys the CLI resolves names from. */
+export const STACK_OUTPUT = {
+  stateMachineArn: 'StateMachineArn',
+  functionName: 'FunctionName',
+  workGroupName: 'WorkGroupName',
+  tableName: 'TableName',
+} as const;
+
+/** The app's stack name unless `-c stackName=` says otherwise. */
+export const DEFAULT_STACK_NAME = 'CloudTrailPartitioner';

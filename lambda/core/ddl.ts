@@ -107,9 +107,14 @@ export function* packStatements(
     const clause = render(partition);
     const clauseBytes = Buffer.byteLength(clause);
     if (headerBytes + clauseBytes > limits.maxStatementBytes) {
-      throw new PackError(`partition ${partition.location} does not fit in ${limits.maxStatementBytes} bytes`);
+      throw new PackError(
+        `partition ${partition.location} does not fit in ${limits.maxStatementBytes} bytes`,
+      );
     }
-    if (batch.length > 0 && (bytes + clauseBytes > limits.maxStatementBytes || batch.length >= limits.maxPartitionsPerStatement)) {
+    if (
+      batch.length > 0 &&
+      (bytes + clauseBytes > limits.maxStatementBytes || batch.length >= limits.maxPartitionsPerStatement)
+    ) {
       yield flush();
     }
     clauses.push(clause);

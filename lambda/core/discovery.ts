@@ -73,7 +73,9 @@ async function walkDays(s3: S3ListingPort, root: string, past: DayWindow): Promi
   const startMonth = `${first.year}/${first.month}`;
   const endMonth = `${last.year}/${last.month}`;
   const days: EpochDay[] = [];
-  const years = (await s3.listChildNames(root)).filter((y) => /^\d{4}$/.test(y) && y >= first.year && y <= last.year);
+  const years = (await s3.listChildNames(root)).filter(
+    (y) => /^\d{4}$/.test(y) && y >= first.year && y <= last.year,
+  );
   for (const year of years.sort()) {
     const months = (await s3.listChildNames(`${root}${year}/`)).filter((m) => {
       const ym = `${year}/${m}`;
@@ -112,5 +114,7 @@ export async function discoverTargets(s3: S3ListingPort, request: DiscoveryReque
 
 /** Targets for given accounts and regions with every day, no S3 involved (the CLI's offline plan). */
 export function explicitTargets(accounts: readonly string[], regions: readonly string[]): Target[] {
-  return accounts.flatMap((account) => regions.map((region) => ({ account, region, pastDays: 'all' as const })));
+  return accounts.flatMap((account) =>
+    regions.map((region) => ({ account, region, pastDays: 'all' as const })),
+  );
 }

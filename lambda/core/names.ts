@@ -65,7 +65,10 @@ export function normalizePrefix(value: string): { prefix: string } | { error: st
   const trimmed = value.replace(/^\/+/, '').replace(/\/+$/, '');
   if (trimmed === '') return { prefix: '' };
   const segments = trimmed.split('/');
-  if (trimmed.length > 512 || segments.some((segment) => !PREFIX_SEGMENT.test(segment) || /^\.+$/.test(segment))) {
+  if (
+    trimmed.length > 512 ||
+    segments.some((segment) => !PREFIX_SEGMENT.test(segment) || /^\.+$/.test(segment))
+  ) {
     return {
       error: `invalid prefix ${show(value)}: expected folder names of letters, digits and !_.()=+- separated by single slashes`,
     };

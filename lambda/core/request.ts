@@ -63,7 +63,11 @@ function isScheduleTrigger(payload: unknown): boolean {
 }
 
 /** Checks a window against the calendar and the settings' limits. */
-export function checkWindow(window: DayWindow, now: Date, settings: Pick<Settings, 'maxRangeDays'>): DayWindow {
+export function checkWindow(
+  window: DayWindow,
+  now: Date,
+  settings: Pick<Settings, 'maxRangeDays'>,
+): DayWindow {
   const tomorrow = utcDay(now) + 1;
   const from = formatIsoDate(window.from);
   const to = formatIsoDate(window.to);
@@ -72,7 +76,9 @@ export function checkWindow(window: DayWindow, now: Date, settings: Pick<Setting
     throw new ValidationError(`invalid range: to ${to} is after tomorrow (${formatIsoDate(tomorrow)} utc)`);
   }
   if (window.from < EARLIEST_DAY) {
-    throw new ValidationError(`invalid range: from ${from} is before cloudtrail existed (${formatIsoDate(EARLIEST_DAY)})`);
+    throw new ValidationError(
+      `invalid range: from ${from} is before cloudtrail existed (${formatIsoDate(EARLIEST_DAY)})`,
+    );
   }
   if (windowLength(window) > settings.maxRangeDays) {
     throw new ValidationError(
@@ -95,20 +101,38 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
   const parsed = backfillSchema.safeParse(payload);
   if (!parsed.success) {
     throw new ValidationError(
-      describeIssues('backfill payload', parsed.error, payload) + ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays)',
+      describeIssues('backfill payload', parsed.error, payload) +
+        ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays)',
     );
   }
   const { from, to, accounts, regions, dryRun, includeEmptyDays } = parsed.data;
-  const window = checkWindow({ from: parseIsoDate(from) as number, to: parseIsoDate(to) as number }, now, settings);
-  return { kind: 'backfill', window, accounts, regions, dryRun: dryRun ?? false, includeEmptyDays: includeEmptyDays ?? false };
+  const window = checkWindow(
+    { from: parseIsoDate(from) as number, to: parseIsoDate(to) as number },
+    now,
+    settings,
+  );
+  return {
+    kind: 'backfill',
+    window,
+    accounts,
+    regions,
+    dryRun: dryRun ?? false,
+    includeEmptyDays: includeEmptyDays ?? false,
+  };
 }
 
 export function isSplitPayload(payload: unknown): boolean {
-  return typeof payload === 'object' && payload !== null && (payload as Record<string, unknown>).action === 'split';
+  return (
+    typeof payload === 'object' && payload !== null && (payload as Record<string, unknown>).action === 'split'
+  );
 }
 
 /** Parses the Step Functions split step's input: `{action:'split', from|daysBack, to?, ...}`. */
-export function parseSplitPayload(payload: unknown, now: Date, settings: Settings): SplitRequest {
+export function parseSplitPayload(
+  payload: unknown,
+  now: Date,
+  settings: Pick<Settings, 'maxRangeDays'>,
+): SplitRequest {
   const parsed = splitSchema.safeParse(payload);
   if (!parsed.success) throw new ValidationError(describeIssues('split payload', parsed.error, payload));
   const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays } = parsed.data;
@@ -119,7 +143,10 @@ export function parseSplitPayload(payload: unknown, now: Date, settings: Setting
   const window = checkWindow(
     {
       // "N days back" means all history up to N days: clamp to CloudTrail's start rather than refuse.
-      from: from !== undefined ? (parseIsoDate(from) as number) : Math.max(EARLIEST_DAY, utcDay(now) - (daysBack as number)),
+      from:
+        from !== undefined
+          ? (parseIsoDate(from) as number)
+          : Math.max(EARLIEST_DAY, utcDay(now) - (daysBack as number)),
       to: to !== undefined ? (parseIsoDate(to) as number) : tomorrow,
     },
     now,

@@ -93,7 +93,13 @@ export async function runPartitions(
   const today = utcDay(options.now);
   const columns = await ports.catalog.getPartitionKeys(settings.database, settings.table);
   const scheme = schemeFromColumns(columns, `${settings.database}.${settings.table}`);
-  const targets = await resolveTargets(ports.s3, settings, request, options.now, options.discoveryConcurrency);
+  const targets = await resolveTargets(
+    ports.s3,
+    settings,
+    request,
+    options.now,
+    options.discoveryConcurrency,
+  );
   const counts = countPlan(targets, request.window, today);
   const base = {
     window: formatWindow(request.window),
@@ -141,16 +147,27 @@ export interface SplitResult {
   readonly window: { readonly from: string; readonly to: string };
   readonly accountRegions: number;
   readonly chunkDays: number;
-  readonly chunks: readonly (Chunk & Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>>)[];
+  readonly chunks: readonly (Chunk &
+    Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>>)[];
 }
 
 /** Plans a Step Functions backfill: chunks sized by how many account-regions the bucket holds. */
-export async function splitBackfill(request: SplitRequest, settings: Settings, s3: S3ListingPort, now: Date): Promise<SplitResult> {
+export async function splitBackfill(
+  request: SplitRequest,
+  settings: Settings,
+  s3: S3ListingPort,
+  now: Date,
+): Promise<SplitResult> {
   let chunkDays = request.chunkDays;
   let accountRegions = 0;
   if (chunkDays === undefined) {
     // Discovery without day probes: cheap, and enough to size the chunks.
-    const targets = await resolveTargets(s3, settings, { ...request, window: { from: 1, to: 0 }, includeEmptyDays: true }, now);
+    const targets = await resolveTargets(
+      s3,
+      settings,
+      { ...request, window: { from: 1, to: 0 }, includeEmptyDays: true },
+      now,
+    );
     accountRegions = targets.length;
     chunkDays = chunkDaysFor(accountRegions);
   }

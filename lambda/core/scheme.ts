@@ -26,7 +26,10 @@ export class SchemeError extends Error {
 }
 
 /** Binds table partition columns to path components, or throws naming what is wrong. */
-export function schemeFromColumns(columns: readonly PartitionColumn[], tableName = 'the table'): PartitionScheme {
+export function schemeFromColumns(
+  columns: readonly PartitionColumn[],
+  tableName = 'the table',
+): PartitionScheme {
   const names = columns.map((column) => column.name.toLowerCase());
   const set = [...names].sort().join(',');
   if (set !== ORG_SET && set !== SINGLE_SET) {

@@ -38,31 +38,44 @@ export const DEFAULTS = {
   maxRangeDays: 7305,
 } as const;
 
-const refineWith = (check: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
-  const error = check(value);
-  if (error) ctx.addIssue({ code: 'custom', message: error.replace(/^invalid [a-z ]+ ".*?": /, '') });
-};
+const refineWith =
+  (check: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+    const error = check(value);
+    if (error) ctx.addIssue({ code: 'custom', message: error.replace(/^invalid [a-z ]+ ".*?": /, '') });
+  };
 
 const settingsSchema = z.strictObject({
   bucket: z.string({ error: 'expected the trail bucket name' }).superRefine(refineWith(checkBucket)),
   prefix: z
     .string()
-    .superRefine(refineWith((value) => {
-      const result = normalizePrefix(value);
-      return 'error' in result ? result.error : undefined;
-    }))
+    .superRefine(
+      refineWith((value) => {
+        const result = normalizePrefix(value);
+        return 'error' in result ? result.error : undefined;
+      }),
+    )
     .optional(),
   orgId: z.string().superRefine(refineWith(checkOrgId)).optional(),
-  database: z.string().superRefine(refineWith((value) => checkIdentifier('database', value))).default(DEFAULTS.database),
-  table: z.string().superRefine(refineWith((value) => checkIdentifier('table', value))).default(DEFAULTS.table),
+  database: z
+    .string()
+    .superRefine(refineWith((value) => checkIdentifier('database', value)))
+    .default(DEFAULTS.database),
+  table: z
+    .string()
+    .superRefine(refineWith((value) => checkIdentifier('table', value)))
+    .default(DEFAULTS.table),
   workgroup: z
     .string()
-    .regex(/^[a-zA-Z0-9._-]{1,128}$/, { error: 'expected 1 to 128 letters, digits, dots, hyphens or underscores' })
+    .regex(/^[a-zA-Z0-9._-]{1,128}$/, {
+      error: 'expected 1 to 128 letters, digits, dots, hyphens or underscores',
+    })
     .optional(),
   accounts: accountList.optional(),
   regions: regionList.optional(),
   lookbackDays: intInRange('lookback days', 0, 90).default(DEFAULTS.lookbackDays),
-  maxPartitionsPerStatement: intInRange('partitions per statement', 1, 5000).default(DEFAULTS.maxPartitionsPerStatement),
+  maxPartitionsPerStatement: intInRange('partitions per statement', 1, 5000).default(
+    DEFAULTS.maxPartitionsPerStatement,
+  ),
   maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
 });
@@ -73,7 +86,11 @@ export type SettingsInput = z.input<typeof settingsSchema>;
  * Validates settings. `labels` names each field as the user wrote it (an environment
  * variable, a CLI flag), so the error points at what to fix.
  */
-export function parseSettings(input: unknown, what = 'settings', labels: Readonly<Record<string, string>> = {}): Settings {
+export function parseSettings(
+  input: unknown,
+  what = 'settings',
+  labels: Readonly<Record<string, string>> = {},
+): Settings {
   const parsed = settingsSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(describeIssues(what, parsed.error, input, labels));
   const { bucket, prefix, orgId, ...rest } = parsed.data;
@@ -101,12 +118,16 @@ const ENV_LABELS: Record<string, string> = {
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
 export function settingsFromEnv(env: Record<string, string | undefined>): Settings {
-  const text = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const text = (name: string): string | undefined =>
+    env[name] === undefined || env[name] === '' ? undefined : env[name];
   const number = (name: string): number | string | undefined => {
     const value = text(name);
     return value !== undefined && /^-?\d+$/.test(value) ? Number(value) : value;
   };
-  const list = (name: string): string[] | undefined => text(name)?.split(',').map((item) => item.trim());
+  const list = (name: string): string[] | undefined =>
+    text(name)
+      ?.split(',')
+      .map((item) => item.trim());
   const input = {
     bucket: text(ENV.trailBucket),
     prefix: text(ENV.trailPrefix),

@@ -56,7 +56,11 @@ export interface SubmitResult {
   /** Statements still running in Athena at the wait deadline: likely fine, not confirmed. */
   readonly unconfirmed: readonly StatementProblem[];
   /** Work never started because the deadline came first. */
-  readonly notSubmitted: { readonly statements: number; readonly partitions: number; readonly ranges: readonly PartitionRange[] };
+  readonly notSubmitted: {
+    readonly statements: number;
+    readonly partitions: number;
+    readonly ranges: readonly PartitionRange[];
+  };
   /** Statements resubmitted after a transient failure. */
   readonly retried: number;
   readonly throttled: number;
@@ -162,12 +166,20 @@ export async function submitStatements(
       if (!flight) return;
       try {
         startCalls++;
-        const id = await athena.startQuery(flight.statement.sql, clientRequestToken(options.tokenSeed, flight.statement, flight.attempt));
+        const id = await athena.startQuery(
+          flight.statement.sql,
+          clientRequestToken(options.tokenSeed, flight.statement, flight.attempt),
+        );
         flight.queryIds.push(id);
         inFlight.set(id, flight);
         startBackoffMs = 0;
       } catch (error) {
-        if (!(error instanceof PortError) || error.kind === 'fatal' || error.kind === 'access-denied' || error.kind === 'not-found') {
+        if (
+          !(error instanceof PortError) ||
+          error.kind === 'fatal' ||
+          error.kind === 'access-denied' ||
+          error.kind === 'not-found'
+        ) {
           finish(flight, 'failed', errorMessage(error));
           continue;
         }
@@ -181,7 +193,10 @@ export async function submitStatements(
           continue;
         }
         // Same attempt, same token: if Athena did start the query, it answers with the same ID.
-        retries.unshift({ ...flight, startErrors: flight.startErrors + (error.kind === 'throttled' ? 0 : 1) });
+        retries.unshift({
+          ...flight,
+          startErrors: flight.startErrors + (error.kind === 'throttled' ? 0 : 1),
+        });
         startBackoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, startBackoffMs * 2));
         notBefore = clock.now() + startBackoffMs * (0.5 + Math.random() / 2);
         return;
@@ -239,7 +254,8 @@ export async function submitStatements(
     await poll();
   }
 
-  for (const flight of inFlight.values()) finish(flight, 'unconfirmed', 'still running in athena when the invocation ran out of time');
+  for (const flight of inFlight.values())
+    finish(flight, 'unconfirmed', 'still running in athena when the invocation ran out of time');
   const reason = 'not started: the invocation ran out of time';
   for (const flight of retries) finish(flight, 'not-submitted', reason);
   if (!exhausted) {

@@ -15,7 +15,9 @@ export function describeIssues(
   labels: Readonly<Record<string, string>> = {},
 ): string {
   const parts = error.issues.map((issue) => {
-    const path = issue.path.map((key, i) => (i === 0 ? (labels[String(key)] ?? String(key)) : String(key))).join('.');
+    const path = issue.path
+      .map((key, i) => (i === 0 ? (labels[String(key)] ?? String(key)) : String(key)))
+      .join('.');
     if (issue.code === 'unrecognized_keys') {
       return `unknown ${issue.keys.length > 1 ? 'keys' : 'key'} ${issue.keys.map(show).join(', ')}`;
     }
@@ -30,7 +32,8 @@ export function describeIssues(
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let node = input;
   for (const key of path) {
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return undefined;
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key))
+      return undefined;
     node = (node as Record<PropertyKey, unknown>)[key];
   }
   return node;

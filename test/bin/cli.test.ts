@@ -10,7 +10,15 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-const SAMPLE = ['plan', '--bucket', 'my-trail', '--accounts', '111122223333', '--regions', 'us-east-1,eu-west-1'];
+const SAMPLE = [
+  'plan',
+  '--bucket',
+  'my-trail',
+  '--accounts',
+  '111122223333',
+  '--regions',
+  'us-east-1,eu-west-1',
+];
 
 describe('cli plan', () => {
   it('prints one valid statement per batch for tomorrow by default', async () => {
@@ -19,8 +27,12 @@ describe('cli plan', () => {
     const { code, stdout, stderr } = await cli(...SAMPLE);
     // THEN tomorrow (2024-03-11) is rendered for both regions, as valid Hive DDL
     expect(code).toBe(0);
-    expect(stdout).toContain("LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/11/'");
-    expect(stdout).toContain("LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/11/'");
+    expect(stdout).toContain(
+      "LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/11/'",
+    );
+    expect(stdout).toContain(
+      "LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/eu-west-1/2024/03/11/'",
+    );
     const statements = stdout.split(';\n\n').filter((s) => s.trim() !== '');
     expect(statements).toHaveLength(1);
     expect(new HiveSQL().validate(statements[0])).toEqual([]);
@@ -46,13 +58,25 @@ describe('cli plan', () => {
     expect(code).toBe(0);
     const statements = stdout.split(';\n\n').filter((s) => s.trim() !== '');
     expect(statements).toHaveLength(2);
-    expect(stdout).toContain("'s3://my-trail/org-logs/AWSLogs/o-abcdefghij/111122223333/CloudTrail/us-east-1/2024/02/29/'");
+    expect(stdout).toContain(
+      "'s3://my-trail/org-logs/AWSLogs/o-abcdefghij/111122223333/CloudTrail/us-east-1/2024/02/29/'",
+    );
     expect(stdout.replace(/s3:\/\//g, '')).not.toContain('//');
   });
 
   it('prints json with each statement and its partitions values and locations', async () => {
     // GIVEN json output for the classic single-account table keys
-    const { code, stdout } = await cli(...SAMPLE, '--date', '2024-01-05', '--format', 'json', '--partition-keys', 'region,year,month,day', '--accounts', '111122223333');
+    const { code, stdout } = await cli(
+      ...SAMPLE,
+      '--date',
+      '2024-01-05',
+      '--format',
+      'json',
+      '--partition-keys',
+      'region,year,month,day',
+      '--accounts',
+      '111122223333',
+    );
     // THEN the document parses and names the values per key
     expect(code).toBe(0);
     const doc = JSON.parse(stdout);
@@ -70,8 +94,14 @@ describe('cli plan', () => {
     [[...SAMPLE, '--date', '2023-02-29'], /--date "2023-02-29"/],
     [[...SAMPLE, '--from', '2024-03-02', '--to', '2024-03-01'], /from 2024-03-02 is after to 2024-03-01/],
     [[...SAMPLE, '--date', '2024-03-12'], /after tomorrow/],
-    [['plan', '--bucket', 'my-trail', '--accounts', '1111222233334', '--regions', 'us-east-1'], /--accounts\.0.*1111222233334/],
-    [['plan', '--bucket', 'my-trail', '--accounts', '111122223333', '--regions', 'mars-north-1x'], /--regions\.0/],
+    [
+      ['plan', '--bucket', 'my-trail', '--accounts', '1111222233334', '--regions', 'us-east-1'],
+      /--accounts\.0.*1111222233334/,
+    ],
+    [
+      ['plan', '--bucket', 'my-trail', '--accounts', '111122223333', '--regions', 'mars-north-1x'],
+      /--regions\.0/,
+    ],
     [[...SAMPLE, '--prefix', "logs'; DROP TABLE x; --"], /--prefix/],
     [[...SAMPLE, '--table', 'logs`x'], /--table/],
     [[...SAMPLE, '--org-id', 'o-ABC'], /--org-id/],

@@ -10,22 +10,26 @@ describe('mapLimit', () => {
   test('keeps input order and never exceeds the limit (property)', async () => {
     // GIVEN random items with random completion delays, and a random limit
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 40 }), fc.integer({ min: 1, max: 10 }), async (delays, limit) => {
-        let active = 0;
-        let maxActive = 0;
-        // WHEN they are mapped
-        const results = await mapLimit(delays, limit, async (delay, index) => {
-          active++;
-          maxActive = Math.max(maxActive, active);
-          await ticks(delay);
-          active--;
-          return `${index}:${delay}`;
-        });
-        // THEN results keep input order, and at most `limit` ran at once (all of it when there was work)
-        expect(results).toEqual(delays.map((delay, index) => `${index}:${delay}`));
-        expect(maxActive).toBeLessThanOrEqual(limit);
-        expect(maxActive).toBe(Math.min(limit, delays.length));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 40 }),
+        fc.integer({ min: 1, max: 10 }),
+        async (delays, limit) => {
+          let active = 0;
+          let maxActive = 0;
+          // WHEN they are mapped
+          const results = await mapLimit(delays, limit, async (delay, index) => {
+            active++;
+            maxActive = Math.max(maxActive, active);
+            await ticks(delay);
+            active--;
+            return `${index}:${delay}`;
+          });
+          // THEN results keep input order, and at most `limit` ran at once (all of it when there was work)
+          expect(results).toEqual(delays.map((delay, index) => `${index}:${delay}`));
+          expect(maxActive).toBeLessThanOrEqual(limit);
+          expect(maxActive).toBe(Math.min(limit, delays.length));
+        },
+      ),
       { numRuns: 150 },
     );
   });

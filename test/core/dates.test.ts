@@ -11,16 +11,21 @@ import {
 import { dayOf } from '../support/core-fakes';
 
 describe('parseIsoDate', () => {
-  test.each(['2024-02-29', '2000-02-29', '2013-11-01', '1970-01-01', '2024-12-31', '9999-12-31', '2023-01-31'])(
-    'accepts the real date %s',
-    (text) => {
-      // GIVEN a real calendar date
-      // WHEN it is parsed
-      const day = parseIsoDate(text);
-      // THEN it is the epoch day Date.parse gives for UTC midnight
-      expect(day).toBe(dayOf(text));
-    },
-  );
+  test.each([
+    '2024-02-29',
+    '2000-02-29',
+    '2013-11-01',
+    '1970-01-01',
+    '2024-12-31',
+    '9999-12-31',
+    '2023-01-31',
+  ])('accepts the real date %s', (text) => {
+    // GIVEN a real calendar date
+    // WHEN it is parsed
+    const day = parseIsoDate(text);
+    // THEN it is the epoch day Date.parse gives for UTC midnight
+    expect(day).toBe(dayOf(text));
+  });
 
   test.each([
     ['2023-02-29', 'not a leap year'],
@@ -53,7 +58,11 @@ describe('parseIsoDate', () => {
   test('round trip: formatting a parsed date gives the same text back (property)', () => {
     // GIVEN any text of the YYYY-MM-DD shape, real or impossible
     const shaped = fc
-      .tuple(fc.integer({ min: 1000, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .tuple(
+        fc.integer({ min: 1000, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+      )
       .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
     fc.assert(
       fc.property(shaped, (text) => {

@@ -53,17 +53,49 @@ const bytes = (text: string): number => Buffer.byteLength(text);
 /** Strings built from the characters that could end a literal, a name or a statement. */
 const hostileString = fc.oneof(
   fc.string({
-    unit: fc.constantFrom("'", '\\', '`', ';', '\n', '\r', '-', '/', '*', '"', ' ', 'a', 'u', '0', '\u0000', 'é', '😀'),
+    unit: fc.constantFrom(
+      "'",
+      '\\',
+      '`',
+      ';',
+      '\n',
+      '\r',
+      '-',
+      '/',
+      '*',
+      '"',
+      ' ',
+      'a',
+      'u',
+      '0',
+      '\u0000',
+      'é',
+      '😀',
+    ),
     maxLength: 24,
   }),
   fc.string({ maxLength: 24 }),
   fc.string({ unit: 'binary', maxLength: 24 }),
-  fc.constantFrom("'; DROP TABLE cloudtrail_logs; --", "\\'", "\\\\'", "x' OR '1'='1", '`; --', '\\u0027', '\\047', '\\'),
+  fc.constantFrom(
+    "'; DROP TABLE cloudtrail_logs; --",
+    "\\'",
+    "\\\\'",
+    "x' OR '1'='1",
+    '`; --',
+    '\\u0027',
+    '\\047',
+    '\\',
+  ),
 );
 
 /** Everything Hive sees in a partition clause, except the values. */
 function expectedKinds(scheme: PartitionScheme, partitions: number): string[] {
-  const pairs = scheme.columns.flatMap((_, i) => [...(i > 0 ? ['COMMA'] : []), 'Identifier', 'EQUAL', 'StringLiteral']);
+  const pairs = scheme.columns.flatMap((_, i) => [
+    ...(i > 0 ? ['COMMA'] : []),
+    'Identifier',
+    'EQUAL',
+    'StringLiteral',
+  ]);
   const clause = ['KW_PARTITION', 'LPAREN', ...pairs, 'RPAREN', 'KW_LOCATION', 'StringLiteral'];
   return [
     ...['KW_ALTER', 'KW_TABLE', 'Identifier', 'DOT', 'Identifier', 'KW_ADD', 'KW_IF', 'KW_NOT', 'KW_EXISTS'],
@@ -80,7 +112,9 @@ function expectHiveReadsStatement(
   expect(hiveErrors(statement.sql)).toEqual([]);
   expect(hiveStatementCount(statement.sql)).toBe(1);
   expect(countKind(statement.sql, 'KW_PARTITION')).toBe(statement.partitions.length);
-  expect(hiveTokens(statement.sql).map((token) => token.kind)).toEqual(expectedKinds(scheme, statement.partitions.length));
+  expect(hiveTokens(statement.sql).map((token) => token.kind)).toEqual(
+    expectedKinds(scheme, statement.partitions.length),
+  );
   // The literals, in order, are exactly the partition values and locations.
   expect(stringLiterals(statement.sql)).toEqual(
     statement.partitions.flatMap((p) => [...scheme.columns.map((field) => p[field]), p.location]),
@@ -186,7 +220,12 @@ describe('sqlString and sqlIdentifier: the second wall', () => {
   test("'--' allowed in S3 names stays inside the location literal", () => {
     // GIVEN a bucket and a prefix with '--' (legal in S3 names, a comment marker in SQL)
     const layout = makeLayout({ bucket: 'my--trail--bucket', prefix: '--/a--b' });
-    const partitions = planPartitions(layout, explicitTargets(['111122223333'], ['us-east-1']), { from: 0, to: 0 }, 0);
+    const partitions = planPartitions(
+      layout,
+      explicitTargets(['111122223333'], ['us-east-1']),
+      { from: 0, to: 0 },
+      0,
+    );
     // WHEN the statement is rendered
     const [statement] = [...packStatements(partitions, ORG, TARGET, DEFAULT_LIMITS)];
     // THEN Hive sees no comment, and the location literal holds the '--' intact
@@ -204,7 +243,9 @@ describe('rendering', () => {
     const p = partition('111122223333', 'us-east-1', dayOf('2024-03-07'));
     // WHEN header and clause are rendered for both schemes
     // THEN they are exactly Athena's ADD IF NOT EXISTS PARTITION syntax
-    expect(renderHeader('cloudtrail', 'cloudtrail_logs')).toBe('ALTER TABLE `cloudtrail`.`cloudtrail_logs` ADD IF NOT EXISTS');
+    expect(renderHeader('cloudtrail', 'cloudtrail_logs')).toBe(
+      'ALTER TABLE `cloudtrail`.`cloudtrail_logs` ADD IF NOT EXISTS',
+    );
     expect(renderClause(ORG, p)).toBe(
       "\n  PARTITION (`account` = '111122223333', `region` = 'us-east-1', `year` = '2024', `month` = '03', `day` = '07') LOCATION 's3://trail-bucket/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/07/'",
     );
@@ -215,7 +256,9 @@ describe('rendering', () => {
 
   test('columns follow table order', () => {
     // GIVEN a table whose partition columns are in an unusual order
-    const scheme = schemeFromColumns(['day', 'month', 'year', 'region'].map((name) => ({ name, type: 'string' })));
+    const scheme = schemeFromColumns(
+      ['day', 'month', 'year', 'region'].map((name) => ({ name, type: 'string' })),
+    );
     // WHEN a clause is rendered
     const clause = renderClause(scheme, partition('111122223333', 'us-east-1', dayOf('2024-03-07')));
     // THEN the values are named in that order
@@ -226,7 +269,12 @@ describe('rendering', () => {
     // GIVEN two accounts × two regions × one year, an organization trail
     const layout = makeLayout({ bucket: 'trail-bucket', prefix: 'logs', orgId: 'o-abc1234567' });
     const targets = explicitTargets(['111122223333', '222233334444'], ['us-east-1', 'ap-southeast-2']);
-    const partitions = planPartitions(layout, targets, { from: dayOf('2023-01-01'), to: dayOf('2023-12-31') }, 0);
+    const partitions = planPartitions(
+      layout,
+      targets,
+      { from: dayOf('2023-01-01'), to: dayOf('2023-12-31') },
+      0,
+    );
     // WHEN they are packed at the default limits
     const statements = [...packStatements(partitions, ORG, TARGET, DEFAULT_LIMITS)];
     // THEN 1460 partitions make 2 statements, the first full, each under Athena's hard limit
@@ -264,7 +312,10 @@ describe('packStatements', () => {
       })
       .map(({ partitions, cap, slack }) => {
         const largest = Math.max(0, ...partitions.map((p) => bytes(renderClause(ORG, p))));
-        return { partitions, limits: { maxPartitionsPerStatement: cap, maxStatementBytes: headerBytes + largest + slack } };
+        return {
+          partitions,
+          limits: { maxPartitionsPerStatement: cap, maxStatementBytes: headerBytes + largest + slack },
+        };
       });
     fc.assert(
       fc.property(input, ({ partitions, limits }) => {
@@ -278,7 +329,8 @@ describe('packStatements', () => {
           expect(statement.bytes).toBe(bytes(statement.sql));
           expect(statement.bytes).toBeLessThanOrEqual(limits.maxStatementBytes);
           expect(statement.sql).toBe(
-            renderHeader(TARGET.database, TARGET.table) + statement.partitions.map((p) => renderClause(ORG, p)).join(''),
+            renderHeader(TARGET.database, TARGET.table) +
+              statement.partitions.map((p) => renderClause(ORG, p)).join(''),
           );
         });
         // AND the partitions come out exactly as they went in: same objects, same order, none lost or doubled
@@ -306,7 +358,12 @@ describe('packStatements', () => {
       fc.property(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 50 }), (n, cap) => {
         const partitions = Array.from({ length: n }, (_, i) => partition('111122223333', 'us-east-1', i));
         // WHEN packed
-        const statements = [...packStatements(partitions, ORG, TARGET, { maxStatementBytes: 10_000_000, maxPartitionsPerStatement: cap })];
+        const statements = [
+          ...packStatements(partitions, ORG, TARGET, {
+            maxStatementBytes: 10_000_000,
+            maxPartitionsPerStatement: cap,
+          }),
+        ];
         // THEN the count is the ceiling, every statement but the last is full
         expect(statements.length).toBe(Math.ceil(n / cap));
         statements.slice(0, -1).forEach((s) => expect(s.partitions.length).toBe(cap));
@@ -325,16 +382,18 @@ describe('packStatements', () => {
     const p = partition('111122223333', 'us-east-1', dayOf('2024-01-01'));
     const exact = bytes(renderHeader(TARGET.database, TARGET.table)) + bytes(renderClause(ORG, p));
     // WHEN packed with that budget
-    const [statement] = [...packStatements([p], ORG, TARGET, { maxStatementBytes: exact, maxPartitionsPerStatement: 10 })];
+    const [statement] = [
+      ...packStatements([p], ORG, TARGET, { maxStatementBytes: exact, maxPartitionsPerStatement: 10 }),
+    ];
     // THEN it fits exactly
     expect(statement.bytes).toBe(exact);
     // AND with one byte less the packer refuses, naming the partition
-    expect(() => [...packStatements([p], ORG, TARGET, { maxStatementBytes: exact - 1, maxPartitionsPerStatement: 10 })]).toThrow(
-      PackError,
-    );
-    expect(() => [...packStatements([p], ORG, TARGET, { maxStatementBytes: exact - 1, maxPartitionsPerStatement: 10 })]).toThrow(
-      `partition ${p.location} does not fit in ${exact - 1} bytes`,
-    );
+    expect(() => [
+      ...packStatements([p], ORG, TARGET, { maxStatementBytes: exact - 1, maxPartitionsPerStatement: 10 }),
+    ]).toThrow(PackError);
+    expect(() => [
+      ...packStatements([p], ORG, TARGET, { maxStatementBytes: exact - 1, maxPartitionsPerStatement: 10 }),
+    ]).toThrow(`partition ${p.location} does not fit in ${exact - 1} bytes`);
   });
 
   test('an oversized partition in the middle throws when reached', () => {
@@ -357,7 +416,10 @@ describe('packStatements', () => {
       }
     }
     // WHEN the packer is created, then one statement of 5 is taken from an endless source
-    const statements = packStatements(source(), ORG, TARGET, { maxStatementBytes: 1_000_000, maxPartitionsPerStatement: 5 });
+    const statements = packStatements(source(), ORG, TARGET, {
+      maxStatementBytes: 1_000_000,
+      maxPartitionsPerStatement: 5,
+    });
     expect(pulled).toBe(0);
     const first = statements.next();
     // THEN only the 5 partitions plus one look-ahead were pulled
@@ -392,13 +454,20 @@ describe('every rendered statement is valid Hive (property over valid inputs)', 
         const target = { database: input.database, table: input.table };
         // WHEN the plan is packed into statements
         const statements = [
-          ...packStatements(planPartitions(layout, explicitTargets(accounts, input.regions), window, 0), scheme, target, {
-            maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
-            maxPartitionsPerStatement: input.cap,
-          }),
+          ...packStatements(
+            planPartitions(layout, explicitTargets(accounts, input.regions), window, 0),
+            scheme,
+            target,
+            {
+              maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
+              maxPartitionsPerStatement: input.cap,
+            },
+          ),
         ];
         // THEN Hive accepts every statement as exactly one ALTER TABLE whose partitions are the plan's
-        expect(statements.flatMap((s) => s.partitions).length).toBe(accounts.length * input.regions.length * input.days);
+        expect(statements.flatMap((s) => s.partitions).length).toBe(
+          accounts.length * input.regions.length * input.days,
+        );
         for (const statement of statements) expectHiveReadsStatement(statement, scheme, target);
       }),
       { numRuns: 100 },

@@ -74,13 +74,17 @@ describe('listRegions', () => {
 });
 
 describe('findDaysWithLogs', () => {
-  const keysOn = (dates: readonly string[], region = 'us-east-1') => dates.map((d) => trailKey(where, A, region, d));
+  const keysOn = (dates: readonly string[], region = 'us-east-1') =>
+    dates.map((d) => trailKey(where, A, region, d));
 
   test('windows of up to 4 past days are probed day by day', async () => {
     // GIVEN logs on the 2nd and 4th of four days
     const s3 = new FakeS3Listing(keysOn(['2024-03-02', '2024-03-04', '2024-02-28', '2024-03-05']));
     // WHEN the days with logs are found
-    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', { from: dayOf('2024-03-01'), to: dayOf('2024-03-04') });
+    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', {
+      from: dayOf('2024-03-01'),
+      to: dayOf('2024-03-04'),
+    });
     // THEN one probe per day answers, and no folder listing is needed
     expect(days.map(isoOf)).toEqual(['2024-03-02', '2024-03-04']);
     expect(s3.probeCalls).toEqual(
@@ -93,7 +97,15 @@ describe('findDaysWithLogs', () => {
     // GIVEN logs around New Year, some outside the window, and folders that are not days
     const s3 = new FakeS3Listing(
       [
-        ...keysOn(['2023-12-27', '2023-12-28', '2023-12-31', '2024-01-01', '2024-01-03', '2024-01-04', '2022-12-30']),
+        ...keysOn([
+          '2023-12-27',
+          '2023-12-28',
+          '2023-12-31',
+          '2024-01-01',
+          '2024-01-03',
+          '2024-01-04',
+          '2022-12-30',
+        ]),
         `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/2024/01/xx/x.json`,
         `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/2024/1/02/x.json`,
         `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/24/01/02/x.json`,
@@ -101,7 +113,10 @@ describe('findDaysWithLogs', () => {
       'reversed',
     );
     // WHEN the days with logs from Dec 28 to Jan 3 are found
-    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', { from: dayOf('2023-12-28'), to: dayOf('2024-01-03') });
+    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', {
+      from: dayOf('2023-12-28'),
+      to: dayOf('2024-01-03'),
+    });
     // THEN exactly the in-window days come back, ascending
     expect(days.map(isoOf)).toEqual(['2023-12-28', '2023-12-31', '2024-01-01', '2024-01-03']);
     // AND no per-day probes were made; 2022 and the months outside the window were never listed
@@ -123,7 +138,10 @@ describe('findDaysWithLogs', () => {
       `${root}2023/13/01/x.json`,
     ]);
     // WHEN February and early March are walked
-    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', { from: dayOf('2023-02-01'), to: dayOf('2023-03-31') });
+    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', {
+      from: dayOf('2023-02-01'),
+      to: dayOf('2023-03-31'),
+    });
     // THEN only real days are returned, never one rolled over into March
     expect(days.map(isoOf)).toEqual(['2023-02-28', '2023-03-01']);
   });
@@ -191,7 +209,9 @@ describe('discoverTargets', () => {
       { account: B, region: 'us-east-1', pastDays: [] },
     ]);
     // AND days from today on were never probed: they are registered regardless
-    expect(s3.probeCalls.some((prefix) => prefix.endsWith('/2024/06/15/') || prefix.endsWith('/2024/06/16/'))).toBe(false);
+    expect(
+      s3.probeCalls.some((prefix) => prefix.endsWith('/2024/06/15/') || prefix.endsWith('/2024/06/16/')),
+    ).toBe(false);
   });
 
   test('includeEmptyDays registers every past day without probing days', async () => {

@@ -69,7 +69,11 @@ describe('keys and locations', () => {
   }[] = [
     { name: 'no prefix', input: { bucket: 'trail-bucket' }, root: 'AWSLogs/' },
     { name: 'prefix', input: { bucket: 'trail-bucket', prefix: 'team/logs/' }, root: 'team/logs/AWSLogs/' },
-    { name: 'organization', input: { bucket: 'trail-bucket', orgId: 'o-abc1234567' }, root: 'AWSLogs/o-abc1234567/' },
+    {
+      name: 'organization',
+      input: { bucket: 'trail-bucket', orgId: 'o-abc1234567' },
+      root: 'AWSLogs/o-abc1234567/',
+    },
     {
       name: 'prefix and organization',
       input: { bucket: 'trail-bucket', prefix: '/logs', orgId: 'o-abc1234567' },
@@ -77,7 +81,11 @@ describe('keys and locations', () => {
     },
     {
       name: 'Control Tower (prefix is the organization id)',
-      input: { bucket: 'aws-controltower-logs-123456789012-us-east-1', prefix: 'o-abc1234567', orgId: 'o-abc1234567' },
+      input: {
+        bucket: 'aws-controltower-logs-123456789012-us-east-1',
+        prefix: 'o-abc1234567',
+        orgId: 'o-abc1234567',
+      },
       root: 'o-abc1234567/AWSLogs/o-abc1234567/',
     },
   ];
@@ -101,9 +109,9 @@ describe('keys and locations', () => {
     // GIVEN any valid bucket, prefix (with or without slashes around it), organization, account, region and day
     const input = fc.record({
       bucket: bucketArb,
-      prefix: fc.tuple(prefixArb, fc.constantFrom('', '/'), fc.constantFrom('', '/', '//')).map(([p, lead, trail]) =>
-        p === '' ? lead + trail : lead + p + trail,
-      ),
+      prefix: fc
+        .tuple(prefixArb, fc.constantFrom('', '/'), fc.constantFrom('', '/', '//'))
+        .map(([p, lead, trail]) => (p === '' ? lead + trail : lead + p + trail)),
       orgId: fc.option(orgIdArb, { nil: undefined }),
     });
     fc.assert(

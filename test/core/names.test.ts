@@ -62,21 +62,35 @@ describe('checkAccount', () => {
 });
 
 describe('checkRegion', () => {
-  test.each(['us-east-1', 'eu-central-2', 'ap-southeast-5', 'us-gov-west-1', 'cn-northwest-1', 'us-iso-east-1', 'eusc-de-east-1', 'il-central-1'])(
-    'accepts %s',
-    (region) => {
-      // GIVEN a real region name WHEN checked THEN accepted
-      expect(checkRegion(region)).toBeUndefined();
-    },
-  );
+  test.each([
+    'us-east-1',
+    'eu-central-2',
+    'ap-southeast-5',
+    'us-gov-west-1',
+    'cn-northwest-1',
+    'us-iso-east-1',
+    'eusc-de-east-1',
+    'il-central-1',
+  ])('accepts %s', (region) => {
+    // GIVEN a real region name WHEN checked THEN accepted
+    expect(checkRegion(region)).toBeUndefined();
+  });
 
-  test.each([...HOSTILE, 'US-EAST-1', 'us-east', 'useast1', 'us_east_1', 'us-east-1a', 'us-east-123', 'us-east-1;', 'global', 'aws-global-1-1-1-1'])(
-    'rejects %j',
-    (region) => {
-      // GIVEN something not shaped like a region WHEN checked THEN rejected, naming the value
-      expect(checkRegion(region)).toContain(JSON.stringify(region));
-    },
-  );
+  test.each([
+    ...HOSTILE,
+    'US-EAST-1',
+    'us-east',
+    'useast1',
+    'us_east_1',
+    'us-east-1a',
+    'us-east-123',
+    'us-east-1;',
+    'global',
+    'aws-global-1-1-1-1',
+  ])('rejects %j', (region) => {
+    // GIVEN something not shaped like a region WHEN checked THEN rejected, naming the value
+    expect(checkRegion(region)).toContain(JSON.stringify(region));
+  });
 });
 
 describe('checkOrgId', () => {
@@ -85,13 +99,18 @@ describe('checkOrgId', () => {
     expect(checkOrgId(orgId)).toBeUndefined();
   });
 
-  test.each([...HOSTILE, 'o-abc123456', `o-${'a'.repeat(33)}`, 'O-ABC1234567', 'abc1234567', 'o-abc1234567/', 'o-abc12345-7'])(
-    'rejects %j',
-    (orgId) => {
-      // GIVEN anything else WHEN checked THEN rejected, naming the value
-      expect(checkOrgId(orgId)).toContain(JSON.stringify(orgId));
-    },
-  );
+  test.each([
+    ...HOSTILE,
+    'o-abc123456',
+    `o-${'a'.repeat(33)}`,
+    'O-ABC1234567',
+    'abc1234567',
+    'o-abc1234567/',
+    'o-abc12345-7',
+  ])('rejects %j', (orgId) => {
+    // GIVEN anything else WHEN checked THEN rejected, naming the value
+    expect(checkOrgId(orgId)).toContain(JSON.stringify(orgId));
+  });
 });
 
 describe('checkIdentifier', () => {
@@ -110,10 +129,13 @@ describe('checkIdentifier', () => {
 });
 
 describe('checkBucket', () => {
-  test.each(['my-trail-bucket', 'abc', 'a.b.c', 'logs-123456789012-us-east-1', 'a'.repeat(63), 'my--bucket'])('accepts %s', (bucket) => {
-    // GIVEN a general-purpose bucket name WHEN checked THEN accepted
-    expect(checkBucket(bucket)).toBeUndefined();
-  });
+  test.each(['my-trail-bucket', 'abc', 'a.b.c', 'logs-123456789012-us-east-1', 'a'.repeat(63), 'my--bucket'])(
+    'accepts %s',
+    (bucket) => {
+      // GIVEN a general-purpose bucket name WHEN checked THEN accepted
+      expect(checkBucket(bucket)).toBeUndefined();
+    },
+  );
 
   test.each([
     ...HOSTILE,
@@ -180,12 +202,15 @@ describe('normalizePrefix', () => {
     expect('error' in result && result.error).toContain(show(input).slice(0, 20));
   });
 
-  test.each(['AWSLogs', 'AWSLogs/', 'logs/AWSLogs', 'logs/AWSLogs/o-abc1234567'])('rejects %j: the prefix stops before AWSLogs', (input) => {
-    // GIVEN a prefix that already contains the AWSLogs folder
-    // WHEN it is normalized
-    // THEN the error says to give the part before AWSLogs
-    expect(normalizePrefix(input)).toEqual({ error: expect.stringContaining('the part before AWSLogs/') });
-  });
+  test.each(['AWSLogs', 'AWSLogs/', 'logs/AWSLogs', 'logs/AWSLogs/o-abc1234567'])(
+    'rejects %j: the prefix stops before AWSLogs',
+    (input) => {
+      // GIVEN a prefix that already contains the AWSLogs folder
+      // WHEN it is normalized
+      // THEN the error says to give the part before AWSLogs
+      expect(normalizePrefix(input)).toEqual({ error: expect.stringContaining('the part before AWSLogs/') });
+    },
+  );
 
   test('a 512-character prefix is accepted, 513 is not', () => {
     // GIVEN prefixes at and just over the length limit

@@ -9,9 +9,12 @@ describe('RangeCollector', () => {
   test('consecutive days of one account-region merge into one range, across month ends', () => {
     // GIVEN Feb 27 to Mar 2 2024 for one account and region
     const collector = new RangeCollector();
-    for (let d = dayOf('2024-02-27'); d <= dayOf('2024-03-02'); d++) collector.add(partition(A, 'us-east-1', d));
+    for (let d = dayOf('2024-02-27'); d <= dayOf('2024-03-02'); d++)
+      collector.add(partition(A, 'us-east-1', d));
     // WHEN listed THEN one range, and the count is 5
-    expect(collector.list()).toEqual([{ account: A, region: 'us-east-1', from: '2024-02-27', to: '2024-03-02' }]);
+    expect(collector.list()).toEqual([
+      { account: A, region: 'us-east-1', from: '2024-02-27', to: '2024-03-02' },
+    ]);
     expect(collector.count).toBe(5);
   });
 
@@ -47,7 +50,9 @@ describe('RangeCollector', () => {
     fc.assert(
       fc.property(input, (groups) => {
         const base = dayOf('2024-01-20');
-        const partitions = groups.flatMap((g) => [...g.days].sort((x, y) => x - y).map((d) => partition(g.account, g.region, base + d)));
+        const partitions = groups.flatMap((g) =>
+          [...g.days].sort((x, y) => x - y).map((d) => partition(g.account, g.region, base + d)),
+        );
         // WHEN collected
         const collector = new RangeCollector().addAll(partitions);
         // THEN expanding the ranges gives back exactly the partitions (as a multiset), and the count matches

@@ -48,7 +48,12 @@ describe('parseRunPayload', () => {
     // WHEN it is parsed
     const request = parseRunPayload(payload, NOW, SETTINGS);
     // THEN it is the scheduled run: lookback days before today through tomorrow, discovering everything
-    expect(request).toEqual({ kind: 'scheduled', window: { from: dayOf('2024-06-13'), to: dayOf(TOMORROW) }, dryRun: false, includeEmptyDays: false });
+    expect(request).toEqual({
+      kind: 'scheduled',
+      window: { from: dayOf('2024-06-13'), to: dayOf(TOMORROW) },
+      dryRun: false,
+      includeEmptyDays: false,
+    });
   });
 
   test('a valid backfill with every option', () => {
@@ -84,33 +89,107 @@ describe('parseRunPayload', () => {
     expect(request).toMatchObject({ kind: 'backfill', dryRun: false, includeEmptyDays: false });
     // AND a window of exactly maxRangeDays (400) is accepted, one day more is not
     expect(() => parseRunPayload({ from: '2023-05-14', to: TOMORROW }, NOW, SETTINGS)).not.toThrow();
-    expect(() => parseRunPayload({ from: '2023-05-13', to: TOMORROW }, NOW, SETTINGS)).toThrow('is 401 days; at most 400');
+    expect(() => parseRunPayload({ from: '2023-05-13', to: TOMORROW }, NOW, SETTINGS)).toThrow(
+      'is 401 days; at most 400',
+    );
   });
 
   test.each<[string, unknown, string[]]>([
-    ['impossible from date', { from: '2023-02-29', to: '2024-01-01' }, ['from: expected a real calendar date', '2023-02-29']],
-    ['impossible to date', { from: '2024-01-01', to: '2024-04-31' }, ['to: expected a real calendar date', '2024-04-31']],
+    [
+      'impossible from date',
+      { from: '2023-02-29', to: '2024-01-01' },
+      ['from: expected a real calendar date', '2023-02-29'],
+    ],
+    [
+      'impossible to date',
+      { from: '2024-01-01', to: '2024-04-31' },
+      ['to: expected a real calendar date', '2024-04-31'],
+    ],
     ['unpadded date', { from: '2024-1-1', to: '2024-01-02' }, ['from:', '2024-1-1']],
     ['date-time', { from: '2024-01-01T00:00:00Z', to: '2024-01-02' }, ['from:', '2024-01-01T00:00:00Z']],
     ['from after to', { from: '2024-03-02', to: '2024-03-01' }, ['from 2024-03-02 is after to 2024-03-01']],
-    ['to after tomorrow', { from: '2024-06-01', to: '2024-06-17' }, ['to 2024-06-17 is after tomorrow (2024-06-16 utc)']],
-    ['from before CloudTrail', { from: '2013-10-31', to: '2014-01-01' }, ['from 2013-10-31 is before cloudtrail existed (2013-11-01)']],
-    ['longer than maxRangeDays', { from: '2023-01-01', to: '2024-06-01' }, ['2023-01-01 to 2024-06-01 is 518 days; at most 400']],
-    ['a number for a date', { from: 20240101, to: '2024-01-02' }, ['from: expected a date YYYY-MM-DD', '20240101']],
+    [
+      'to after tomorrow',
+      { from: '2024-06-01', to: '2024-06-17' },
+      ['to 2024-06-17 is after tomorrow (2024-06-16 utc)'],
+    ],
+    [
+      'from before CloudTrail',
+      { from: '2013-10-31', to: '2014-01-01' },
+      ['from 2013-10-31 is before cloudtrail existed (2013-11-01)'],
+    ],
+    [
+      'longer than maxRangeDays',
+      { from: '2023-01-01', to: '2024-06-01' },
+      ['2023-01-01 to 2024-06-01 is 518 days; at most 400'],
+    ],
+    [
+      'a number for a date',
+      { from: 20240101, to: '2024-01-02' },
+      ['from: expected a date YYYY-MM-DD', '20240101'],
+    ],
     ['missing to', { from: '2024-01-01' }, ['to: expected a date YYYY-MM-DD']],
-    ['a string for dryRun', { from: '2024-01-01', to: '2024-01-02', dryRun: 'yes' }, ['dryRun: expected true or false', '"yes"']],
-    ['a string for includeEmptyDays', { from: '2024-01-01', to: '2024-01-02', includeEmptyDays: 'true' }, ['includeEmptyDays: expected true or false']],
-    ['accounts as a string', { from: '2024-01-01', to: '2024-01-02', accounts: '111122223333' }, ['accounts:', '111122223333']],
+    [
+      'a string for dryRun',
+      { from: '2024-01-01', to: '2024-01-02', dryRun: 'yes' },
+      ['dryRun: expected true or false', '"yes"'],
+    ],
+    [
+      'a string for includeEmptyDays',
+      { from: '2024-01-01', to: '2024-01-02', includeEmptyDays: 'true' },
+      ['includeEmptyDays: expected true or false'],
+    ],
+    [
+      'accounts as a string',
+      { from: '2024-01-01', to: '2024-01-02', accounts: '111122223333' },
+      ['accounts:', '111122223333'],
+    ],
     ['an unknown key', { from: '2024-01-01', to: '2024-01-02', form: '2024-01-01' }, ['unknown key "form"']],
-    ['11-digit account', { from: '2024-01-01', to: '2024-01-02', accounts: ['12345678901'] }, ['accounts.0: expected a 12-digit account id', '12345678901']],
-    ['13-digit account', { from: '2024-01-01', to: '2024-01-02', accounts: ['1234567890123'] }, ['accounts.0:', '1234567890123']],
-    ['account as a number', { from: '2024-01-01', to: '2024-01-02', accounts: [123456789012] }, ['accounts.0:', '123456789012']],
-    ['duplicate accounts', { from: '2024-01-01', to: '2024-01-02', accounts: ['111122223333', '111122223333'] }, ['accounts: expected each account once']],
-    ['empty accounts', { from: '2024-01-01', to: '2024-01-02', accounts: [] }, ['accounts: expected at least one account']],
-    ['fake region', { from: '2024-01-01', to: '2024-01-02', regions: ['us-east-1', 'useast1'] }, ['regions.1: expected a region name such as us-east-1', 'useast1']],
-    ['upper-case region', { from: '2024-01-01', to: '2024-01-02', regions: ['US-EAST-1'] }, ['regions.0:', 'US-EAST-1']],
-    ['hostile region', { from: '2024-01-01', to: '2024-01-02', regions: ["us-east-1'; --"] }, ['regions.0:', "us-east-1'; --"]],
-    ['duplicate regions', { from: '2024-01-01', to: '2024-01-02', regions: ['us-east-1', 'us-east-1'] }, ['regions: expected each region once']],
+    [
+      '11-digit account',
+      { from: '2024-01-01', to: '2024-01-02', accounts: ['12345678901'] },
+      ['accounts.0: expected a 12-digit account id', '12345678901'],
+    ],
+    [
+      '13-digit account',
+      { from: '2024-01-01', to: '2024-01-02', accounts: ['1234567890123'] },
+      ['accounts.0:', '1234567890123'],
+    ],
+    [
+      'account as a number',
+      { from: '2024-01-01', to: '2024-01-02', accounts: [123456789012] },
+      ['accounts.0:', '123456789012'],
+    ],
+    [
+      'duplicate accounts',
+      { from: '2024-01-01', to: '2024-01-02', accounts: ['111122223333', '111122223333'] },
+      ['accounts: expected each account once'],
+    ],
+    [
+      'empty accounts',
+      { from: '2024-01-01', to: '2024-01-02', accounts: [] },
+      ['accounts: expected at least one account'],
+    ],
+    [
+      'fake region',
+      { from: '2024-01-01', to: '2024-01-02', regions: ['us-east-1', 'useast1'] },
+      ['regions.1: expected a region name such as us-east-1', 'useast1'],
+    ],
+    [
+      'upper-case region',
+      { from: '2024-01-01', to: '2024-01-02', regions: ['US-EAST-1'] },
+      ['regions.0:', 'US-EAST-1'],
+    ],
+    [
+      'hostile region',
+      { from: '2024-01-01', to: '2024-01-02', regions: ["us-east-1'; --"] },
+      ['regions.0:', "us-east-1'; --"],
+    ],
+    [
+      'duplicate regions',
+      { from: '2024-01-01', to: '2024-01-02', regions: ['us-east-1', 'us-east-1'] },
+      ['regions: expected each region once'],
+    ],
     ['an array', [], ['expected object']],
     ['a string', 'backfill please', ['expected object']],
   ])('rejects %s, naming the bad value', (_name, payload, fragments) => {
@@ -123,7 +202,9 @@ describe('parseRunPayload', () => {
 
   test('a __proto__ key from JSON.parse is an unknown key, and pollutes nothing', () => {
     // GIVEN a payload whose JSON carries __proto__ (an own property after JSON.parse)
-    const payload = JSON.parse('{"from":"2024-01-01","to":"2024-01-02","__proto__":{"dryRun":true,"polluted":1}}');
+    const payload = JSON.parse(
+      '{"from":"2024-01-01","to":"2024-01-02","__proto__":{"dryRun":true,"polluted":1}}',
+    );
     // WHEN it is parsed
     const message = errorOf(() => parseRunPayload(payload, NOW, SETTINGS));
     // THEN it is refused as an unknown key, and Object.prototype is untouched
@@ -154,7 +235,10 @@ describe('parseRunPayload', () => {
     const iso = fc.integer({ min: dayOf('2013-10-01'), max: dayOf('2024-07-31') });
     fc.assert(
       fc.property(iso, iso, (from, to) => {
-        const payload = { from: new Date(from * 86_400_000).toISOString().slice(0, 10), to: new Date(to * 86_400_000).toISOString().slice(0, 10) };
+        const payload = {
+          from: new Date(from * 86_400_000).toISOString().slice(0, 10),
+          to: new Date(to * 86_400_000).toISOString().slice(0, 10),
+        };
         const valid = from <= to && to <= dayOf(TOMORROW) && from >= EARLIEST_DAY && to - from + 1 <= 400;
         // WHEN parsed
         // THEN it is accepted exactly when it is ordered, not in the future, not before CloudTrail, and short enough
@@ -177,10 +261,12 @@ describe('checkWindow', () => {
     const late = new Date('2024-06-15T23:59:59Z');
     // WHEN the window ending June 16 / June 17 is checked
     // THEN June 16 is fine and June 17 is after tomorrow
-    expect(() => checkWindow({ from: dayOf('2024-06-01'), to: dayOf('2024-06-16') }, late, { maxRangeDays: 100 })).not.toThrow();
-    expect(() => checkWindow({ from: dayOf('2024-06-01'), to: dayOf('2024-06-17') }, late, { maxRangeDays: 100 })).toThrow(
-      'after tomorrow',
-    );
+    expect(() =>
+      checkWindow({ from: dayOf('2024-06-01'), to: dayOf('2024-06-16') }, late, { maxRangeDays: 100 }),
+    ).not.toThrow();
+    expect(() =>
+      checkWindow({ from: dayOf('2024-06-01'), to: dayOf('2024-06-17') }, late, { maxRangeDays: 100 }),
+    ).toThrow('after tomorrow');
   });
 });
 
@@ -198,11 +284,19 @@ describe('split payloads', () => {
     // GIVEN split payloads with from, and with from and to
     // WHEN parsed
     // THEN to defaults to tomorrow
-    expect(formatWindow(parseSplitPayload({ action: 'split', from: '2024-01-01' }, NOW, SETTINGS).window)).toEqual({
+    expect(
+      formatWindow(parseSplitPayload({ action: 'split', from: '2024-01-01' }, NOW, SETTINGS).window),
+    ).toEqual({
       from: '2024-01-01',
       to: TOMORROW,
     });
-    expect(parseSplitPayload({ action: 'split', from: '2024-01-01', to: '2024-02-01', chunkDays: 7 }, NOW, SETTINGS)).toEqual({
+    expect(
+      parseSplitPayload(
+        { action: 'split', from: '2024-01-01', to: '2024-02-01', chunkDays: 7 },
+        NOW,
+        SETTINGS,
+      ),
+    ).toEqual({
       window: { from: dayOf('2024-01-01'), to: dayOf('2024-02-01') },
       chunkDays: 7,
       includeEmptyDays: false,
@@ -214,7 +308,11 @@ describe('split payloads', () => {
   test('daysBack counts back from today', () => {
     // GIVEN daysBack 30
     // WHEN parsed
-    const request = parseSplitPayload({ action: 'split', daysBack: 30, includeEmptyDays: true, accounts: ['111122223333'] }, NOW, SETTINGS);
+    const request = parseSplitPayload(
+      { action: 'split', daysBack: 30, includeEmptyDays: true, accounts: ['111122223333'] },
+      NOW,
+      SETTINGS,
+    );
     // THEN the window is 30 days before today through tomorrow
     expect(formatWindow(request.window)).toEqual({ from: '2024-05-16', to: TOMORROW });
     expect(request).toMatchObject({ includeEmptyDays: true, accounts: ['111122223333'] });
@@ -231,11 +329,27 @@ describe('split payloads', () => {
 
   test.each<[string, unknown, string]>([
     ['neither from nor daysBack', { action: 'split' }, 'give exactly one of from or daysBack'],
-    ['both from and daysBack', { action: 'split', from: '2024-01-01', daysBack: 3 }, 'give exactly one of from or daysBack'],
+    [
+      'both from and daysBack',
+      { action: 'split', from: '2024-01-01', daysBack: 3 },
+      'give exactly one of from or daysBack',
+    ],
     ['negative daysBack', { action: 'split', daysBack: -1 }, 'daysBack: expected days back from 0 to 7305'],
-    ['fractional daysBack', { action: 'split', daysBack: 1.5 }, 'daysBack: expected days back as a whole number'],
-    ['chunkDays 0', { action: 'split', daysBack: 3, chunkDays: 0 }, 'chunkDays: expected chunk days from 1 to 366'],
-    ['chunkDays 367', { action: 'split', daysBack: 3, chunkDays: 367 }, 'chunkDays: expected chunk days from 1 to 366'],
+    [
+      'fractional daysBack',
+      { action: 'split', daysBack: 1.5 },
+      'daysBack: expected days back as a whole number',
+    ],
+    [
+      'chunkDays 0',
+      { action: 'split', daysBack: 3, chunkDays: 0 },
+      'chunkDays: expected chunk days from 1 to 366',
+    ],
+    [
+      'chunkDays 367',
+      { action: 'split', daysBack: 3, chunkDays: 367 },
+      'chunkDays: expected chunk days from 1 to 366',
+    ],
     ['impossible from', { action: 'split', from: '2023-02-29' }, 'from: expected a real calendar date'],
     ['to after tomorrow', { action: 'split', from: '2024-06-01', to: '2024-07-01' }, 'after tomorrow'],
     ['unknown key', { action: 'split', daysBack: 3, dryRun: true }, 'unknown key "dryRun"'],

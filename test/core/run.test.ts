@@ -3,7 +3,13 @@ import { dayParts } from '../../lambda/core/dates';
 import { PortError } from '../../lambda/core/ports';
 import { summarize, type Report } from '../../lambda/core/report';
 import { parseRunPayload, parseSplitPayload, type RunRequest } from '../../lambda/core/request';
-import { resolveTargets, runPartitions, type RunLogger, SingleAccountError, splitBackfill } from '../../lambda/core/run';
+import {
+  resolveTargets,
+  runPartitions,
+  type RunLogger,
+  SingleAccountError,
+  splitBackfill,
+} from '../../lambda/core/run';
 import { SchemeError } from '../../lambda/core/scheme';
 import { parseSettings, type Settings } from '../../lambda/core/settings';
 import {
@@ -67,7 +73,9 @@ interface World {
   readonly logger: RecordingLogger;
 }
 
-function world(options: { s3?: FakeS3Listing; columns?: typeof ORG_COLUMNS; athena?: FakeAthenaOptions } = {}): World {
+function world(
+  options: { s3?: FakeS3Listing; columns?: typeof ORG_COLUMNS; athena?: FakeAthenaOptions } = {},
+): World {
   const clock = new VirtualClock();
   return {
     s3: options.s3 ?? orgBucket(),
@@ -78,13 +86,20 @@ function world(options: { s3?: FakeS3Listing; columns?: typeof ORG_COLUMNS; athe
   };
 }
 
-function run(request: RunRequest, settings: Settings, w: World, extra: { startDeadline?: number; waitDeadline?: number } = {}) {
+function run(
+  request: RunRequest,
+  settings: Settings,
+  w: World,
+  extra: { startDeadline?: number; waitDeadline?: number } = {},
+) {
   return runPartitions(request, settings, w, { now: NOW, tokenSeed: 'req-1', ...extra });
 }
 
 /** Every s3:// location Athena was asked to add, as Hive reads the SQL. */
 function locationsSubmitted(athena: ScriptedAthena): string[] {
-  return athena.starts.flatMap((start) => stringLiterals(start.sql).filter((literal) => literal.startsWith('s3://')));
+  return athena.starts.flatMap((start) =>
+    stringLiterals(start.sql).filter((literal) => literal.startsWith('s3://')),
+  );
 }
 
 function expectCountsConsistent(report: Report): void {
@@ -92,7 +107,8 @@ function expectCountsConsistent(report: Report): void {
   expect(report.partitionsAdded + problemPartitions + report.notSubmitted).toBe(report.partitions);
   expect(report.failed + report.unconfirmed).toBe(report.failures.length);
   expect(report.succeeded + report.failed + report.unconfirmed).toBeLessThanOrEqual(report.statements);
-  if (report.notSubmitted === 0) expect(report.succeeded + report.failed + report.unconfirmed).toBe(report.statements);
+  if (report.notSubmitted === 0)
+    expect(report.succeeded + report.failed + report.unconfirmed).toBe(report.statements);
   expect(report.ok).toBe(report.failed === 0 && report.unconfirmed === 0 && report.notSubmitted === 0);
 }
 
@@ -101,7 +117,11 @@ describe('runPartitions', () => {
     // GIVEN an organization bucket and the scheduled event (lookback 1: yesterday, today, tomorrow)
     const w = world();
     const settings = settingsWith();
-    const request = parseRunPayload({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, NOW, settings);
+    const request = parseRunPayload(
+      { source: 'aws.events', 'detail-type': 'Scheduled Event' },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     const report = await run(request, settings, w);
     // THEN 4 account-regions × (today + tomorrow) plus yesterday where logs exist (A/us-east-1, A/eu-west-1, B/us-east-1)
@@ -145,36 +165,66 @@ describe('runPartitions', () => {
       expect(countKind(start.sql, 'KW_PARTITION')).toBeLessThanOrEqual(4);
       expect(quotedIdentifiers(start.sql).slice(0, 2)).toEqual(['cloudtrail', 'cloudtrail_logs']);
     }
-    expect(w.logger.lines.find((line) => line.message === 'plan ready')?.extra).toMatchObject({ kind: 'scheduled', partitions: 11 });
+    expect(w.logger.lines.find((line) => line.message === 'plan ready')?.extra).toMatchObject({
+      kind: 'scheduled',
+      partitions: 11,
+    });
   });
 
   test('a dry run plans and counts but submits nothing', async () => {
     // GIVEN a backfill dry run
     const w = world();
     const settings = settingsWith();
-    const request = parseRunPayload({ from: '2024-06-01', to: '2024-06-16', dryRun: true, includeEmptyDays: true }, NOW, settings);
+    const request = parseRunPayload(
+      { from: '2024-06-01', to: '2024-06-16', dryRun: true, includeEmptyDays: true },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     const report = await run(request, settings, w);
     // THEN Athena saw no call at all, and the report shows the plan and a sample statement
     expect(w.athena.startCalls).toBe(0);
     expect(w.athena.pollBatches).toEqual([]);
-    expect(report).toMatchObject({ ok: true, dryRun: true, partitions: 4 * 16, skippedEmpty: 0, statements: 16, succeeded: 0 });
-    expect(report.firstStatement).toMatch(/^ALTER TABLE `cloudtrail`\.`cloudtrail_logs` ADD IF NOT EXISTS\n {2}PARTITION/);
-    expect(summarize(report)).toBe('2024-06-01..2024-06-16: 64 partitions in 16 statements (dry run, nothing submitted; 0 empty days skipped)');
+    expect(report).toMatchObject({
+      ok: true,
+      dryRun: true,
+      partitions: 4 * 16,
+      skippedEmpty: 0,
+      statements: 16,
+      succeeded: 0,
+    });
+    expect(report.firstStatement).toMatch(
+      /^ALTER TABLE `cloudtrail`\.`cloudtrail_logs` ADD IF NOT EXISTS\n {2}PARTITION/,
+    );
+    expect(summarize(report)).toBe(
+      '2024-06-01..2024-06-16: 64 partitions in 16 statements (dry run, nothing submitted; 0 empty days skipped)',
+    );
   });
 
   test('given accounts and regions are used without listing the bucket', async () => {
     // GIVEN a backfill naming one account and one region
     const w = world();
     const settings = settingsWith();
-    const request = parseRunPayload({ from: '2024-06-10', to: '2024-06-12', accounts: [B], regions: ['ap-south-1'], includeEmptyDays: true }, NOW, settings);
+    const request = parseRunPayload(
+      {
+        from: '2024-06-10',
+        to: '2024-06-12',
+        accounts: [B],
+        regions: ['ap-south-1'],
+        includeEmptyDays: true,
+      },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     const report = await run(request, settings, w);
     // THEN nothing was listed in S3 and exactly that pair's three days were added
     expect(w.s3.calls).toBe(0);
     expect(report).toMatchObject({ ok: true, accounts: 1, regions: 1, partitions: 3, partitionsAdded: 3 });
     expect(locationsSubmitted(w.athena)).toEqual(
-      ['10', '11', '12'].map((d) => `s3://org-trail-bucket/trails/AWSLogs/${ORG_ID}/${B}/CloudTrail/ap-south-1/2024/06/${d}/`),
+      ['10', '11', '12'].map(
+        (d) => `s3://org-trail-bucket/trails/AWSLogs/${ORG_ID}/${B}/CloudTrail/ap-south-1/2024/06/${d}/`,
+      ),
     );
   });
 
@@ -204,12 +254,23 @@ describe('runPartitions', () => {
     // GIVEN a single-account table and a request for one account
     const w = world({ columns: SINGLE_ACCOUNT_COLUMNS });
     const settings = settingsWith();
-    const request = parseRunPayload({ from: '2024-06-14', to: '2024-06-14', accounts: [A], regions: ['us-east-1'] }, NOW, settings);
+    const request = parseRunPayload(
+      { from: '2024-06-14', to: '2024-06-14', accounts: [A], regions: ['us-east-1'] },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     const report = await run(request, settings, w);
     // THEN the statement names region, year, month, day only
     expect(report.ok).toBe(true);
-    expect(quotedIdentifiers(w.athena.starts[0].sql)).toEqual(['cloudtrail', 'cloudtrail_logs', 'region', 'year', 'month', 'day']);
+    expect(quotedIdentifiers(w.athena.starts[0].sql)).toEqual([
+      'cloudtrail',
+      'cloudtrail_logs',
+      'region',
+      'year',
+      'month',
+      'day',
+    ]);
   });
 
   test('a missing table fails before S3 or Athena is touched', async () => {
@@ -218,7 +279,9 @@ describe('runPartitions', () => {
     const settings = settingsWith({ table: 'no_such_table' });
     // WHEN the run happens
     // THEN the catalog's not-found error comes out, and neither S3 nor Athena was called
-    await expect(run(parseRunPayload({}, NOW, settings), settings, w)).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(run(parseRunPayload({}, NOW, settings), settings, w)).rejects.toMatchObject({
+      kind: 'not-found',
+    });
     expect(w.s3.calls).toBe(0);
     expect(w.athena.startCalls).toBe(0);
   });
@@ -229,7 +292,9 @@ describe('runPartitions', () => {
     const settings = settingsWith();
     // WHEN the run happens THEN a SchemeError names the table, and nothing else was called
     await expect(run(parseRunPayload({}, NOW, settings), settings, w)).rejects.toThrow(SchemeError);
-    await expect(run(parseRunPayload({}, NOW, settings), settings, w)).rejects.toThrow('on cloudtrail.cloudtrail_logs');
+    await expect(run(parseRunPayload({}, NOW, settings), settings, w)).rejects.toThrow(
+      'on cloudtrail.cloudtrail_logs',
+    );
     expect(w.s3.calls).toBe(0);
     expect(w.athena.startCalls).toBe(0);
   });
@@ -240,12 +305,19 @@ describe('runPartitions', () => {
       athena: {
         script: ({ sql }) =>
           sql.includes(`/${B}/`)
-            ? { kind: 'start', plan: { state: 'FAILED', reason: 'AccessDeniedException: glue:BatchCreatePartition' } }
+            ? {
+                kind: 'start',
+                plan: { state: 'FAILED', reason: 'AccessDeniedException: glue:BatchCreatePartition' },
+              }
             : { kind: 'start' },
       },
     });
     const settings = settingsWith({ maxPartitionsPerStatement: 3 });
-    const request = parseRunPayload({ from: '2024-06-14', to: '2024-06-16', includeEmptyDays: true }, NOW, settings);
+    const request = parseRunPayload(
+      { from: '2024-06-14', to: '2024-06-16', includeEmptyDays: true },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     const report = await run(request, settings, w);
     // THEN the run is not ok, and the failed statement says why and which days it covered
@@ -264,7 +336,10 @@ describe('runPartitions', () => {
     expect(report.succeeded).toBe(report.statements - 1);
     expectCountsConsistent(report);
     const warning = w.logger.lines.find((line) => line.level === 'warn');
-    expect(warning).toMatchObject({ message: 'statement failed', extra: { reason: 'AccessDeniedException: glue:BatchCreatePartition', attempts: 1 } });
+    expect(warning).toMatchObject({
+      message: 'statement failed',
+      extra: { reason: 'AccessDeniedException: glue:BatchCreatePartition', attempts: 1 },
+    });
     expect(summarize(report)).toContain('1 failed');
   });
 
@@ -272,13 +347,29 @@ describe('runPartitions', () => {
     // GIVEN queries that take 30 s, at most 2 at a time, and deadlines 10 s and 40 s away
     const w = world({ athena: { script: () => ({ kind: 'start', plan: { runMs: 30_000 } }) } });
     const settings = settingsWith({ maxConcurrentQueries: 2, maxPartitionsPerStatement: 2 });
-    const request = parseRunPayload({ from: '2024-06-09', to: '2024-06-16', accounts: [A], regions: ['us-east-1'], includeEmptyDays: true }, NOW, settings);
+    const request = parseRunPayload(
+      { from: '2024-06-09', to: '2024-06-16', accounts: [A], regions: ['us-east-1'], includeEmptyDays: true },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     const start = w.clock.now();
-    const report = await run(request, settings, w, { startDeadline: start + 10_000, waitDeadline: start + 40_000 });
+    const report = await run(request, settings, w, {
+      startDeadline: start + 10_000,
+      waitDeadline: start + 40_000,
+    });
     // THEN the first two statements succeeded and the last two were never started, their days listed exactly
-    expect(report).toMatchObject({ ok: false, statements: 4, succeeded: 2, partitionsAdded: 4, notSubmitted: 4, unconfirmed: 0 });
-    expect(report.notSubmittedRanges).toEqual([{ account: A, region: 'us-east-1', from: '2024-06-13', to: '2024-06-16' }]);
+    expect(report).toMatchObject({
+      ok: false,
+      statements: 4,
+      succeeded: 2,
+      partitionsAdded: 4,
+      notSubmitted: 4,
+      unconfirmed: 0,
+    });
+    expect(report.notSubmittedRanges).toEqual([
+      { account: A, region: 'us-east-1', from: '2024-06-13', to: '2024-06-16' },
+    ]);
     expectCountsConsistent(report);
   });
 
@@ -286,7 +377,10 @@ describe('runPartitions', () => {
     // GIVEN random failures, durations and deadlines
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.constantFrom('ok', 'ok', 'permanent', 'rate', 'throttled'), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.constantFrom('ok', 'ok', 'permanent', 'rate', 'throttled'), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         fc.integer({ min: 100, max: 40_000 }),
         fc.integer({ min: 0, max: 60_000 }),
         fc.integer({ min: 0, max: 60_000 }),
@@ -296,9 +390,12 @@ describe('runPartitions', () => {
             athena: {
               script: ({ call }) => {
                 const choice = choices[call % choices.length];
-                if (choice === 'throttled') return { kind: 'refuse', error: new PortError('throttled', 'Rate exceeded') };
-                if (choice === 'permanent') return { kind: 'start', plan: { runMs, state: 'FAILED', reason: 'Table not found' } };
-                if (choice === 'rate') return { kind: 'start', plan: { runMs, state: 'FAILED', reason: 'Rate exceeded' } };
+                if (choice === 'throttled')
+                  return { kind: 'refuse', error: new PortError('throttled', 'Rate exceeded') };
+                if (choice === 'permanent')
+                  return { kind: 'start', plan: { runMs, state: 'FAILED', reason: 'Table not found' } };
+                if (choice === 'rate')
+                  return { kind: 'start', plan: { runMs, state: 'FAILED', reason: 'Rate exceeded' } };
                 return { kind: 'start', plan: { runMs } };
               },
             },
@@ -307,7 +404,10 @@ describe('runPartitions', () => {
           const request = parseRunPayload({ from: '2024-06-10', to: '2024-06-16' }, NOW, settings);
           const start = w.clock.now();
           // WHEN the run happens
-          const report = await run(request, settings, w, { startDeadline: start + startAfter, waitDeadline: start + startAfter + waitExtra });
+          const report = await run(request, settings, w, {
+            startDeadline: start + startAfter,
+            waitDeadline: start + startAfter + waitExtra,
+          });
           // THEN every partition is added, failed, unconfirmed or not submitted, exactly once
           expectCountsConsistent(report);
           expect(report.athenaCalls.start).toBe(w.athena.startCalls);
@@ -322,11 +422,17 @@ describe('runPartitions', () => {
     // GIVEN a backfill across a leap day, for one pair
     const w = world();
     const settings = settingsWith({ maxPartitionsPerStatement: 100 });
-    const request = parseRunPayload({ from: '2024-02-27', to: '2024-03-01', accounts: [A], regions: ['us-east-1'], includeEmptyDays: true }, NOW, settings);
+    const request = parseRunPayload(
+      { from: '2024-02-27', to: '2024-03-01', accounts: [A], regions: ['us-east-1'], includeEmptyDays: true },
+      NOW,
+      settings,
+    );
     // WHEN the run happens
     await run(request, settings, w);
     // THEN the partition values are the zero-padded folder names, leap day included
-    const literals = stringLiterals(w.athena.starts[0].sql).filter((l) => !l.startsWith('s3://') && l !== A && l !== 'us-east-1');
+    const literals = stringLiterals(w.athena.starts[0].sql).filter(
+      (l) => !l.startsWith('s3://') && l !== A && l !== 'us-east-1',
+    );
     const expected = ['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01'].flatMap((iso) => {
       const parts = dayParts(dayOf(iso));
       return [parts.year, parts.month, parts.day];
@@ -358,7 +464,14 @@ describe('splitBackfill', () => {
     const s3 = orgBucket();
     const settings = settingsWith();
     const request = parseSplitPayload(
-      { action: 'split', from: '2024-06-01', to: '2024-06-10', chunkDays: 4, accounts: [A], includeEmptyDays: true },
+      {
+        action: 'split',
+        from: '2024-06-01',
+        to: '2024-06-10',
+        chunkDays: 4,
+        accounts: [A],
+        includeEmptyDays: true,
+      },
       NOW,
       settings,
     );

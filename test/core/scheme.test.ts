@@ -20,12 +20,15 @@ describe('schemeFromColumns', () => {
   test('accepts the single-account key set in any order (property)', () => {
     // GIVEN region, year, month, day in any order
     fc.assert(
-      fc.property(fc.shuffledSubarray(['region', 'year', 'month', 'day'], { minLength: 4, maxLength: 4 }), (order) => {
-        // WHEN the scheme is derived
-        const scheme = schemeFromColumns(columns(order));
-        // THEN it is a single-account scheme in table order
-        expect(scheme).toEqual({ columns: order, singleAccount: true });
-      }),
+      fc.property(
+        fc.shuffledSubarray(['region', 'year', 'month', 'day'], { minLength: 4, maxLength: 4 }),
+        (order) => {
+          // WHEN the scheme is derived
+          const scheme = schemeFromColumns(columns(order));
+          // THEN it is a single-account scheme in table order
+          expect(scheme).toEqual({ columns: order, singleAccount: true });
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -60,11 +63,15 @@ describe('schemeFromColumns', () => {
 
   test.each(['int', 'bigint', 'date', 'varchar(4)', 'char(2)'])('rejects a %s partition key', (type) => {
     // GIVEN the right keys, but month typed as a non-string
-    const cols = columns(['account', 'region', 'year', 'month', 'day']).map((c) => (c.name === 'month' ? { ...c, type } : c));
+    const cols = columns(['account', 'region', 'year', 'month', 'day']).map((c) =>
+      c.name === 'month' ? { ...c, type } : c,
+    );
     // WHEN the scheme is derived
     // THEN it is refused, naming the key and its type: an int month would not match the 0-padded folder
     expect(() => schemeFromColumns(cols, 'db.t')).toThrow(SchemeError);
-    expect(() => schemeFromColumns(cols, 'db.t')).toThrow(`partition key month on db.t has type ${type}: expected string`);
+    expect(() => schemeFromColumns(cols, 'db.t')).toThrow(
+      `partition key month on db.t has type ${type}: expected string`,
+    );
   });
 });
 

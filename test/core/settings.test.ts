@@ -54,7 +54,13 @@ describe('settingsFromEnv', () => {
 
   test('only the bucket is required; empty variables mean unset', () => {
     // GIVEN just the bucket, and the optional variables present but empty (as CloudFormation leaves them)
-    const env = { [ENV.trailBucket]: 'trail-bucket', [ENV.orgId]: '', [ENV.trailPrefix]: '', [ENV.accounts]: '', [ENV.lookbackDays]: '' };
+    const env = {
+      [ENV.trailBucket]: 'trail-bucket',
+      [ENV.orgId]: '',
+      [ENV.trailPrefix]: '',
+      [ENV.accounts]: '',
+      [ENV.lookbackDays]: '',
+    };
     // WHEN settings are read
     const settings = settingsFromEnv(env);
     // THEN defaults fill in the rest; accounts and regions are discovered
@@ -71,29 +77,57 @@ describe('settingsFromEnv', () => {
   });
 
   test.each<[string, string, string[]]>([
-    [ENV.maxConcurrentQueries, 'abc', ['MAX_CONCURRENT_QUERIES: expected concurrent queries as a whole number from 1 to 20', '"abc"']],
-    [ENV.maxConcurrentQueries, '0', ['MAX_CONCURRENT_QUERIES: expected concurrent queries from 1 to 20', '"0"']],
+    [
+      ENV.maxConcurrentQueries,
+      'abc',
+      ['MAX_CONCURRENT_QUERIES: expected concurrent queries as a whole number from 1 to 20', '"abc"'],
+    ],
+    [
+      ENV.maxConcurrentQueries,
+      '0',
+      ['MAX_CONCURRENT_QUERIES: expected concurrent queries from 1 to 20', '"0"'],
+    ],
     [ENV.maxConcurrentQueries, '21', ['MAX_CONCURRENT_QUERIES:', '"21"']],
     [ENV.maxConcurrentQueries, '4.5', ['MAX_CONCURRENT_QUERIES:', '"4.5"']],
     [ENV.maxConcurrentQueries, '1e1', ['MAX_CONCURRENT_QUERIES:', '"1e1"']],
     [ENV.maxConcurrentQueries, ' 4', ['MAX_CONCURRENT_QUERIES:', '" 4"']],
     [ENV.lookbackDays, '-1', ['LOOKBACK_DAYS: expected lookback days from 0 to 90']],
     [ENV.lookbackDays, '91', ['LOOKBACK_DAYS:', '"91"']],
-    [ENV.maxPartitionsPerStatement, '0', ['MAX_PARTITIONS_PER_STATEMENT: expected partitions per statement from 1 to 5000']],
+    [
+      ENV.maxPartitionsPerStatement,
+      '0',
+      ['MAX_PARTITIONS_PER_STATEMENT: expected partitions per statement from 1 to 5000'],
+    ],
     [ENV.maxPartitionsPerStatement, '5001', ['MAX_PARTITIONS_PER_STATEMENT:']],
     [ENV.maxRangeDays, '7306', ['MAX_RANGE_DAYS: expected range days from 1 to 7305']],
     [ENV.trailBucket, 'Bad_Bucket', ['TRAIL_BUCKET:', '"Bad_Bucket"']],
     [ENV.trailBucket, "bucket'; --", ['TRAIL_BUCKET:', "bucket'; --"]],
     [ENV.trailPrefix, 'a//b', ['TRAIL_PREFIX:', '"a//b"']],
     [ENV.trailPrefix, 'logs/AWSLogs', ['TRAIL_PREFIX: give the part before AWSLogs/']],
-    [ENV.orgId, 'o-short', ['ORG_ID: expected o- followed by 10 to 32 lowercase letters or digits', '"o-short"']],
-    [ENV.database, 'Security', ['DATABASE: expected 1 to 255 lowercase letters, digits or underscores', '"Security"']],
+    [
+      ENV.orgId,
+      'o-short',
+      ['ORG_ID: expected o- followed by 10 to 32 lowercase letters or digits', '"o-short"'],
+    ],
+    [
+      ENV.database,
+      'Security',
+      ['DATABASE: expected 1 to 255 lowercase letters, digits or underscores', '"Security"'],
+    ],
     [ENV.table, 'logs`', ['TABLE:', '"logs`"']],
-    [ENV.workgroup, 'wg with spaces', ['WORKGROUP: expected 1 to 128 letters, digits, dots, hyphens or underscores']],
+    [
+      ENV.workgroup,
+      'wg with spaces',
+      ['WORKGROUP: expected 1 to 128 letters, digits, dots, hyphens or underscores'],
+    ],
     [ENV.accounts, '111122223333,12345', ['ACCOUNTS.1: expected a 12-digit account id', '"12345"']],
     [ENV.accounts, '111122223333,111122223333', ['ACCOUNTS: expected each account once']],
     [ENV.accounts, '111122223333,', ['ACCOUNTS.1:']],
-    [ENV.regions, 'us-east-1,moon-base', ['REGIONS.1: expected a region name such as us-east-1', '"moon-base"']],
+    [
+      ENV.regions,
+      'us-east-1,moon-base',
+      ['REGIONS.1: expected a region name such as us-east-1', '"moon-base"'],
+    ],
   ])('%s=%j is refused, naming the variable', (name, value, fragments) => {
     // GIVEN a good environment with one bad variable
     // WHEN settings are read
@@ -111,7 +145,12 @@ describe('settingsFromEnv', () => {
   test('every problem is listed at once', () => {
     // GIVEN three bad variables
     const message = errorOf(() =>
-      settingsFromEnv({ ...GOOD_ENV, [ENV.table]: 'T', [ENV.maxConcurrentQueries]: 'many', [ENV.orgId]: 'x' }),
+      settingsFromEnv({
+        ...GOOD_ENV,
+        [ENV.table]: 'T',
+        [ENV.maxConcurrentQueries]: 'many',
+        [ENV.orgId]: 'x',
+      }),
     );
     // WHEN read THEN each variable is named
     expect(message).toContain('ORG_ID:');
@@ -123,19 +162,27 @@ describe('settingsFromEnv', () => {
 describe('parseSettings', () => {
   test('labels name fields as the caller wrote them (CLI flags)', () => {
     // GIVEN CLI labels and a bad table
-    const message = errorOf(() => parseSettings({ bucket: 'trail-bucket', table: 'Bad' }, 'options', { table: '--table' }));
+    const message = errorOf(() =>
+      parseSettings({ bucket: 'trail-bucket', table: 'Bad' }, 'options', { table: '--table' }),
+    );
     // WHEN parsed THEN the flag is named
-    expect(message).toBe('invalid options: --table: expected 1 to 255 lowercase letters, digits or underscores (got "Bad")');
+    expect(message).toBe(
+      'invalid options: --table: expected 1 to 255 lowercase letters, digits or underscores (got "Bad")',
+    );
   });
 
   test('unknown settings are refused', () => {
     // GIVEN a misspelled key WHEN parsed THEN refused as unknown
-    expect(errorOf(() => parseSettings({ bucket: 'trail-bucket', lookback: 3 }))).toContain('unknown key "lookback"');
+    expect(errorOf(() => parseSettings({ bucket: 'trail-bucket', lookback: 3 }))).toContain(
+      'unknown key "lookback"',
+    );
   });
 
   test('numbers given as strings are refused (only settingsFromEnv converts)', () => {
     // GIVEN a string where a number belongs WHEN parsed THEN refused
-    expect(errorOf(() => parseSettings({ bucket: 'trail-bucket', lookbackDays: '3' }))).toContain('lookbackDays:');
+    expect(errorOf(() => parseSettings({ bucket: 'trail-bucket', lookbackDays: '3' }))).toContain(
+      'lookbackDays:',
+    );
   });
 });
 

@@ -30,7 +30,10 @@ interface Harness {
 async function submit(
   statements: Iterable<Statement>,
   athenaOptions: FakeAthenaOptions = {},
-  options: Partial<Omit<SubmitOptions, 'clock'>> & { readonly clock?: VirtualClock; readonly athena?: ScriptedAthena } = {},
+  options: Partial<Omit<SubmitOptions, 'clock'>> & {
+    readonly clock?: VirtualClock;
+    readonly athena?: ScriptedAthena;
+  } = {},
 ): Promise<Harness> {
   const clock = options.clock ?? new VirtualClock();
   const athena = options.athena ?? new ScriptedAthena(clock, athenaOptions);
@@ -48,23 +51,27 @@ async function submit(
 /** Invariants every run must keep, whatever happened. */
 function expectConsistent({ result, outcomes }: Harness, statements: readonly Statement[]): void {
   // Every statement ends with exactly one outcome.
-  expect(outcomes.map((o) => o.statement.index).sort((a, b) => a - b)).toEqual(statements.map((s) => s.index));
+  expect(outcomes.map((o) => o.statement.index).sort((a, b) => a - b)).toEqual(
+    statements.map((s) => s.index),
+  );
   expect(result.statements).toBe(statements.length);
   const count = (status: string) => outcomes.filter((o) => o.status === status).length;
   expect(result.succeeded).toBe(count('succeeded'));
   expect(result.failed).toHaveLength(count('failed'));
   expect(result.unconfirmed).toHaveLength(count('unconfirmed'));
   expect(result.notSubmitted.statements).toBe(count('not-submitted'));
-  expect(result.succeeded + result.failed.length + result.unconfirmed.length + result.notSubmitted.statements).toBe(
-    result.statements,
-  );
+  expect(
+    result.succeeded + result.failed.length + result.unconfirmed.length + result.notSubmitted.statements,
+  ).toBe(result.statements);
   // Partitions add up too.
   const partitions = (status: string) =>
     outcomes.filter((o) => o.status === status).reduce((sum, o) => sum + o.statement.partitions.length, 0);
   expect(result.partitionsAdded).toBe(partitions('succeeded'));
   expect(result.notSubmitted.partitions).toBe(partitions('not-submitted'));
   // The not-submitted ranges describe exactly the not-submitted partitions.
-  const undone = outcomes.filter((o) => o.status === 'not-submitted').flatMap((o) => o.statement.partitions.map(partitionKey));
+  const undone = outcomes
+    .filter((o) => o.status === 'not-submitted')
+    .flatMap((o) => o.statement.partitions.map(partitionKey));
   expect(expandRanges(result.notSubmitted.ranges).sort()).toEqual(undone.sort());
   // Each problem's ranges describe exactly its statement's partitions.
   for (const problem of [...result.failed, ...result.unconfirmed]) {
@@ -74,10 +81,7 @@ function expectConsistent({ result, outcomes }: Harness, statements: readonly St
   }
 }
 
-const always =
-  (script: StartScript) =>
-  (): StartScript =>
-    script;
+const always = (script: StartScript) => (): StartScript => script;
 
 describe('submitStatements', () => {
   test('all statements succeed', async () => {
@@ -97,7 +101,9 @@ describe('submitStatements', () => {
       throttled: 0,
       startCalls: 10,
     });
-    expect(run.outcomes.every((o) => o.status === 'succeeded' && o.attempts === 1 && o.queryIds.length === 1)).toBe(true);
+    expect(
+      run.outcomes.every((o) => o.status === 'succeeded' && o.attempts === 1 && o.queryIds.length === 1),
+    ).toBe(true);
     expect(run.athena.executionCount).toBe(10);
     expectConsistent(run, statements);
   });
@@ -121,7 +127,9 @@ describe('submitStatements', () => {
           // WHEN they are submitted
           const run = await submit(
             statements,
-            { script: ({ call }) => ({ kind: 'start', plan: { runMs: durations[call % durations.length] } }) },
+            {
+              script: ({ call }) => ({ kind: 'start', plan: { runMs: durations[call % durations.length] } }),
+            },
             { maxConcurrent },
           );
           // THEN the queries in flight never exceeded the bound, and the bound was used
@@ -167,7 +175,10 @@ describe('submitStatements', () => {
         {
           script: ({ call }) =>
             call < 9
-              ? { kind: 'refuse', error: new PortError('throttled', 'Rate exceeded', 'TooManyRequestsException') }
+              ? {
+                  kind: 'refuse',
+                  error: new PortError('throttled', 'Rate exceeded', 'TooManyRequestsException'),
+                }
               : { kind: 'start' },
         },
         { maxAttempts: 2 },
@@ -179,7 +190,9 @@ describe('submitStatements', () => {
       expect(run.result.retried).toBe(0);
       expect(run.outcomes.every((o) => o.attempts === 1)).toBe(true);
       for (const statement of statements) {
-        expect(run.athena.tokensFor(statement.sql)).toEqual([clientRequestToken('invocation-1', statement, 1)]);
+        expect(run.athena.tokensFor(statement.sql)).toEqual([
+          clientRequestToken('invocation-1', statement, 1),
+        ]);
       }
       expectConsistent(run, statements);
     });
@@ -206,7 +219,10 @@ describe('submitStatements', () => {
   describe('transient failures are retried with a new ClientRequestToken', () => {
     test.each<[string, { state: 'FAILED' | 'CANCELLED'; reason?: string; retryable?: boolean }]>([
       ['FAILED with Rate exceeded', { state: 'FAILED', reason: 'Rate exceeded' }],
-      ['FAILED, Athena says retryable', { state: 'FAILED', reason: 'HIVE_UNKNOWN_ERROR: something odd', retryable: true }],
+      [
+        'FAILED, Athena says retryable',
+        { state: 'FAILED', reason: 'HIVE_UNKNOWN_ERROR: something odd', retryable: true },
+      ],
       ['CANCELLED', { state: 'CANCELLED' }],
       ['FAILED with a throttling reason', { state: 'FAILED', reason: 'ThrottlingException: slow down' }],
       ['FAILED with an internal error', { state: 'FAILED', reason: 'Internal error' }],
@@ -278,14 +294,21 @@ describe('submitStatements', () => {
       const statements = sampleStatements(1, 1);
       const run = await submit(
         statements,
-        { script: always({ kind: 'refuse', error: new PortError('transient', 'Service unavailable', 'ServiceUnavailable') }) },
+        {
+          script: always({
+            kind: 'refuse',
+            error: new PortError('transient', 'Service unavailable', 'ServiceUnavailable'),
+          }),
+        },
         { maxAttempts: 3 },
       );
       // WHEN submitted
       // THEN the statement fails after 3 start calls, all with the same token, naming the error
       expect(run.athena.startCalls).toBe(3);
       expect(new Set(run.athena.starts.map((s) => s.token)).size).toBe(1);
-      expect(run.result.failed).toEqual([expect.objectContaining({ index: 0, reason: 'Service unavailable' })]);
+      expect(run.result.failed).toEqual([
+        expect.objectContaining({ index: 0, reason: 'Service unavailable' }),
+      ]);
       expectConsistent(run, statements);
     });
   });
@@ -331,7 +354,10 @@ describe('submitStatements', () => {
     });
 
     test.each<[string, Error]>([
-      ['access-denied', new PortError('access-denied', 'not authorized to perform athena:StartQueryExecution')],
+      [
+        'access-denied',
+        new PortError('access-denied', 'not authorized to perform athena:StartQueryExecution'),
+      ],
       ['not-found', new PortError('not-found', 'WorkGroup primary2 is not found')],
       ['fatal', new PortError('fatal', 'line 1:1: syntax error')],
       ['an unclassified error', new TypeError('boom')],
@@ -344,7 +370,9 @@ describe('submitStatements', () => {
       // WHEN submitted
       // THEN it failed after one call with the error's message, and the other two succeeded
       expect(run.athena.starts.filter((s) => s.sql === statements[0].sql)).toHaveLength(1);
-      expect(run.result.failed).toEqual([expect.objectContaining({ index: 0, attempts: 1, queryIds: [], reason: error.message })]);
+      expect(run.result.failed).toEqual([
+        expect.objectContaining({ index: 0, attempts: 1, queryIds: [], reason: error.message }),
+      ]);
       expect(run.result.succeeded).toBe(2);
       expectConsistent(run, statements);
     });
@@ -370,9 +398,11 @@ describe('submitStatements', () => {
           { account: '999988887777', region: 'us-east-1', from: '2024-02-27', to: '2024-03-03' },
         ],
       });
-      expect(run.outcomes.every((o) => o.status === 'not-submitted' && o.reason === 'not started: the invocation ran out of time')).toBe(
-        true,
-      );
+      expect(
+        run.outcomes.every(
+          (o) => o.status === 'not-submitted' && o.reason === 'not started: the invocation ran out of time',
+        ),
+      ).toBe(true);
       expectConsistent(run, statements);
     });
 
@@ -410,7 +440,12 @@ describe('submitStatements', () => {
       const clock = new VirtualClock();
       const run = await submit(
         statements,
-        { script: ({ executionsOfSql }) => ({ kind: 'start', plan: executionsOfSql === 0 ? { state: 'CANCELLED' } : {} }) },
+        {
+          script: ({ executionsOfSql }) => ({
+            kind: 'start',
+            plan: executionsOfSql === 0 ? { state: 'CANCELLED' } : {},
+          }),
+        },
         { clock, startDeadline: clock.now() + 500 },
       );
       // WHEN submitted
@@ -450,7 +485,11 @@ describe('submitStatements', () => {
     test('status is polled in batches of at most 50 IDs, far fewer calls than one per query per poll', async () => {
       // GIVEN 300 statements, up to 120 in flight, each running 5 s
       const statements = sampleStatements(300, 1);
-      const run = await submit(statements, { script: always({ kind: 'start', plan: { runMs: 5_000 } }) }, { maxConcurrent: 120 });
+      const run = await submit(
+        statements,
+        { script: always({ kind: 'start', plan: { runMs: 5_000 } }) },
+        { maxConcurrent: 120 },
+      );
       // WHEN submitted
       // THEN every status call asked about at most 50 IDs, and full batches of 50 were used
       expect(Math.max(...run.athena.pollBatches)).toBe(50);
@@ -467,7 +506,11 @@ describe('submitStatements', () => {
     test('polling backs off while nothing changes', async () => {
       // GIVEN one query that runs 60 s
       const statements = sampleStatements(1, 1);
-      const run = await submit(statements, { script: always({ kind: 'start', plan: { runMs: 60_000 } }) }, { pollMaxMs: 3000 });
+      const run = await submit(
+        statements,
+        { script: always({ kind: 'start', plan: { runMs: 60_000 } }) },
+        { pollMaxMs: 3000 },
+      );
       // WHEN submitted
       // THEN it took far fewer polls than one per initial interval (500 ms), and never more than one per 3 s at the end
       expect(run.result.pollCalls).toBeLessThan(60_000 / 500 / 2);
@@ -507,33 +550,48 @@ describe('submitStatements', () => {
 
     test('tokens are 32 to 128 characters and differ per statement and attempt (property)', () => {
       // GIVEN any seed, any statement text and attempt
-      const statement = (sql: string): Statement => ({ index: 0, sql, bytes: Buffer.byteLength(sql), partitions: [] });
+      const statement = (sql: string): Statement => ({
+        index: 0,
+        sql,
+        bytes: Buffer.byteLength(sql),
+        partitions: [],
+      });
       fc.assert(
-        fc.property(fc.string({ maxLength: 100 }), fc.string({ maxLength: 200 }), fc.integer({ min: 1, max: 10 }), (seed, sql, attempt) => {
-          // WHEN a token is derived
-          const token = clientRequestToken(seed, statement(sql), attempt);
-          // THEN its length is within Athena's bounds, it is stable, and another attempt or SQL gives another token
-          expect(token.length).toBeGreaterThanOrEqual(32);
-          expect(token.length).toBeLessThanOrEqual(128);
-          expect(clientRequestToken(seed, statement(sql), attempt)).toBe(token);
-          expect(clientRequestToken(seed, statement(sql), attempt + 1)).not.toBe(token);
-          expect(clientRequestToken(seed, statement(`${sql} `), attempt)).not.toBe(token);
-        }),
+        fc.property(
+          fc.string({ maxLength: 100 }),
+          fc.string({ maxLength: 200 }),
+          fc.integer({ min: 1, max: 10 }),
+          (seed, sql, attempt) => {
+            // WHEN a token is derived
+            const token = clientRequestToken(seed, statement(sql), attempt);
+            // THEN its length is within Athena's bounds, it is stable, and another attempt or SQL gives another token
+            expect(token.length).toBeGreaterThanOrEqual(32);
+            expect(token.length).toBeLessThanOrEqual(128);
+            expect(clientRequestToken(seed, statement(sql), attempt)).toBe(token);
+            expect(clientRequestToken(seed, statement(sql), attempt + 1)).not.toBe(token);
+            expect(clientRequestToken(seed, statement(`${sql} `), attempt)).not.toBe(token);
+          },
+        ),
         { numRuns: 200 },
       );
     });
 
     test('two statements with identical SQL each still get exactly one outcome', async () => {
       // GIVEN two statements whose SQL is the same (e.g. a duplicated target), and an Athena that honors tokens
+      // (clientRequestToken hashes seed, attempt and SQL only, so both get the same token and the same query ID,
+      // and the second overwrites the first in the in-flight map: the first statement never gets an outcome)
       const [one] = sampleStatements(1, 2);
       const statements: Statement[] = [one, { ...one, index: 1 }];
       // WHEN they are submitted
       const run = await submit(statements);
       // THEN each statement is accounted for exactly once ("every statement ends with exactly one outcome")
       expect(run.outcomes.map((o) => o.statement.index).sort()).toEqual([0, 1]);
-      expect(run.result.succeeded + run.result.failed.length + run.result.unconfirmed.length + run.result.notSubmitted.statements).toBe(
-        run.result.statements,
-      );
+      expect(
+        run.result.succeeded +
+          run.result.failed.length +
+          run.result.unconfirmed.length +
+          run.result.notSubmitted.statements,
+      ).toBe(run.result.statements);
     });
   });
 
@@ -585,7 +643,11 @@ describe('submitStatements', () => {
               case 'transient-start':
                 return { kind: 'refuse', error: new PortError('transient', 'Service unavailable') };
               case 'lost-answer':
-                return { kind: 'start-then-fail', error: new PortError('transient', 'socket hang up'), plan: { runMs } };
+                return {
+                  kind: 'start-then-fail',
+                  error: new PortError('transient', 'socket hang up'),
+                  plan: { runMs },
+                };
               case 'fatal-start':
                 return { kind: 'refuse', error: new PortError('fatal', 'syntax error') };
               default:

@@ -296,15 +296,15 @@ describe('Athena queries', () => {
       "ALTER TABLE trail ADD IF NOT EXISTS PARTITION (account='111', day='2024/01/01') LOCATION 's3://b/x/' " +
       "PARTITION (DAY='2024/01/02', account='111')";
     const { QueryExecutionId: id = '' } = await start(sql, token(1));
-    // WHEN time passes: 100 ms queued, then 1,000 + 2 × 10 ms running
+    // WHEN time passes: 100 ms queued, then 1,500 + 2 × 37 ms running
     const s1 = (await get(id)).Status?.State;
     standIn.clock.advance(100);
     const s2 = (await get(id)).Status?.State;
-    standIn.clock.advance(1020);
+    standIn.clock.advance(1574);
     const done = await get(id);
     // THEN the states follow, and the catalog holds both partitions (default location from the table)
     expect([s1, s2, done.Status?.State]).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']);
-    expect(done.Statistics?.EngineExecutionTimeInMillis).toBe(1020);
+    expect(done.Statistics?.EngineExecutionTimeInMillis).toBe(1574);
     expect(standIn.partitions('db', 'trail')).toEqual([
       { values: ['111', '2024/01/01'], location: 's3://b/x/' },
       { values: ['111', '2024/01/02'], location: 's3://b/base/account=111/day=2024/01/02' },
@@ -313,7 +313,7 @@ describe('Athena queries', () => {
       statements: 1,
       partitionsAdded: 2,
       succeeded: 1,
-      queryRunSimMs: 1020,
+      queryRunSimMs: 1574,
     });
   });
 

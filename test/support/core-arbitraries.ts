@@ -7,7 +7,14 @@ export const accountArb = fc.stringMatching(ACCOUNT_ID);
 
 /** Real region names most of the time, anything the allow-list accepts otherwise. */
 export const regionArb = fc.oneof(
-  fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-gov-west-1', 'cn-north-1', 'eusc-de-east-1'),
+  fc.constantFrom(
+    'us-east-1',
+    'eu-west-1',
+    'ap-southeast-2',
+    'us-gov-west-1',
+    'cn-north-1',
+    'eusc-de-east-1',
+  ),
   fc.stringMatching(REGION_NAME),
 );
 

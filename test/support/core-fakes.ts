@@ -86,7 +86,8 @@ export class FakeS3Listing implements S3ListingPort {
   }
 
   async listChildNames(prefix: string): Promise<string[]> {
-    if (prefix !== '' && !prefix.endsWith('/')) throw new Error(`listChildNames(${JSON.stringify(prefix)}): prefix must end with /`);
+    if (prefix !== '' && !prefix.endsWith('/'))
+      throw new Error(`listChildNames(${JSON.stringify(prefix)}): prefix must end with /`);
     this.listCalls.push(prefix);
     const names: string[] = [];
     for (let i = this.lowerBound(prefix); i < this.keys.length && this.keys[i].startsWith(prefix); i++) {
@@ -126,14 +127,18 @@ export function trailKey(
   return `${root}${account}/CloudTrail/${region}/${year}/${month}/${day}/${file}`;
 }
 
-export const ORG_COLUMNS: readonly PartitionColumn[] = ['account', 'region', 'year', 'month', 'day'].map((name) => ({
-  name,
-  type: 'string',
-}));
-export const SINGLE_ACCOUNT_COLUMNS: readonly PartitionColumn[] = ['region', 'year', 'month', 'day'].map((name) => ({
-  name,
-  type: 'string',
-}));
+export const ORG_COLUMNS: readonly PartitionColumn[] = ['account', 'region', 'year', 'month', 'day'].map(
+  (name) => ({
+    name,
+    type: 'string',
+  }),
+);
+export const SINGLE_ACCOUNT_COLUMNS: readonly PartitionColumn[] = ['region', 'year', 'month', 'day'].map(
+  (name) => ({
+    name,
+    type: 'string',
+  }),
+);
 
 /** Glue: a map of `database.table` to partition columns. */
 export class FakeCatalog implements CatalogPort {
@@ -145,7 +150,8 @@ export class FakeCatalog implements CatalogPort {
     const name = `${database}.${table}`;
     this.calls.push(name);
     const columns = this.tables[name];
-    if (!columns) throw new PortError('not-found', `Entity Not Found: table ${name}`, 'EntityNotFoundException');
+    if (!columns)
+      throw new PortError('not-found', `Entity Not Found: table ${name}`, 'EntityNotFoundException');
     return [...columns];
   }
 }
@@ -240,7 +246,11 @@ export class ScriptedAthena implements AthenaPort {
     const base = { sql, token: clientRequestToken, at: this.clock.now(), outstanding: this.outstanding.size };
     if (clientRequestToken.length < 32 || clientRequestToken.length > 128) {
       this.starts.push({ ...base, result: 'refused' });
-      throw new PortError('fatal', `ClientRequestToken must be 32 to 128 characters`, 'InvalidRequestException');
+      throw new PortError(
+        'fatal',
+        `ClientRequestToken must be 32 to 128 characters`,
+        'InvalidRequestException',
+      );
     }
     const existing = this.byToken.get(clientRequestToken);
     if (existing !== undefined) {
@@ -254,7 +264,13 @@ export class ScriptedAthena implements AthenaPort {
       throw new PortError('throttled', 'Too many queries are running', 'TooManyRequestsException');
     }
     const executionsOfSql = this.executionsBySql.get(sql) ?? 0;
-    const script = this.options.script?.({ sql, token: clientRequestToken, call, executionsOfSql, running }) ?? {
+    const script = this.options.script?.({
+      sql,
+      token: clientRequestToken,
+      call,
+      executionsOfSql,
+      running,
+    }) ?? {
       kind: 'start',
     };
     if (script.kind === 'refuse') {
@@ -262,7 +278,13 @@ export class ScriptedAthena implements AthenaPort {
       throw script.error;
     }
     const id = `q-${String(this.nextId++).padStart(6, '0')}`;
-    this.executions.set(id, { id, sql, token: clientRequestToken, startedAt: this.clock.now(), plan: script.plan ?? {} });
+    this.executions.set(id, {
+      id,
+      sql,
+      token: clientRequestToken,
+      startedAt: this.clock.now(),
+      plan: script.plan ?? {},
+    });
     this.byToken.set(clientRequestToken, id);
     this.executionsBySql.set(sql, executionsOfSql + 1);
     this.maxRunning = Math.max(this.maxRunning, this.running());
@@ -283,7 +305,8 @@ export class ScriptedAthena implements AthenaPort {
   }
 
   async getQueryStates(queryIds: readonly string[]): Promise<QueryState[]> {
-    if (queryIds.length > 50) throw new Error(`BatchGetQueryExecution accepts at most 50 ids, got ${queryIds.length}`);
+    if (queryIds.length > 50)
+      throw new Error(`BatchGetQueryExecution accepts at most 50 ids, got ${queryIds.length}`);
     const error = this.options.pollScript?.(this.pollBatches.length, queryIds);
     this.pollBatches.push(queryIds.length);
     if (error) throw error;
@@ -317,7 +340,9 @@ export class ScriptedAthena implements AthenaPort {
 
   /** Tokens of the executions for one SQL text, in start order. */
   tokensFor(sql: string): string[] {
-    return [...this.executions.values()].filter((execution) => execution.sql === sql).map((execution) => execution.token);
+    return [...this.executions.values()]
+      .filter((execution) => execution.sql === sql)
+      .map((execution) => execution.token);
   }
 
   get startCalls(): number {
@@ -379,7 +404,10 @@ export function sampleStatements(
 }
 
 /** An iterable that counts how many items have been pulled from it. */
-export function countingIterable<T>(source: Iterable<T>): { readonly iterable: Iterable<T>; pulled(): number } {
+export function countingIterable<T>(source: Iterable<T>): {
+  readonly iterable: Iterable<T>;
+  pulled(): number;
+} {
   let pulled = 0;
   return {
     iterable: {
@@ -396,11 +424,17 @@ export function countingIterable<T>(source: Iterable<T>): { readonly iterable: I
 
 /** Expands `{account, region, from, to}` ranges into `account/region/YYYY-MM-DD` keys. */
 export function expandRanges(
-  ranges: readonly { readonly account: string; readonly region: string; readonly from: string; readonly to: string }[],
+  ranges: readonly {
+    readonly account: string;
+    readonly region: string;
+    readonly from: string;
+    readonly to: string;
+  }[],
 ): string[] {
   const keys: string[] = [];
   for (const range of ranges) {
-    for (let day = dayOf(range.from); day <= dayOf(range.to); day++) keys.push(`${range.account}/${range.region}/${isoOf(day)}`);
+    for (let day = dayOf(range.from); day <= dayOf(range.to); day++)
+      keys.push(`${range.account}/${range.region}/${isoOf(day)}`);
   }
   return keys;
 }

@@ -19,7 +19,10 @@ export function hiveTokens(sql: string): HiveToken[] {
   return hive
     .getAllTokens(sql)
     .filter((token) => token.channel === 0)
-    .map((token) => ({ kind: vocabulary.getSymbolicName(token.type) ?? String(token.type), text: token.text ?? '' }));
+    .map((token) => ({
+      kind: vocabulary.getSymbolicName(token.type) ?? String(token.type),
+      text: token.text ?? '',
+    }));
 }
 
 /** Every token, hidden channel included (to see comments). */

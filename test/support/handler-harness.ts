@@ -22,7 +22,10 @@ export function scaledClock(standIn: StandIn, start: Date): Clock {
   };
 }
 
-export function lambdaEnv(standIn: StandIn, overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function lambdaEnv(
+  standIn: StandIn,
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     [ENV.trailBucket]: BUCKET,
     [ENV.orgId]: ORG,
@@ -65,7 +68,11 @@ export interface EmittedMetric {
  * Captures stdout and stderr lines (Powertools writes warnings and errors to stderr);
  * `metrics()` parses the EMF documents among them.
  */
-export function captureStdout(): { lines: () => string[]; metrics: () => EmittedMetric[]; restore: () => void } {
+export function captureStdout(): {
+  lines: () => string[];
+  metrics: () => EmittedMetric[];
+  restore: () => void;
+} {
   const originals = [process.stdout.write, process.stderr.write] as const;
   let buffer = '';
   const capture = ((chunk: string | Uint8Array) => {
@@ -79,7 +86,9 @@ export function captureStdout(): { lines: () => string[]; metrics: () => Emitted
     lines().flatMap((line) => {
       if (!line.startsWith('{')) return [];
       const doc = JSON.parse(line) as Record<string, unknown> & {
-        _aws?: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+        _aws?: {
+          CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
+        };
       };
       if (!doc._aws) return [];
       return doc._aws.CloudWatchMetrics.flatMap((directive) =>
@@ -98,7 +107,9 @@ export function captureStdout(): { lines: () => string[]; metrics: () => Emitted
 }
 
 export function metricValue(metrics: readonly EmittedMetric[], name: string): number | undefined {
-  const found = metrics.filter((metric) => metric.name === name && metric.dimensions[SERVICE_DIMENSION] === SERVICE);
+  const found = metrics.filter(
+    (metric) => metric.name === name && metric.dimensions[SERVICE_DIMENSION] === SERVICE,
+  );
   return found.length === 0 ? undefined : found.reduce((sum, metric) => sum + metric.value, 0);
 }
 
@@ -106,12 +117,20 @@ export function metricValue(metrics: readonly EmittedMetric[], name: string): nu
 export async function startTrailStandIn(options: StandInOptions = {}): Promise<StandIn> {
   const standIn = await startStandIn({ timeScale: 0.002, ...options });
   standIn.createBucket(BUCKET);
-  standIn.defineTable(DB, TABLE, ['account', 'region', 'year', 'month', 'day'].map((name) => ({ name, type: 'string' })));
+  standIn.defineTable(
+    DB,
+    TABLE,
+    ['account', 'region', 'year', 'month', 'day'].map((name) => ({ name, type: 'string' })),
+  );
   return standIn;
 }
 
 /** One log object per account/region/day: `AWSLogs/o-…/ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/file`. */
-export function logKeys(accounts: readonly string[], regions: readonly string[], days: readonly string[]): string[] {
+export function logKeys(
+  accounts: readonly string[],
+  regions: readonly string[],
+  days: readonly string[],
+): string[] {
   return accounts.flatMap((account) =>
     regions.flatMap((region) =>
       days.map((day) => {

@@ -44,15 +44,17 @@ export const ATHENA_RATES: Partial<Record<Operation, RateLimit>> = {
 };
 
 /**
- * Quota defaults. The DDL latencies are not documented anywhere: they are a plausible
- * shape (about a second, plus Glue partition writes), meant to be tuned by benchmarks.
+ * Quota defaults. Athena documents no DDL latency, so the defaults come from public reports
+ * (see docs/benchmark.md): one `ALTER TABLE ADD IF NOT EXISTS` of 365 partitions took about
+ * 15 s (duo-labs/cloudtracker#49), and a small DDL takes 1-2 s. ddlFixedMs 1,500 plus
+ * ddlPerPartitionMs 37 gives 1.5 s for one partition and 1.5 + 365 × 0.037 ≈ 15 s for 365.
  */
 export const DEFAULT_QUOTAS: QuotaOptions = {
   maxActiveDdl: 20,
   ddlRunSlots: Number.POSITIVE_INFINITY,
   ddlQueueMs: 100,
-  ddlFixedMs: 1000,
-  ddlPerPartitionMs: 10,
+  ddlFixedMs: 1500,
+  ddlPerPartitionMs: 37,
   maxQueryBytes: 262_144,
   maxBatchGetIds: 50,
   rates: ATHENA_RATES,

@@ -6,9 +6,9 @@ async function main() {
   const s = SCENARIOS.find((x) => x.id === (process.env.ID ?? 'B'))!;
   const settings = settingsFor(s);
   const request = requestFor(s, settings);
-  const world = await openWorld({ timeScale: ts, quotas: {}, seed: seedFor(s, request) });
+  const world = await openWorld({ timeScale: ts, quotas: {}, apiLatencyMs: Number(process.env.LAT ?? 100), clock: (process.env.CLOCK ?? 'paced') as 'paced', seed: seedFor(s, request) });
   const t0 = world.standIn.clock.now();
-  const r0 = Date.now();
+  const r0 = Date.now(); world.time.mark();
   const origStart = world.ports.athena.startQuery.bind(world.ports.athena);
   const origPoll = world.ports.athena.getQueryStates.bind(world.ports.athena);
   const log: string[] = [];

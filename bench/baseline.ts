@@ -17,7 +17,6 @@ import { dayKey, makeLayout, s3Url, type Layout } from '../lambda/core/layout';
 import { schemeFromKeyList } from '../lambda/core/scheme';
 import type { CommonOptions, Scenario } from './scenarios';
 import { requestFor, settingsFor } from './scenarios';
-import { sleepSimulated } from './sim-clock';
 import { accountIds, BUCKET, DATABASE, openWorld, REGIONS, TABLE, WORKGROUP } from './world';
 
 const POLL_MS = 1000;
@@ -64,8 +63,8 @@ export async function runBaseline(scenario: Scenario, common: CommonOptions, sli
   const total = accounts.length * (window.to - window.from + 1);
   const ran = Math.min(total, Math.max(1, slice));
   const layout = makeLayout({ bucket: BUCKET, ...(scenario.orgId ? { orgId: scenario.orgId } : {}) });
-  const world = await openWorld({ timeScale: common.timeScale, quotas: { ...common.quotas, ...scenario.quotas } });
-  const { standIn, athenaClient } = world;
+  const world = await openWorld({ ...common, quotas: { ...common.quotas, ...scenario.quotas } });
+  const { standIn, athenaClient, time } = world;
   let startCalls = 0;
   let statusCalls = 0;
   let throttled = 0;
@@ -73,6 +72,7 @@ export async function runBaseline(scenario: Scenario, common: CommonOptions, sli
   try {
     const realStart = performance.now();
     const simStart = standIn.clock.now();
+    time.mark();
     let done = 0;
     for (const sql of baselineStatements(layout, accounts, window.from, window.to)) {
       if (done++ >= ran) break;
@@ -81,25 +81,29 @@ export async function runBaseline(scenario: Scenario, common: CommonOptions, sli
       while (id === undefined) {
         try {
           startCalls++;
-          const out = await athenaClient.send(
-            new StartQueryExecutionCommand({
-              QueryString: sql,
-              ClientRequestToken: token,
-              WorkGroup: WORKGROUP,
-              QueryExecutionContext: { Database: DATABASE },
-            }),
+          const out = await time.call(() =>
+            athenaClient.send(
+              new StartQueryExecutionCommand({
+                QueryString: sql,
+                ClientRequestToken: token,
+                WorkGroup: WORKGROUP,
+                QueryExecutionContext: { Database: DATABASE },
+              }),
+            ),
           );
           id = out.QueryExecutionId;
         } catch (error) {
           if (!/Throttling|TooManyRequests/.test(sdkErrorInfo(error).code)) throw error;
           throttled++;
-          await sleepSimulated(standIn.clock, POLL_MS);
+          await time.sleep(POLL_MS);
         }
       }
       for (;;) {
-        await sleepSimulated(standIn.clock, POLL_MS);
+        await time.sleep(POLL_MS);
         statusCalls++;
-        const out = await athenaClient.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+        const out = await time.call(() =>
+          athenaClient.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+        );
         const state = out.QueryExecution?.Status?.State;
         if (state === 'SUCCEEDED') break;
         if (state === 'FAILED' || state === 'CANCELLED') {

@@ -8,6 +8,7 @@ import { parseRunPayload, type RunRequest } from '../lambda/core/request';
 import { runPartitions } from '../lambda/core/run';
 import { parseSettings, type Settings } from '../lambda/core/settings';
 import type { QuotaOptions } from '../test/support/aws-standin';
+import type { ClockMode } from './sim-clock';
 import { latencyModel, lowerBound, lowerBoundAnySplit, minimumStatements } from './lower-bound';
 import { accountIds, BUCKET, DATABASE, openWorld, REGIONS, TABLE, WORKGROUP, type Seed } from './world';
 
@@ -87,6 +88,8 @@ export function seedFor(scenario: Scenario, request: RunRequest): Seed {
 export interface CommonOptions {
   readonly timeScale: number;
   readonly quotas: Partial<QuotaOptions>;
+  readonly apiLatencyMs: number;
+  readonly clock: ClockMode;
 }
 
 export interface OursResult {
@@ -130,10 +133,11 @@ export async function runOurs(scenario: Scenario, common: CommonOptions): Promis
   const settings = settingsFor(scenario);
   const request = requestFor(scenario, settings);
   const seed = seedFor(scenario, request);
-  const world = await openWorld({ timeScale: common.timeScale, quotas: { ...common.quotas, ...scenario.quotas }, seed });
+  const world = await openWorld({ ...common, quotas: { ...common.quotas, ...scenario.quotas }, seed });
   try {
     const realStart = performance.now();
     const simStart = world.standIn.clock.now();
+    world.time.mark();
     const report = await runPartitions(request, settings, world.ports, { now: NOW, tokenSeed: `bench-${scenario.id}` });
     const simMs = world.standIn.clock.now() - simStart;
     const realSeconds = (performance.now() - realStart) / 1000;
@@ -187,7 +191,7 @@ export async function runOurs(scenario: Scenario, common: CommonOptions): Promis
       secondsWaited: round(waitedMs / 1000, 1),
       statusCalls,
       realSeconds: round(realSeconds, 1),
-      discoveryRealSeconds: round(world.listing.realMs / 1000, 1),
+      discoveryRealSeconds: round(world.time.listing.realMs / 1000, 1),
     };
   } finally {
     await world.close();

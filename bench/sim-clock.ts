@@ -1,91 +1,104 @@
 /**
- * Simulated time for the benchmark. The stand-in turns real ms into simulated ms
- * (simulated = real / timeScale); the core gets a Clock reading that simulated time and
- * sleeping `ms × timeScale` real ms, so its poll intervals and backoffs run in the same
- * time as Athena's quotas and latencies.
+ * Simulated time for the benchmark. The core gets a Clock whose now() is the stand-in's
+ * simulated ms and whose sleep(ms) sleeps `ms × timeScale` real ms, so poll intervals and
+ * backoffs run in the same time as Athena's quotas and latencies.
  *
- * At timeScale 0.01 every real millisecond counts 100 simulated ones, so the CPU the
- * in-process stand-in and the SDK spend on one call (parsing a 200 KB statement, a 4 MB
- * BatchGet answer, a cold client's first request) would show up as seconds of Athena time.
- * The real clock behind the stand-in is therefore paused while a service call is in
- * flight, and each sequential Athena or Glue call is then charged a modeled round trip
- * (`apiLatencyMs` of simulated time). S3 listing calls run 16 at a time during discovery:
- * they are paused and charged nothing (the stand-in models no S3 latency; discovery is
- * reported by its call count). Only the core's own CPU between calls and its sleeps move
- * simulated time in real time.
+ * Two ways to move simulated time (`--clock`):
+ * - `paced` (default): simulated time moves only by what the run does, never by how fast
+ *   this machine is. A sleep advances it by exactly `ms` (and still waits ms × timeScale
+ *   real ms); an Athena or Glue call advances it by a modeled round trip (`apiLatencyMs`),
+ *   whatever CPU the in-process stand-in and the SDK spent answering it; the core's own
+ *   CPU between calls counts 1:1. Discovery's S3 calls (16 at a time) count nothing.
+ * - `scaled`: the stand-in's clock follows the wall clock (simulated = real / timeScale)
+ *   and nothing is paused. Every real millisecond then counts 1/timeScale simulated ones
+ *   (100 at 0.01): parsing a 200 KB statement or a 4 MB BatchGet answer in-process shows
+ *   up as seconds of Athena time, so results depend on the machine. For comparison only.
  */
 import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from '../lambda/core/ports';
 import type { SimClock } from '../test/support/aws-standin';
 
-/** Date.now() minus the time spent paused; pauses nest. */
-export class PausableRealClock {
-  private pausedAt: number | undefined;
-  private pausedTotal = 0;
-  private depth = 0;
+export type ClockMode = 'paced' | 'scaled';
 
-  readonly now = (): number => (this.pausedAt ?? Date.now()) - this.pausedTotal;
-
-  pause(): void {
-    if (this.depth++ === 0) this.pausedAt = Date.now();
-  }
-
-  resume(): void {
-    if (this.depth === 0) throw new Error('resume() without pause()');
-    if (--this.depth === 0) {
-      this.pausedTotal += Date.now() - (this.pausedAt as number);
-      this.pausedAt = undefined;
-    }
-  }
-}
-
-/** Sleeps `simulatedMs` of simulated time. */
-export function sleepSimulated(sim: SimClock, simulatedMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, sim.toRealMs(simulatedMs))));
-}
-
-/** The core's clock: the stand-in's simulated ms, and sleeps scaled to real time. */
-export function simulatedClock(sim: SimClock): Clock {
-  return { now: () => sim.now(), sleep: (ms) => sleepSimulated(sim, ms) };
-}
-
-export interface CallFigures {
-  /** Port calls made (an S3 listing may span several ListObjectsV2 pages). */
+export interface ListingFigures {
+  /** Port calls made (one listing may span several ListObjectsV2 pages). */
   calls: number;
   /** Real ms from the first call to the last answer. */
   realMs: number;
 }
 
-/** Runs service calls with simulated time stopped, charging a modeled latency for sequential ones. */
-export class ServiceTime {
-  readonly listing: CallFigures = { calls: 0, realMs: 0 };
+export class TimeKeeper {
+  readonly listing: ListingFigures = { calls: 0, realMs: 0 };
+  private sim: SimClock | undefined;
+  private lastMark = performance.now();
+  private listingsInFlight = 0;
   private firstListing: number | undefined;
 
   constructor(
-    private readonly real: PausableRealClock,
-    private readonly sim: SimClock,
+    readonly mode: ClockMode,
     readonly apiLatencyMs: number,
   ) {}
 
-  /** One sequential call (Athena, Glue): paused, then `apiLatencyMs` of simulated time. */
+  /** The real clock to give the stand-in: frozen when paced (only advance() moves it). */
+  readonly realNow = (): number => (this.mode === 'paced' ? 0 : Date.now());
+
+  attach(sim: SimClock): void {
+    this.sim = sim;
+  }
+
+  private get clock(): SimClock {
+    if (!this.sim) throw new Error('TimeKeeper used before attach()');
+    return this.sim;
+  }
+
+  /** Starts counting the core's CPU from now. */
+  mark(): void {
+    this.lastMark = performance.now();
+  }
+
+  /** Charges the real time since the last mark 1:1 (paced mode). */
+  private chargeCpu(): void {
+    const now = performance.now();
+    if (this.listingsInFlight === 0) this.clock.advance(now - this.lastMark);
+    this.lastMark = now;
+  }
+
+  readonly sleep = async (ms: number): Promise<void> => {
+    const sim = this.clock;
+    if (this.mode === 'paced') {
+      this.chargeCpu();
+      sim.advance(Math.max(0, ms));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sim.toRealMs(ms))));
+    if (this.mode === 'paced') this.mark();
+  };
+
+  coreClock(): Clock {
+    return { now: () => this.clock.now(), sleep: this.sleep };
+  }
+
+  /** One sequential service call (Athena, Glue). */
   async call<T>(fn: () => Promise<T>): Promise<T> {
-    this.real.pause();
+    if (this.mode === 'scaled') return fn();
+    this.chargeCpu();
     try {
       return await fn();
     } finally {
-      this.real.resume();
-      this.sim.advance(this.apiLatencyMs);
+      this.clock.advance(this.apiLatencyMs);
+      this.mark();
     }
   }
 
-  /** A discovery call, possibly concurrent with others: paused, charged nothing. */
+  /** A discovery call, possibly concurrent with others: counted, never charged. */
   async listingCall<T>(fn: () => Promise<T>): Promise<T> {
     this.firstListing ??= Date.now();
     this.listing.calls++;
-    this.real.pause();
+    if (this.mode === 'paced' && this.listingsInFlight === 0) this.chargeCpu();
+    this.listingsInFlight++;
     try {
       return await fn();
     } finally {
-      this.real.resume();
+      this.listingsInFlight--;
+      if (this.listingsInFlight === 0) this.mark();
       this.listing.realMs = Date.now() - this.firstListing;
     }
   }

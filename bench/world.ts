@@ -11,7 +11,7 @@ import { S3Listing } from '../lambda/aws/s3-listing';
 import { dayParts, type EpochDay } from '../lambda/core/dates';
 import type { RunPorts } from '../lambda/core/run';
 import { startStandIn, type QuotaOptions, type StandIn } from '../test/support/aws-standin';
-import { PausableRealClock, pausingListing, simulatedClock, type ListingFigures } from './sim-clock';
+import { TimeKeeper, type ClockMode } from './sim-clock';
 
 export const BUCKET = 'bench-trail-bucket';
 export const DATABASE = 'cloudtrail';
@@ -86,6 +86,9 @@ export function* noiseKeys(seed: Seed): Generator<string> {
 export interface WorldOptions {
   readonly timeScale: number;
   readonly quotas: Partial<QuotaOptions>;
+  /** Simulated round trip charged per Athena or Glue call (paced clock). */
+  readonly apiLatencyMs: number;
+  readonly clock: ClockMode;
   /** S3 contents; none for the baseline, which is given its statements. */
   readonly seed?: Seed;
 }
@@ -95,15 +98,16 @@ export interface World {
   readonly ports: RunPorts;
   /** The raw client behind ports.athena (the baseline polls GetQueryExecution with it). */
   readonly athenaClient: AthenaClient;
-  readonly listing: ListingFigures;
-  readonly realClock: PausableRealClock;
+  /** Moves simulated time; wraps every service call; counts discovery calls. */
+  readonly time: TimeKeeper;
   readonly objects: number;
   close(): Promise<void>;
 }
 
 export async function openWorld(options: WorldOptions): Promise<World> {
-  const realClock = new PausableRealClock();
-  const standIn = await startStandIn({ timeScale: options.timeScale, now: realClock.now, quotas: options.quotas });
+  const time = new TimeKeeper(options.clock, options.apiLatencyMs);
+  const standIn = await startStandIn({ timeScale: options.timeScale, now: time.realNow, quotas: options.quotas });
+  time.attach(standIn.clock);
   standIn.createBucket(BUCKET);
   if (options.seed) {
     standIn.putObjects(BUCKET, logKeys(options.seed));
@@ -118,19 +122,17 @@ export async function openWorld(options: WorldOptions): Promise<World> {
   // One attempt: the SDK's retry backoff would sleep in real time, which at timeScale 0.01
   // counts 100× in simulated time. Throttles go straight to the core's scheduler instead.
   const athenaClient = createAthenaClient({ ...standIn.clientConfig, retryMode: 'standard', maxAttempts: 1 });
-  const listing = pausingListing(new S3Listing(s3Client, BUCKET), realClock);
   const ports: RunPorts = {
-    s3: listing.port,
-    catalog: new GlueCatalog(glueClient),
-    athena: new AthenaQueries(athenaClient, { workGroup: WORKGROUP, database: DATABASE }),
-    clock: simulatedClock(standIn.clock),
+    s3: time.s3(new S3Listing(s3Client, BUCKET)),
+    catalog: time.catalog(new GlueCatalog(glueClient)),
+    athena: time.athena(new AthenaQueries(athenaClient, { workGroup: WORKGROUP, database: DATABASE })),
+    clock: time.coreClock(),
   };
   return {
     standIn,
     ports,
     athenaClient,
-    listing: listing.figures,
-    realClock,
+    time,
     objects: standIn.objectCount(BUCKET),
     close: async () => {
       s3Client.destroy();

@@ -52,6 +52,13 @@ export interface CloudTrailPartitionerProps {
   /** @default true */
   readonly createDatabase?: boolean;
   /**
+   * Reserve `backfillMaxConcurrency + 1` concurrent executions for the function, so no burst
+   * of invocations can exceed Athena's DDL quota. Lambda keeps 10 executions unreserved, so
+   * an account whose concurrency quota is still the new-account 10 must turn this off.
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
+  /**
    * When the function runs. A run registers today - lookbackDays .. tomorrow (UTC), so any
    * time of day works; 00:15 UTC leaves yesterday's last log deliveries time to land.
    * @default events.Schedule.expression('cron(15 0 * * ? *)')
@@ -157,7 +164,7 @@ export class CloudTrailPartitioner extends Construct {
       maxConcurrentQueries: s.maxConcurrentQueries,
       maxRangeDays: s.maxRangeDays,
       serviceName: this.serviceName,
-      reservedConcurrentExecutions: s.backfillMaxConcurrency + 1,
+      reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,
       timeoutMinutes: s.timeoutMinutes,
       logRetention: props.logRetention,
       trailBucketKmsKeyArn: s.trailBucketKmsKeyArn,

@@ -163,6 +163,7 @@ export function parseAppContext(read: ContextReader): AppConfig {
     regions: r.list('regions'),
     createTable: r.boolean('createTable'),
     createDatabase: r.boolean('createDatabase'),
+    reserveConcurrency: r.boolean('reserveConcurrency'),
     schedule,
     initialBackfillFrom,
     logRetention: retentionDays as logs.RetentionDays | undefined,

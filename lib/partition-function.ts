@@ -41,8 +41,9 @@ export interface PartitionFunctionProps {
   /**
    * Ceiling on concurrent invocations; with `maxConcurrentQueries` it bounds the DDL queries
    * this function can have active at once.
+   * @default - none: the account's unreserved pool
    */
-  readonly reservedConcurrentExecutions: number;
+  readonly reservedConcurrentExecutions?: number;
   /** @default 15 */
   readonly timeoutMinutes?: number;
   /** @default 512 */

@@ -37,6 +37,7 @@ export interface PartitionerSettings {
   readonly tableName: string;
   readonly createTable: boolean;
   readonly createDatabase: boolean;
+  readonly reserveConcurrency: boolean;
   readonly scheduleExpression: string;
   readonly heartbeatWindowHours: number;
   readonly lookbackDays: number;
@@ -205,6 +206,7 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
   for (const [name, value] of [
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
+    ['reserveConcurrency', props.reserveConcurrency],
   ] as const) {
     if (value !== undefined && typeof value !== 'boolean')
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
@@ -220,6 +222,7 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
     tableName,
     createTable: props.createTable !== false,
     createDatabase: props.createDatabase !== false,
+    reserveConcurrency: props.reserveConcurrency !== false,
     scheduleExpression,
     heartbeatWindowHours,
     lookbackDays: c.integer('lookbackDays', props.lookbackDays, 1, 0, 90),

@@ -2,14 +2,14 @@
  * Validators for every value that ends up in an S3 key, an S3 URL or a SQL statement.
  * Each returns an error message (lowercase, naming the value and what is expected) or
  * undefined. They are strict allow-lists, so no accepted value can carry a quote, a
- * backtick, a semicolon, whitespace or a comment marker into a statement.
+ * backtick, a semicolon or whitespace into a statement (a `--` inside a bucket or prefix stays
+ * inside the quoted location literal, as the Hive tokenizer tests show).
  */
 
 /** Printable, for error messages: quotes the value and makes control characters visible. */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  const visible = JSON.stringify(text);
-  return visible.length > 80 ? `${visible.slice(0, 77)}..."` : visible;
+  const visible = JSON.stringify(value) ?? String(value);
+  return visible.length > 80 ? `${visible.slice(0, 76)}...` : visible;
 }
 
 export const ACCOUNT_ID = /^\d{12}$/;

@@ -21,6 +21,8 @@ export function chunkDaysFor(accountRegions: number, target = TARGET_PARTITIONS_
 
 /** Consecutive, non-overlapping chunks covering the window, oldest first. */
 export function splitWindow(window: DayWindow, chunkDays: number): Chunk[] {
+  if (!Number.isInteger(chunkDays) || chunkDays < 1)
+    throw new RangeError(`invalid chunk days ${chunkDays}: expected a whole number from 1`);
   const chunks: Chunk[] = [];
   for (let from = window.from; from <= window.to; from += chunkDays) {
     chunks.push({ from: formatIsoDate(from), to: formatIsoDate(Math.min(window.to, from + chunkDays - 1)) });

@@ -28,6 +28,8 @@ export interface SubmitOptions {
   readonly maxAttempts?: number;
   /** No statement is started at or after this instant (ms since epoch). */
   readonly startDeadline?: number;
+  /** Give up starting statements after Athena has refused every start for this long. @default 10 minutes */
+  readonly throttlePatienceMs?: number;
   /** In-flight queries still running at this instant are reported unconfirmed. */
   readonly waitDeadline?: number;
   readonly pollInitialMs?: number;
@@ -80,7 +82,10 @@ export function isTransient(state: QueryState): boolean {
 
 /** 32-128 characters, as Athena requires; the same inputs always give the same token. */
 export function clientRequestToken(seed: string, statement: Statement, attempt: number): string {
-  return createHash('sha256').update(`${seed}\n${attempt}\n${statement.sql}`).digest('hex');
+  // The index keeps two statements with the same SQL apart; the seed keeps two runs apart.
+  return createHash('sha256')
+    .update(`${seed}\n${statement.index}\n${attempt}\n${statement.sql}`)
+    .digest('hex');
 }
 
 interface Flight {
@@ -157,8 +162,12 @@ export async function submitStatements(
     statementCount++;
     return { statement: next.value, attempt: 1, queryIds: [], startErrors: 0 };
   };
-  const pastStartDeadline = (): boolean =>
-    options.startDeadline !== undefined && clock.now() >= options.startDeadline;
+  const startDeadline = Math.min(options.startDeadline ?? Infinity, options.waitDeadline ?? Infinity);
+  const pastStartDeadline = (): boolean => clock.now() >= startDeadline;
+  // Without deadlines (the CLI) a throttling Athena must still end the run, not hang it.
+  const throttlePatienceMs = options.throttlePatienceMs ?? 10 * 60_000;
+  let throttledSince: number | undefined;
+  let stopReason: string | undefined;
 
   const fill = async (): Promise<void> => {
     while (inFlight.size < limit && clock.now() >= notBefore && !pastStartDeadline()) {
@@ -171,8 +180,13 @@ export async function submitStatements(
           clientRequestToken(options.tokenSeed, flight.statement, flight.attempt),
         );
         flight.queryIds.push(id);
+        if (inFlight.has(id)) {
+          finish(flight, 'failed', `athena returned query ${id}, already in flight for another statement`);
+          continue;
+        }
         inFlight.set(id, flight);
         startBackoffMs = 0;
+        throttledSince = undefined;
       } catch (error) {
         if (
           !(error instanceof PortError) ||
@@ -188,6 +202,12 @@ export async function submitStatements(
           throttled++;
           options.onThrottle?.('start', error);
           limit = Math.max(1, Math.min(limit, inFlight.size));
+          throttledSince ??= clock.now();
+          if (inFlight.size === 0 && clock.now() - throttledSince >= throttlePatienceMs) {
+            retries.unshift(flight);
+            stopReason = `not started: athena refused every start for ${Math.round(throttlePatienceMs / 1000)} s (${error.message})`;
+            return;
+          }
         } else if (flight.startErrors + 1 >= maxAttempts) {
           finish(flight, 'failed', errorMessage(error));
           continue;
@@ -219,7 +239,9 @@ export async function submitStatements(
           pollDelay = Math.min(pollMaxMs * 2, pollDelay * 2);
           return;
         }
-        throw error;
+        // Access denied or a bug: no status can be read, so stop; every statement still gets an outcome.
+        stopReason = `athena status unavailable: ${errorMessage(error)}`;
+        return;
       }
       for (const state of states) {
         const flight = inFlight.get(state.queryId);
@@ -242,6 +264,7 @@ export async function submitStatements(
 
   for (;;) {
     await fill();
+    if (stopReason !== undefined) break;
     const waitingToStart = retries.length > 0 || !exhausted;
     if (inFlight.size === 0) {
       if (!waitingToStart) break;
@@ -252,6 +275,7 @@ export async function submitStatements(
     if (options.waitDeadline !== undefined && clock.now() >= options.waitDeadline) break;
     await clock.sleep(pollDelay);
     await poll();
+    if (stopReason !== undefined) break;
   }
 
   for (const flight of inFlight.values())

@@ -85,14 +85,14 @@ describe('settingsFromEnv', () => {
     [
       ENV.maxConcurrentQueries,
       '0',
-      ['MAX_CONCURRENT_QUERIES: expected concurrent queries from 1 to 20', '"0"'],
+      ['MAX_CONCURRENT_QUERIES: expected concurrent queries from 1 to 20', '(got 0)'],
     ],
-    [ENV.maxConcurrentQueries, '21', ['MAX_CONCURRENT_QUERIES:', '"21"']],
+    [ENV.maxConcurrentQueries, '21', ['MAX_CONCURRENT_QUERIES:', '(got 21)']],
     [ENV.maxConcurrentQueries, '4.5', ['MAX_CONCURRENT_QUERIES:', '"4.5"']],
     [ENV.maxConcurrentQueries, '1e1', ['MAX_CONCURRENT_QUERIES:', '"1e1"']],
     [ENV.maxConcurrentQueries, ' 4', ['MAX_CONCURRENT_QUERIES:', '" 4"']],
     [ENV.lookbackDays, '-1', ['LOOKBACK_DAYS: expected lookback days from 0 to 90']],
-    [ENV.lookbackDays, '91', ['LOOKBACK_DAYS:', '"91"']],
+    [ENV.lookbackDays, '91', ['LOOKBACK_DAYS:', '(got 91)']],
     [
       ENV.maxPartitionsPerStatement,
       '0',

@@ -88,6 +88,17 @@ describe('CloudTrailPartitioner', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 4 });
   });
 
+  it('reserves nothing when reserveConcurrency is false, for accounts still at the 10-execution quota', () => {
+    // GIVEN reserveConcurrency off
+    const { template: unreserved } = buildStack({ reserveConcurrency: false }, 'Unreserved');
+    // THEN the partition function has no reserved concurrency
+    const fn = unreserved.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { TRAIL_BUCKET: TRAIL_BUCKET } } },
+    });
+    expect(Object.values(fn)).toHaveLength(1);
+    expect(Object.values(fn)[0].Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
   it('grants no wildcard action in any IAM policy', () => {
     // THEN no action contains '*'
     const actions = iamStatements(template).flatMap(actionsOf);

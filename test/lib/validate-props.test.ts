@@ -35,6 +35,7 @@ describe('validatePartitionerProps', () => {
       tableName: 'cloudtrail_logs',
       createTable: true,
       createDatabase: true,
+      reserveConcurrency: true,
       scheduleExpression: 'cron(15 0 * * ? *)',
       heartbeatWindowHours: 26,
       lookbackDays: 1,

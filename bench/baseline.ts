@@ -40,7 +40,12 @@ export interface BaselineResult {
 }
 
 /** One statement per account-day, account by account, day by day. */
-function* baselineStatements(layout: Layout, accounts: readonly string[], from: number, to: number): Generator<string> {
+function* baselineStatements(
+  layout: Layout,
+  accounts: readonly string[],
+  from: number,
+  to: number,
+): Generator<string> {
   const header = renderHeader(DATABASE, TABLE);
   const render = clauseRenderer(schemeFromKeyList('account,region,year,month,day'));
   for (const account of accounts) {
@@ -56,7 +61,11 @@ function* baselineStatements(layout: Layout, accounts: readonly string[], from: 
   }
 }
 
-export async function runBaseline(scenario: Scenario, common: CommonOptions, slice: number): Promise<BaselineResult> {
+export async function runBaseline(
+  scenario: Scenario,
+  common: CommonOptions,
+  slice: number,
+): Promise<BaselineResult> {
   const settings = settingsFor(scenario);
   const { window } = requestFor(scenario, settings);
   const accounts = accountIds(scenario.accounts);

@@ -72,7 +72,8 @@ export interface LowerBound {
 }
 
 export function lowerBound(model: LatencyModel, partitions: number, statements: number): LowerBound {
-  if (statements === 0) return { ms: 0, slotsMs: 0, longestMs: 0, startRateMs: 0, binding: 'active-DDL slots' };
+  if (statements === 0)
+    return { ms: 0, slotsMs: 0, longestMs: 0, startRateMs: 0, binding: 'active-DDL slots' };
   const slotsMs =
     (statements * (model.queueMs + model.fixedMs) + model.perPartitionMs * partitions) / model.maxActiveDdl;
   const longestMs = statementLatencyMs(model, Math.ceil(partitions / statements));
@@ -91,6 +92,7 @@ export function lowerBound(model: LatencyModel, partitions: number, statements: 
 export function lowerBoundAnySplit(model: LatencyModel, partitions: number, minStatements: number): number {
   let best = Number.POSITIVE_INFINITY;
   const top = Math.min(partitions, minStatements + 10 * model.maxActiveDdl);
-  for (let s = Math.max(1, minStatements); s <= top; s++) best = Math.min(best, lowerBound(model, partitions, s).ms);
+  for (let s = Math.max(1, minStatements); s <= top; s++)
+    best = Math.min(best, lowerBound(model, partitions, s).ms);
   return best;
 }

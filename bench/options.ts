@@ -37,7 +37,9 @@ function positive(name: string, value: string | undefined, fallback: number, int
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) {
-    throw new Error(`--${name}: expected a ${integer ? 'whole ' : ''}number ≥ 0, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `--${name}: expected a ${integer ? 'whole ' : ''}number ≥ 0, got ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -64,14 +66,23 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   });
   if (values.help) return 'help';
   const clock = values.clock ?? 'paced';
-  if (clock !== 'paced' && clock !== 'scaled') throw new Error(`--clock: expected paced or scaled, got ${clock}`);
+  if (clock !== 'paced' && clock !== 'scaled')
+    throw new Error(`--clock: expected paced or scaled, got ${clock}`);
   const timeScale = positive('time-scale', values['time-scale'], 0.01);
   if (timeScale <= 0) throw new Error('--time-scale must be > 0');
   const known = new Set(SCENARIOS.map((s) => s.id));
-  const scenarios = (values.scenarios ?? [...known].join(',')).split(',').map((id) => id.trim().toUpperCase());
+  const scenarios = (values.scenarios ?? [...known].join(','))
+    .split(',')
+    .map((id) => id.trim().toUpperCase());
   const unknown = scenarios.filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`--scenarios: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
-  const maxActiveDdl = positive('max-active-ddl', values['max-active-ddl'], DEFAULT_QUOTAS.maxActiveDdl, true);
+  if (unknown.length > 0)
+    throw new Error(`--scenarios: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  const maxActiveDdl = positive(
+    'max-active-ddl',
+    values['max-active-ddl'],
+    DEFAULT_QUOTAS.maxActiveDdl,
+    true,
+  );
   return {
     json: values.json ?? false,
     timeScale,
@@ -79,7 +90,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     apiLatencyMs: positive('api-latency-ms', values['api-latency-ms'], 100),
     quotas: {
       ddlFixedMs: positive('ddl-fixed-ms', values['ddl-fixed-ms'], DEFAULT_QUOTAS.ddlFixedMs),
-      ddlPerPartitionMs: positive('ddl-per-partition-ms', values['ddl-per-partition-ms'], DEFAULT_QUOTAS.ddlPerPartitionMs),
+      ddlPerPartitionMs: positive(
+        'ddl-per-partition-ms',
+        values['ddl-per-partition-ms'],
+        DEFAULT_QUOTAS.ddlPerPartitionMs,
+      ),
       ddlQueueMs: positive('ddl-queue-ms', values['ddl-queue-ms'], DEFAULT_QUOTAS.ddlQueueMs),
       maxActiveDdl: Math.max(1, maxActiveDdl),
     },

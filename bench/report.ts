@@ -39,7 +39,10 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
   const header = ['', ...scenarios.map((s) => s.ours.id)];
-  const row = (label: string, cell: (s: ScenarioResult) => string): string[] => [label, ...scenarios.map(cell)];
+  const row = (label: string, cell: (s: ScenarioResult) => string): string[] => [
+    label,
+    ...scenarios.map(cell),
+  ];
   const calls = (s: ScenarioResult, op: string): number => s.ours.athenaCalls[op] ?? 0;
   const rows = [
     row('accounts × regions × days', (s) => `${s.ours.accounts} × ${s.ours.regions} × ${int(s.ours.days)}`),
@@ -61,7 +64,10 @@ export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
     row('lower bound (s)', (s) => dec(s.ours.lowerBoundSeconds)),
     row('ours ÷ lower bound', (s) => dec(s.ours.ratioToLowerBound, 2)),
     row('baseline statements (run)', (s) => `${int(s.baseline.statements)} (${int(s.baseline.ran)})`),
-    row('baseline simulated time (s)', (s) => `${s.baseline.extrapolated ? '≈' : ''}${int(s.baseline.simSeconds)}`),
+    row(
+      'baseline simulated time (s)',
+      (s) => `${s.baseline.extrapolated ? '≈' : ''}${int(s.baseline.simSeconds)}`,
+    ),
     row('ours ÷ baseline', (s) => dec(s.ours.simSeconds / s.baseline.simSeconds, 4)),
     row('speed-up vs baseline', (s) => `${dec(s.speedup)}×`),
     row('status calls, ours', (s) => int(s.ours.statusCalls)),

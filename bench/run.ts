@@ -35,7 +35,12 @@ function runCpu(): CpuResult {
 const workKey = (s: Scenario): string => `${s.accounts}/${s.orgId ?? ''}/${s.backfillDays}`;
 
 async function runScenarios(options: BenchOptions): Promise<ScenarioResult[]> {
-  const common = { timeScale: options.timeScale, quotas: options.quotas, apiLatencyMs: options.apiLatencyMs, clock: options.clock };
+  const common = {
+    timeScale: options.timeScale,
+    quotas: options.quotas,
+    apiLatencyMs: options.apiLatencyMs,
+    clock: options.clock,
+  };
   const baselines = new Map<string, BaselineResult>();
   const results: ScenarioResult[] = [];
   for (const scenario of SCENARIOS.filter((s) => options.scenarios.includes(s.id))) {
@@ -48,7 +53,11 @@ async function runScenarios(options: BenchOptions): Promise<ScenarioResult[]> {
       baseline = await runBaseline(scenario, common, options.baselineSlice);
       baselines.set(workKey(scenario), baseline);
     }
-    results.push({ ours, baseline: { ...baseline, id: scenario.id }, speedup: Math.round((baseline.simSeconds / ours.simSeconds) * 10) / 10 });
+    results.push({
+      ours,
+      baseline: { ...baseline, id: scenario.id },
+      speedup: Math.round((baseline.simSeconds / ours.simSeconds) * 10) / 10,
+    });
   }
   return results;
 }
@@ -72,7 +81,11 @@ async function main(): Promise<void> {
   const quotas = { ...DEFAULT_QUOTAS, ...options.quotas };
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
-    environment: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.availableParallelism() },
+    environment: {
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+      cpus: os.availableParallelism(),
+    },
     config: {
       timeScale: options.timeScale,
       clock: options.clock,

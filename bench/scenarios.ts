@@ -30,7 +30,13 @@ export interface Scenario {
 
 export const SCENARIOS: readonly Scenario[] = [
   { id: 'A', title: 'daily run, 1 account', accounts: 1, backfillDays: 0, maxConcurrentQueries: 4 },
-  { id: 'B', title: 'backfill 5 years, 1 account', accounts: 1, backfillDays: 1826, maxConcurrentQueries: 20 },
+  {
+    id: 'B',
+    title: 'backfill 5 years, 1 account',
+    accounts: 1,
+    backfillDays: 1826,
+    maxConcurrentQueries: 20,
+  },
   {
     id: 'C',
     title: 'org backfill 1 year, 50 accounts',
@@ -109,7 +115,11 @@ export interface OursResult {
   readonly packingRatio: number;
   readonly athenaCalls: Record<string, number>;
   readonly s3Calls: number;
-  readonly throttled: { readonly standIn: number; readonly core: number; readonly byOperation: Record<string, number> };
+  readonly throttled: {
+    readonly standIn: number;
+    readonly core: number;
+    readonly byOperation: Record<string, number>;
+  };
   readonly retried: number;
   readonly failures: number;
   readonly ok: boolean;
@@ -138,7 +148,10 @@ export async function runOurs(scenario: Scenario, common: CommonOptions): Promis
     const realStart = performance.now();
     const simStart = world.standIn.clock.now();
     world.time.mark();
-    const report = await runPartitions(request, settings, world.ports, { now: NOW, tokenSeed: `bench-${scenario.id}` });
+    const report = await runPartitions(request, settings, world.ports, {
+      now: NOW,
+      tokenSeed: `bench-${scenario.id}`,
+    });
     const simMs = world.standIn.clock.now() - simStart;
     const realSeconds = (performance.now() - realStart) / 1000;
     const stats = world.standIn.stats();
@@ -186,7 +199,10 @@ export async function runOurs(scenario: Scenario, common: CommonOptions): Promis
       simSeconds: round(simMs / 1000, 1),
       lowerBoundSeconds: round(bound.ms / 1000, 1),
       lowerBoundBinding: bound.binding,
-      lowerBoundAnySplitSeconds: round(lowerBoundAnySplit(model, report.partitions, minimum.statements) / 1000, 1),
+      lowerBoundAnySplitSeconds: round(
+        lowerBoundAnySplit(model, report.partitions, minimum.statements) / 1000,
+        1,
+      ),
       ratioToLowerBound: round(simMs / bound.ms, 3),
       secondsWaited: round(waitedMs / 1000, 1),
       statusCalls,

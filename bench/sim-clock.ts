@@ -111,7 +111,9 @@ export class TimeKeeper {
   }
 
   catalog(inner: CatalogPort): CatalogPort {
-    return { getPartitionKeys: (database, table) => this.call(() => inner.getPartitionKeys(database, table)) };
+    return {
+      getPartitionKeys: (database, table) => this.call(() => inner.getPartitionKeys(database, table)),
+    };
   }
 
   athena(inner: AthenaPort): AthenaPort {

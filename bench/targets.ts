@@ -47,12 +47,12 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[], cpu: CpuRe
   const all = scenarios.map((s) => s.ours);
   const org = scenarios.find((s) => s.ours.id === 'C');
   const none = scenarios.length === 0 ? undefined : true;
-  const packing = all.map((o) => `${o.id} ${fmt(o.packingRatio, 3)} (${o.statements}/${o.minStatements})`).join(', ');
+  const packing = all
+    .map((o) => `${o.id} ${fmt(o.packingRatio, 3)} (${o.statements}/${o.minStatements})`)
+    .join(', ');
   const failures = scenarios.map((s) => s.ours.failures + s.baseline.failures).reduce((a, b) => a + b, 0);
   const throttles = all.map((o) => `${o.id} ${o.throttled.standIn}/${o.throttled.core}`).join(', ');
-  const polling = all
-    .map((o) => `${o.id} ${o.statusCalls} < ${fmt(o.secondsWaited, 0)}`)
-    .join(', ');
+  const polling = all.map((o) => `${o.id} ${o.statusCalls} < ${fmt(o.secondsWaited, 0)}`).join(', ');
   const targets: Target[] = [
     target(
       `packing ≤ ${LIMITS.packingRatio} × minimum statements`,
@@ -87,7 +87,9 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[], cpu: CpuRe
     ),
     target(
       `flat retained memory (10× the range adds < ${LIMITS.flatHeapMb} MB)`,
-      cpu && Number.isFinite(cpu.plan1M.retainedHeapMb) && cpu.plan1M.retainedHeapMb - cpu.plan100k.retainedHeapMb < LIMITS.flatHeapMb,
+      cpu &&
+        Number.isFinite(cpu.plan1M.retainedHeapMb) &&
+        cpu.plan1M.retainedHeapMb - cpu.plan100k.retainedHeapMb < LIMITS.flatHeapMb,
       cpu
         ? `retained heap ${fmt(cpu.plan100k.retainedHeapMb)} MB at ${cpu.plan100k.partitions.toLocaleString('en-US')} partitions, ${fmt(cpu.plan1M.retainedHeapMb)} MB at ${cpu.plan1M.partitions.toLocaleString('en-US')}`
         : 'cpu figures not run',

@@ -106,7 +106,11 @@ export interface World {
 
 export async function openWorld(options: WorldOptions): Promise<World> {
   const time = new TimeKeeper(options.clock, options.apiLatencyMs);
-  const standIn = await startStandIn({ timeScale: options.timeScale, now: time.realNow, quotas: options.quotas });
+  const standIn = await startStandIn({
+    timeScale: options.timeScale,
+    now: time.realNow,
+    quotas: options.quotas,
+  });
   time.attach(standIn.clock);
   standIn.createBucket(BUCKET);
   if (options.seed) {

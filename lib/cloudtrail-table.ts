@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import { makeLayout, tableLocation } from '../lambda/core/layout';
@@ -67,11 +67,10 @@ export class CloudTrailTable extends Construct {
     ].filter((error): error is string => error !== undefined);
     if (nameErrors.length > 0) throw new Error(nameErrors.join('; '));
 
-    const layout = makeLayout({
-      bucket: props.trailBucketName,
-      prefix: props.trailPrefix,
-      orgId: props.orgId,
-    });
+    const layout = makeLayout(
+      { bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId },
+      { trustBucket: Token.isUnresolved(props.trailBucketName) },
+    );
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
     this.location = tableLocation(layout);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -164,7 +164,10 @@ export class PartitionFunction extends Construct {
     });
     // Discovery lists `[PREFIX/]AWSLogs/[ORGID/]` and keys below it, nothing else.
     const logsRoot = accountsRootKey(
-      makeLayout({ bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId }),
+      makeLayout(
+        { bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId },
+        { trustBucket: Token.isUnresolved(props.trailBucketName) },
+      ),
     );
     const statements = [
       new iam.PolicyStatement({

@@ -4,6 +4,7 @@
  * an IAM ARN or a SQL statement goes through the same allow-lists the Lambda applies at cold
  * start (lambda/core/names.ts), so the stack can never deploy a value the function rejects.
  */
+import { Token } from 'aws-cdk-lib';
 import type { CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 import {
   checkAccount,
@@ -163,10 +164,13 @@ function resolveInitialBackfill(
 export function validatePartitionerProps(props: CloudTrailPartitionerProps): PartitionerSettings {
   const c = new Collector();
   const bucket = props.trailBucketName;
+  // A deploy-time token (another construct's bucket) is checked by the function at cold start.
   c.add(
-    typeof bucket === 'string'
-      ? checkBucket(bucket)
-      : `invalid bucket name ${show(bucket)}: expected a string`,
+    typeof bucket !== 'string'
+      ? `invalid bucket name ${show(bucket)}: expected a string`
+      : Token.isUnresolved(bucket)
+        ? undefined
+        : checkBucket(bucket),
   );
   const prefix = normalizePrefix(typeof props.trailPrefix === 'string' ? props.trailPrefix : '');
   if (props.trailPrefix !== undefined && typeof props.trailPrefix !== 'string') {

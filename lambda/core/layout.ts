@@ -21,10 +21,14 @@ export interface LayoutInput {
   readonly orgId?: string;
 }
 
-/** Validates and normalizes a layout; throws with every problem listed. */
-export function makeLayout(input: LayoutInput): Layout {
+/**
+ * Validates and normalizes a layout; throws with every problem listed. `trustBucket` is for
+ * the CDK side only, where the bucket name may be a deploy-time token (the function checks
+ * the real name again at cold start).
+ */
+export function makeLayout(input: LayoutInput, options: { readonly trustBucket?: boolean } = {}): Layout {
   const errors: string[] = [];
-  const bucketError = checkBucket(input.bucket);
+  const bucketError = options.trustBucket ? undefined : checkBucket(input.bucket);
   if (bucketError) errors.push(bucketError);
   const prefix = normalizePrefix(input.prefix ?? '');
   if ('error' in prefix) errors.push(prefix.error);

@@ -167,9 +167,13 @@ function rethrow<T>(fn: () => T): T {
 }
 
 export function parseCli(argv: readonly string[], now: Date): CliCommand {
-  const parsed = rethrow(() =>
-    parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }),
-  );
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\n/g, ' ');
+    throw new UsageError(`invalid options: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+  }
   const { values, positionals } = parsed;
   if (values.help || positionals.length === 0) return { command: 'help' };
   const [command, ...extra] = positionals;

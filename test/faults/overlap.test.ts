@@ -87,7 +87,7 @@ describe('overlapping runs', () => {
   });
 
   it('a scheduled run during a backfill under an Athena throttling storm and transient query failures', async () => {
-    // GIVEN two Lambda environments, Athena throttling starts for a minute and failing 4 queries transiently
+    // GIVEN two Lambda environments, Athena throttling starts for two minutes and failing 4 queries transiently
     runtime = await startFaultRuntime({ env: { MAX_CONCURRENT_QUERIES: '6' } });
     const rt = runtime;
     rt.standIn.faults.slowQueries(20_000);
@@ -101,7 +101,7 @@ describe('overlapping runs', () => {
       rt,
       () => backfill.invoke(BACKFILL, { requestId: 'backfill-2' }),
       () => {
-        rt.standIn.faults.throttleFor('StartQueryExecution', 60_000);
+        rt.standIn.faults.throttleFor('StartQueryExecution', 120_000);
         return scheduled.invoke(SCHEDULED_EVENT, { requestId: 'scheduled-2' });
       },
     );

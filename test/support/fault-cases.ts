@@ -209,29 +209,29 @@ const TEN_MINUTES = 600_000;
 export const FAULT_CASES: readonly FaultCase[] = [
   // ---- Athena throttling storms: the scheduler narrows concurrency and backs off ----
   {
-    name: 'Athena ThrottlingException storm on StartQueryExecution for 2 minutes',
+    name: 'Athena ThrottlingException storm on StartQueryExecution for 3 minutes',
     group: 'athena-throttling',
     payload: SCHEDULED_EVENT,
-    setup: (s) => s.faults.throttleFor('StartQueryExecution', 120_000),
+    setup: (s) => s.faults.throttleFor('StartQueryExecution', 180_000),
     expect: scheduledSurvived((stats, run) => {
       expect(stats.throttled.StartQueryExecution).toBeGreaterThan(0);
       expect(run.report?.throttled).toBeGreaterThan(0);
     }),
   },
   {
-    name: 'Athena ThrottlingException storm on BatchGetQueryExecution (polling) for 2 minutes',
+    name: 'Athena ThrottlingException storm on BatchGetQueryExecution (polling) for 3 minutes',
     group: 'athena-throttling',
     payload: SCHEDULED_EVENT,
-    setup: (s) => s.faults.throttleFor('BatchGetQueryExecution', 120_000),
+    setup: (s) => s.faults.throttleFor('BatchGetQueryExecution', 180_000),
     expect: scheduledSurvived((stats) => expect(stats.throttled.BatchGetQueryExecution).toBeGreaterThan(0)),
   },
   {
-    name: 'Athena ThrottlingException storm on starts (1 min) and polls (3 min), during a backfill',
+    name: 'Athena ThrottlingException storm on starts (3 min) and polls (5 min), during a backfill',
     group: 'athena-throttling',
     payload: BACKFILL,
     setup: (s) => {
-      s.faults.throttleFor(['StartQueryExecution', 'GetQueryExecution'], 60_000);
-      s.faults.throttleFor('BatchGetQueryExecution', 180_000);
+      s.faults.throttleFor(['StartQueryExecution', 'GetQueryExecution'], 180_000);
+      s.faults.throttleFor('BatchGetQueryExecution', 300_000);
     },
     expect: backfillSurvived((stats) => {
       expect(stats.throttled.StartQueryExecution).toBeGreaterThan(0);
@@ -455,10 +455,10 @@ export const FAULT_CASES: readonly FaultCase[] = [
     },
   },
   {
-    name: 'Athena refuses every start for 11 minutes, beyond the 10-minute throttle patience',
+    name: 'Athena refuses every start for 14.5 minutes, past the 10-minute throttle patience',
     group: 'athena-throttling',
     payload: SCHEDULED_EVENT,
-    setup: (s) => s.faults.throttleFor('StartQueryExecution', 11 * 60_000),
+    setup: (s) => s.faults.throttleFor('StartQueryExecution', 870_000),
     expect: {
       outcome: 'fails',
       error: 'RunFailedError',

@@ -3,7 +3,7 @@
  * Lambda bundle's size and cold module-load time with the AWS SDK bundled or external.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -103,6 +103,7 @@ export function benchBundle(sdk: 'bundled' | 'external', runs = 7): BundleFigure
     };
     times.push(Number(execFileSync(process.execPath, [probe], { env, cwd: process.cwd() }).toString()));
   }
+  rmSync(dir, { recursive: true, force: true });
   times.sort((a, b) => a - b);
   return {
     sdk,

@@ -71,7 +71,7 @@ export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
     row('ours ÷ baseline', (s) => dec(s.ours.simSeconds / s.baseline.simSeconds, 4)),
     row('speed-up vs baseline', (s) => `${dec(s.speedup)}×`),
     row('status calls, ours', (s) => int(s.ours.statusCalls)),
-    row('Σ seconds waited (statements × s)', (s) => int(s.ours.secondsWaited)),
+    row('Σ seconds waited (statements × s)', (s) => dec(s.ours.secondsWaited)),
     row('status calls, baseline (run)', (s) => int(s.baseline.statusCalls)),
     row('real time, ours (s)', (s) => dec(s.ours.realSeconds)),
   ];

@@ -52,7 +52,12 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[], cpu: CpuRe
     .join(', ');
   const failures = scenarios.map((s) => s.ours.failures + s.baseline.failures).reduce((a, b) => a + b, 0);
   const throttles = all.map((o) => `${o.id} ${o.throttled.standIn}/${o.throttled.core}`).join(', ');
-  const polling = all.map((o) => `${o.id} ${o.statusCalls} < ${fmt(o.secondsWaited, 0)}`).join(', ');
+  const polling = all
+    .map(
+      (o) =>
+        `${o.id} ${o.statusCalls} vs ${fmt(o.secondsWaited)} s ${o.statusCalls < o.secondsWaited ? 'ok' : 'MISSED'}`,
+    )
+    .join(', ');
   const targets: Target[] = [
     target(
       `packing ≤ ${LIMITS.packingRatio} × minimum statements`,
@@ -70,7 +75,7 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[], cpu: CpuRe
       `org backfill (C) ≥ ${LIMITS.orgSpeedup}× faster than the naive baseline`,
       org && org.speedup >= LIMITS.orgSpeedup,
       org
-        ? `baseline ${fmt(org.baseline.simSeconds, 0)} s${org.baseline.extrapolated ? ` (extrapolated from ${org.baseline.ran} of ${org.baseline.statements} statements)` : ''} ÷ ours ${fmt(org.ours.simSeconds)} s = ${fmt(org.speedup)}×`
+        ? `baseline ${fmt(org.baseline.simSeconds, 0)} s${org.baseline.extrapolated ? ` (extrapolated from ${org.baseline.ran} of ${org.baseline.statements.toLocaleString('en-US')} statements)` : ''} ÷ ours ${fmt(org.ours.simSeconds)} s = ${fmt(org.speedup)}×`
         : 'scenario C not run',
     ),
     target(

@@ -61,7 +61,7 @@ export function createHandler(deps: HandlerDeps) {
       if (!settings) throw configError as Error;
       ports ??= makePorts(settings);
       if (isSplitPayload(event)) {
-        const split = await splitBackfill(parseSplitPayload(event, now, settings), settings, ports.s3, now);
+        const split = await splitBackfill(parseSplitPayload(event, now, settings), settings, ports, now);
         logger.info('backfill split', {
           window: split.window,
           chunks: split.chunks.length,

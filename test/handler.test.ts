@@ -218,12 +218,15 @@ describe('bad input', () => {
 describe('what the logs hold', () => {
   it('never logs credentials or the raw event, only validated fields', async () => {
     // GIVEN credentials in the environment, a secret in a scheduled event's detail, and one in an unknown payload key
-    const handler = handlerWith({ AWS_SECRET_ACCESS_KEY: 'SECRETKEYFROMENV', AWS_SESSION_TOKEN: 'SESSIONTOKENFROMENV' });
+    const handler = handlerWith({
+      AWS_SECRET_ACCESS_KEY: 'SECRETKEYFROMENV',
+      AWS_SESSION_TOKEN: 'SESSIONTOKENFROMENV',
+    });
     // WHEN a scheduled run and a refused backfill are logged
     await handler({ ...SCHEDULED, detail: { note: 'SECRETINEVENT' } }, context('a'));
-    await expect(handler({ from: '2024-03-01', to: '2024-03-02', apiKey: 'SECRETINPAYLOAD' }, context('b'))).rejects.toThrow(
-      /unknown key "apiKey"/,
-    );
+    await expect(
+      handler({ from: '2024-03-01', to: '2024-03-02', apiKey: 'SECRETINPAYLOAD' }, context('b')),
+    ).rejects.toThrow(/unknown key "apiKey"/);
     // THEN no log line carries any of them
     const logs = stdout.lines().join('\n');
     expect(logs).toContain('run requested');

@@ -14,6 +14,7 @@ import { type PartitionScheme, schemeFromColumns } from './scheme';
 import type { Settings } from './settings';
 import { submitStatements, type SubmitResult } from './submit';
 import { emptyReport, type Report, reportFrom } from './report';
+import { retryingCatalog, retryingS3 } from './retry';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -91,10 +92,11 @@ export async function runPartitions(
 ): Promise<Report> {
   const { logger } = ports;
   const today = utcDay(options.now);
-  const columns = await ports.catalog.getPartitionKeys(settings.database, settings.table);
+  const catalog = retryingCatalog(ports.catalog, ports.clock);
+  const columns = await catalog.getPartitionKeys(settings.database, settings.table);
   const scheme = schemeFromColumns(columns, `${settings.database}.${settings.table}`);
   const targets = await resolveTargets(
-    ports.s3,
+    retryingS3(ports.s3, ports.clock),
     settings,
     request,
     options.now,
@@ -155,7 +157,7 @@ export interface SplitResult {
 export async function splitBackfill(
   request: SplitRequest,
   settings: Settings,
-  s3: S3ListingPort,
+  ports: Pick<RunPorts, 's3' | 'clock'>,
   now: Date,
 ): Promise<SplitResult> {
   let chunkDays = request.chunkDays;
@@ -163,7 +165,7 @@ export async function splitBackfill(
   if (chunkDays === undefined) {
     // Discovery without day probes: cheap, and enough to size the chunks.
     const targets = await resolveTargets(
-      s3,
+      retryingS3(ports.s3, ports.clock),
       settings,
       { ...request, window: { from: 1, to: 0 }, includeEmptyDays: true },
       now,

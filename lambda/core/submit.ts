@@ -3,7 +3,7 @@
  * with one batched status call; retries what failed for a transient reason; and stops
  * starting work before the deadline. Every statement ends with exactly one outcome.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Statement } from './ddl';
 import { type AthenaPort, type Clock, PortError, type QueryState } from './ports';
 import { type PartitionRange, RangeCollector } from './ranges';
@@ -24,6 +24,8 @@ export interface SubmitOptions {
   readonly maxConcurrent: number;
   /** Stable per invocation: retried invocations derive the same ClientRequestTokens. */
   readonly tokenSeed: string;
+  /** Distinguishes this submission's retry tokens from an earlier invocation's. @default a random UUID */
+  readonly nonce?: string;
   /** Attempts per statement for transient failures. @default 4 */
   readonly maxAttempts?: number;
   /** No statement is started at or after this instant (ms since epoch). */
@@ -80,11 +82,18 @@ export function isTransient(state: QueryState): boolean {
   return TRANSIENT_REASON.test(state.reason ?? '');
 }
 
-/** 32-128 characters, as Athena requires; the same inputs always give the same token. */
-export function clientRequestToken(seed: string, statement: Statement, attempt: number): string {
+/**
+ * 32-128 characters, as Athena requires. The first attempt's token depends only on the
+ * invocation and the statement, so a retried invocation gets the same query back instead of
+ * starting a second one. Later attempts follow a failure that this invocation saw, so their
+ * tokens also take the submission's nonce: a retried invocation re-runs what failed rather
+ * than being handed the old failed queries again.
+ */
+export function clientRequestToken(seed: string, statement: Statement, attempt: number, nonce = ''): string {
   // The index keeps two statements with the same SQL apart; the seed keeps two runs apart.
+  const salt = attempt === 1 ? '' : nonce;
   return createHash('sha256')
-    .update(`${seed}\n${statement.index}\n${attempt}\n${statement.sql}`)
+    .update(`${seed}\n${salt}\n${statement.index}\n${attempt}\n${statement.sql}`)
     .digest('hex');
 }
 
@@ -107,6 +116,7 @@ export async function submitStatements(
 ): Promise<SubmitResult> {
   const { clock } = options;
   const maxAttempts = options.maxAttempts ?? 4;
+  const nonce = options.nonce ?? randomUUID();
   const pollInitialMs = options.pollInitialMs ?? 500;
   const pollMaxMs = options.pollMaxMs ?? 3000;
   const source = statements[Symbol.iterator]();
@@ -177,7 +187,7 @@ export async function submitStatements(
         startCalls++;
         const id = await athena.startQuery(
           flight.statement.sql,
-          clientRequestToken(options.tokenSeed, flight.statement, flight.attempt),
+          clientRequestToken(options.tokenSeed, flight.statement, flight.attempt, nonce),
         );
         flight.queryIds.push(id);
         if (inFlight.has(id)) {
@@ -251,7 +261,9 @@ export async function submitStatements(
         if (state.state === 'SUCCEEDED') {
           finish(flight, 'succeeded');
           limit = Math.min(options.maxConcurrent, limit + 1);
-        } else if (isTransient(state) && flight.attempt < maxAttempts) {
+        } else if (flight.attempt < maxAttempts && (isTransient(state) || flight.attempt === 1)) {
+          // A first attempt's failure may be an earlier invocation's answer to the same token
+          // (a retried invocation): every statement gets one try with a token of its own.
           retried++;
           retries.push({ ...flight, attempt: flight.attempt + 1, startErrors: 0 });
         } else {
@@ -278,9 +290,14 @@ export async function submitStatements(
     if (stopReason !== undefined) break;
   }
 
-  for (const flight of inFlight.values())
-    finish(flight, 'unconfirmed', 'still running in athena when the invocation ran out of time');
-  const reason = 'not started: the invocation ran out of time';
+  for (const flight of inFlight.values()) {
+    finish(
+      flight,
+      'unconfirmed',
+      stopReason ?? 'still running in athena when the invocation ran out of time',
+    );
+  }
+  const reason = stopReason ?? 'not started: the invocation ran out of time';
   for (const flight of retries) finish(flight, 'not-submitted', reason);
   if (!exhausted) {
     for (let next = source.next(); !next.done; next = source.next()) {

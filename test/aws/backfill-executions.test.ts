@@ -53,14 +53,12 @@ describe('BackfillExecutions', () => {
   it('starts with the JSON input and reads status and every history page', async () => {
     // GIVEN two history pages
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
-    sfnMock
-      .on(DescribeExecutionCommand)
-      .resolves({
-        status: 'RUNNING',
-        executionArn: 'arn:exec',
-        stateMachineArn: 'arn:sm',
-        startDate: new Date(),
-      });
+    sfnMock.on(DescribeExecutionCommand).resolves({
+      status: 'RUNNING',
+      executionArn: 'arn:exec',
+      stateMachineArn: 'arn:sm',
+      startDate: new Date(),
+    });
     sfnMock
       .on(GetExecutionHistoryCommand)
       .resolvesOnce({

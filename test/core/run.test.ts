@@ -327,9 +327,9 @@ describe('runPartitions', () => {
       expect.objectContaining({
         status: 'failed',
         reason: 'AccessDeniedException: glue:BatchCreatePartition',
-        attempts: 1,
+        attempts: 2,
         partitions: 3,
-        queryIds: [expect.any(String)],
+        queryIds: [expect.any(String), expect.any(String)],
         ranges: [{ account: B, region: 'us-east-1', from: '2024-06-14', to: '2024-06-16' }],
       }),
     ]);
@@ -338,7 +338,7 @@ describe('runPartitions', () => {
     const warning = w.logger.lines.find((line) => line.level === 'warn');
     expect(warning).toMatchObject({
       message: 'statement failed',
-      extra: { reason: 'AccessDeniedException: glue:BatchCreatePartition', attempts: 1 },
+      extra: { reason: 'AccessDeniedException: glue:BatchCreatePartition', attempts: 2 },
     });
     expect(summarize(report)).toContain('1 failed');
   });
@@ -448,7 +448,7 @@ describe('splitBackfill', () => {
     const settings = settingsWith();
     const request = parseSplitPayload({ action: 'split', from: '2024-01-01' }, NOW, settings);
     // WHEN it is split
-    const result = await splitBackfill(request, settings, s3, NOW);
+    const result = await splitBackfill(request, settings, { s3, clock: new VirtualClock() }, NOW);
     // THEN 20,000 / 4 → the 366-day cap: one chunk; only accounts and regions were listed
     expect(result).toEqual({
       window: { from: '2024-01-01', to: '2024-06-16' },
@@ -476,7 +476,7 @@ describe('splitBackfill', () => {
       settings,
     );
     // WHEN it is split
-    const result = await splitBackfill(request, settings, s3, NOW);
+    const result = await splitBackfill(request, settings, { s3, clock: new VirtualClock() }, NOW);
     // THEN chunks of 4 days carry the selection, and S3 was not asked
     expect(s3.calls).toBe(0);
     expect(result.chunks).toEqual([

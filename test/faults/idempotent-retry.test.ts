@@ -14,12 +14,16 @@ import {
   SCHEDULED_EVENT,
   SCHEDULED_WINDOW,
   startFaultRuntime,
-  statementsRunTwice,
   verifyCatalog,
 } from '../support/fault-harness';
 
 const EXPECTED = expectedLocations(DEFAULT_WORLD, SCHEDULED_WINDOW);
-const ALARMED = [METRIC.runSucceeded, METRIC.runFailed, METRIC.statementsFailed, METRIC.partitionsNotSubmitted];
+const ALARMED = [
+  METRIC.runSucceeded,
+  METRIC.runFailed,
+  METRIC.statementsFailed,
+  METRIC.partitionsNotSubmitted,
+];
 
 let runtime: FaultRuntime | undefined;
 
@@ -38,10 +42,14 @@ function expectEachStatementStartedOnce(rt: FaultRuntime): void {
 describe('retries of the same invocation (same awsRequestId)', () => {
   it('after a timeout, the retry reuses the queries already started and submits only the rest', async () => {
     // GIVEN one statement per partition, 2 at a time, DDL slower than the 10 minutes the Lambda has left
-    runtime = await startFaultRuntime({ env: { MAX_CONCURRENT_QUERIES: '2', MAX_PARTITIONS_PER_STATEMENT: '1' } });
+    runtime = await startFaultRuntime({
+      env: { MAX_CONCURRENT_QUERIES: '2', MAX_PARTITIONS_PER_STATEMENT: '1' },
+    });
     const rt = runtime;
     rt.standIn.faults.slowQueries(600_000);
-    const first = await rt.lambda().invoke(SCHEDULED_EVENT, { requestId: 'req-timeout', remainingMs: 600_000 });
+    const first = await rt
+      .lambda()
+      .invoke(SCHEDULED_EVENT, { requestId: 'req-timeout', remainingMs: 600_000 });
     expect(first.error?.name).toBe('RunFailedError');
     expect(first.loggedReport).toMatchObject({ unconfirmed: 2, notSubmitted: 13 });
     // WHEN the slow queries finish and Lambda retries the invocation (another environment, same request ID)
@@ -84,12 +92,13 @@ describe('retries of the same invocation (same awsRequestId)', () => {
     verifyCatalog(rt.standIn, EXPECTED);
   });
 
-  it('after transient query failures inside the first attempt, the retry replays them without a new query', async () => {
+  it('after transient query failures inside the first attempt, the retry re-runs only the statements that had failed', async () => {
     // GIVEN 3 queries failing with Glue throttling during a run that still succeeds
     runtime = await startFaultRuntime();
     const rt = runtime;
     rt.standIn.faults.failNextQueries(3, {
-      reason: 'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. MetaException(message:Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException))',
+      reason:
+        'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. MetaException(message:Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException))',
     });
     const lambda = rt.lambda();
     const first = await lambda.invoke(SCHEDULED_EVENT, { requestId: 'req-retried' });
@@ -97,18 +106,23 @@ describe('retries of the same invocation (same awsRequestId)', () => {
     expect(first.queries).toHaveLength(8);
     // WHEN the same invocation is delivered again
     const again = await lambda.invoke(SCHEDULED_EVENT, { requestId: 'req-retried' });
-    // THEN it reaches the same outcome from the same 8 queries: no statement ran again
+    // THEN statements whose first attempt succeeded are answered by their old queries; the 3 that had
+    // failed once get one fresh query each (their first-attempt token returns the old failure, and a retry
+    // token is never reused across invocations, so a retried invocation can repair what failed)
     expect(again.report).toMatchObject({ ok: true, succeeded: 5 });
-    expect(again.queries).toHaveLength(0);
-    expect(statementsRunTwice(rt.standIn.queries())).toEqual([]);
+    expect(again.queries).toHaveLength(3);
+    const failedFirst = first.queries.filter((q) => q.state === 'FAILED').map((q) => q.sql);
+    expect(new Set(again.queries.map((q) => q.sql))).toEqual(new Set(failedFirst));
     verifyCatalog(rt.standIn, EXPECTED);
   });
 
   const throttledGlue: QueryOutcome = {
-    reason: 'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. MetaException(message:Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException))',
+    reason:
+      'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. MetaException(message:Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException))',
   };
   const accessDenied: QueryOutcome = {
-    reason: 'Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: 4D2C9B0E1F6A7B3C)',
+    reason:
+      'Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; Request ID: 4D2C9B0E1F6A7B3C)',
     retryable: false,
   };
   it.each([

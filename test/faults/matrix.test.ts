@@ -20,7 +20,11 @@ import {
   verifyCatalog,
 } from '../support/fault-harness';
 
-const slug = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60);
+const slug = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 60);
 
 it('keeps a matrix of distinct fault cases', () => {
   // GIVEN the fault cases kept as data WHEN counted THEN the count is exported, and names are unique
@@ -45,13 +49,20 @@ describe.each(FAULT_CASES.map((fault) => [fault.name, fault] as const))('%s', (_
     const lambda = runtime.lambda();
     fault.setup(runtime.standIn);
     // WHEN the Lambda runs under the fault
-    faulted = await lambda.invoke(fault.payload, { requestId: `${slug(fault.name)}-1`, remainingMs: fault.remainingMs });
+    faulted = await lambda.invoke(fault.payload, {
+      requestId: `${slug(fault.name)}-1`,
+      remainingMs: fault.remainingMs,
+    });
     statsAfterFault = runtime.standIn.stats();
     const after = fault.expect.catalogAfterFault;
     catalogAfterFault =
       typeof after === 'function'
         ? catalogDiff(runtime.standIn, expected.filter(after))
-        : catalogDiff(runtime.standIn, after === 'none' ? [] : expected, after === 'some' ? 'subset' : 'exact');
+        : catalogDiff(
+            runtime.standIn,
+            after === 'none' ? [] : expected,
+            after === 'some' ? 'subset' : 'exact',
+          );
     // AND, once the fault is cleared, the next invocation (a fresh request ID) runs the same payload
     runtime.standIn.faults.clear();
     fault.heal?.(runtime.standIn);
@@ -109,7 +120,14 @@ describe.each(FAULT_CASES.map((fault) => [fault.name, fault] as const))('%s', (_
     // THEN the next run succeeds, says so to the alarms, and the catalog is exactly the expected set
     expect(recovery.error).toBeUndefined();
     expect(recovery.report).toMatchObject({ ok: true, failed: 0, unconfirmed: 0, notSubmitted: 0 });
-    expect(alarmMetrics(recovery.metrics, ['RunSucceeded', 'RunFailed', 'StatementsFailed', 'PartitionsNotSubmitted'])).toEqual({
+    expect(
+      alarmMetrics(recovery.metrics, [
+        'RunSucceeded',
+        'RunFailed',
+        'StatementsFailed',
+        'PartitionsNotSubmitted',
+      ]),
+    ).toEqual({
       RunSucceeded: 1,
       RunFailed: 0,
       StatementsFailed: 0,

@@ -19,7 +19,12 @@ import {
 } from '../support/fault-harness';
 
 const BACKFILL = { from: '2024-03-01', to: '2024-03-10' };
-const ALARMED = [METRIC.runSucceeded, METRIC.runFailed, METRIC.statementsFailed, METRIC.partitionsNotSubmitted];
+const ALARMED = [
+  METRIC.runSucceeded,
+  METRIC.runFailed,
+  METRIC.statementsFailed,
+  METRIC.partitionsNotSubmitted,
+];
 
 let runtime: FaultRuntime | undefined;
 
@@ -48,7 +53,10 @@ async function overlapping(
 describe('overlapping runs', () => {
   it('a scheduled run during a backfill: both succeed within the shared Athena quota, each partition once', async () => {
     // GIVEN an active-query quota of 6, two Lambda environments allowed 4 queries each, and slow DDL
-    runtime = await startFaultRuntime({ standIn: { quotas: { maxActiveDdl: 6 } }, env: { MAX_CONCURRENT_QUERIES: '4' } });
+    runtime = await startFaultRuntime({
+      standIn: { quotas: { maxActiveDdl: 6 } },
+      env: { MAX_CONCURRENT_QUERIES: '4' },
+    });
     const rt = runtime;
     rt.standIn.faults.slowQueries(60_000);
     const backfill = rt.lambda();
@@ -92,7 +100,8 @@ describe('overlapping runs', () => {
     const rt = runtime;
     rt.standIn.faults.slowQueries(20_000);
     rt.standIn.faults.failNextQueries(4, {
-      reason: 'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. MetaException(message:Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException))',
+      reason:
+        'FAILED: Execution Error, return code 1 from org.apache.hadoop.hive.ql.exec.DDLTask. MetaException(message:Rate exceeded (Service: AWSGlue; Status Code: 400; Error Code: ThrottlingException))',
     });
     const backfill = rt.lambda();
     const scheduled = rt.lambda();
@@ -143,7 +152,10 @@ describe('overlapping runs', () => {
     // THEN both succeed, and the catalog holds each partition once
     expect(runs.first.report?.ok).toBe(true);
     expect(runs.second.report?.ok).toBe(true);
-    expect(alarmMetrics(runs.metrics, [METRIC.runSucceeded, METRIC.runFailed])).toEqual({ RunSucceeded: 2, RunFailed: 0 });
+    expect(alarmMetrics(runs.metrics, [METRIC.runSucceeded, METRIC.runFailed])).toEqual({
+      RunSucceeded: 2,
+      RunFailed: 0,
+    });
     verifyCatalog(rt.standIn, expectedLocations(DEFAULT_WORLD, SCHEDULED_WINDOW));
     expect(rt.standIn.stats().partitionsAdded).toBe(15);
   });

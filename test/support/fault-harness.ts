@@ -49,7 +49,11 @@ import {
 export const NOW = new Date('2024-03-10T06:00:00Z');
 export const TODAY = '2024-03-10';
 /** What EventBridge sends on schedule: the default window (yesterday, today, tomorrow). */
-export const SCHEDULED_EVENT = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as const;
+export const SCHEDULED_EVENT = {
+  source: 'aws.events',
+  'detail-type': 'Scheduled Event',
+  detail: {},
+} as const;
 /** What the Lambda gets from a real invocation with its 15-minute timeout. */
 export const FULL_REMAINING_MS = 900_000;
 
@@ -100,7 +104,8 @@ export function manyAccountsWorld(count: number, region: string, days: readonly 
 }
 
 export function seedWorld(standIn: StandIn, world: TrailWorld): void {
-  for (const { account, region, days } of world.series) standIn.putObjects(BUCKET, logKeys([account], [region], days));
+  for (const { account, region, days } of world.series)
+    standIn.putObjects(BUCKET, logKeys([account], [region], days));
   standIn.putObjects(BUCKET, world.noise);
 }
 
@@ -172,7 +177,11 @@ export const NO_DIFFERENCE: CatalogDiff = { missing: [], unexpected: [], duplica
 const LOCATION = /^s3:\/\/[^/]+\/AWSLogs\/[^/]+\/(\d{12})\/CloudTrail\/([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/$/;
 
 /** The stand-in's catalog against expected locations; `subset` tolerates missing ones (work still to do). */
-export function catalogDiff(standIn: StandIn, expected: readonly string[], mode: 'exact' | 'subset' = 'exact'): CatalogDiff {
+export function catalogDiff(
+  standIn: StandIn,
+  expected: readonly string[],
+  mode: 'exact' | 'subset' = 'exact',
+): CatalogDiff {
   const partitions = standIn.partitions(DB, TABLE);
   const locations = partitions.map((p) => p.location ?? '(no location)');
   const seen = new Set<string>();
@@ -200,7 +209,11 @@ export function catalogDiff(standIn: StandIn, expected: readonly string[], mode:
  * The catalog holds exactly `expectedLocations` (or, with `subset`, nothing else): nothing
  * lost, nothing duplicated, nothing outside the window, every partition labeled by its path.
  */
-export function verifyCatalog(standIn: StandIn, expected: readonly string[], options: { subset?: boolean } = {}): void {
+export function verifyCatalog(
+  standIn: StandIn,
+  expected: readonly string[],
+  options: { subset?: boolean } = {},
+): void {
   expect(catalogDiff(standIn, expected, options.subset ? 'subset' : 'exact')).toEqual(NO_DIFFERENCE);
 }
 
@@ -302,7 +315,12 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
   seedWorld(standIn, options.world ?? DEFAULT_WORLD);
   // Production retry settings: no AWS_MAX_ATTEMPTS / AWS_RETRY_MODE override.
   const restoreEnv = useEnv(
-    lambdaEnv(standIn, { AWS_MAX_ATTEMPTS: undefined, AWS_RETRY_MODE: undefined, ...FAULT_ENV, ...options.env }),
+    lambdaEnv(standIn, {
+      AWS_MAX_ATTEMPTS: undefined,
+      AWS_RETRY_MODE: undefined,
+      ...FAULT_ENV,
+      ...options.env,
+    }),
   );
   const clock = scaledClock(standIn, NOW);
   const destroy: (() => void)[] = [];
@@ -320,11 +338,18 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
         const s3 = createS3Client(retry(MAX_ATTEMPTS.s3));
         const glue = createGlueClient(retry(MAX_ATTEMPTS.glue));
         const athena = createAthenaClient(retry(MAX_ATTEMPTS.athena));
-        destroy.push(() => s3.destroy(), () => glue.destroy(), () => athena.destroy());
+        destroy.push(
+          () => s3.destroy(),
+          () => glue.destroy(),
+          () => athena.destroy(),
+        );
         return {
           s3: new S3Listing(s3, settings.layout.bucket),
           catalog: new GlueCatalog(glue),
-          athena: new AthenaQueries(athena, { workGroup: settings.workgroup ?? 'primary', database: settings.database }),
+          athena: new AthenaQueries(athena, {
+            workGroup: settings.workgroup ?? 'primary',
+            database: settings.database,
+          }),
           clock,
           logger,
         };
@@ -374,8 +399,13 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
 }
 
 /** The alarmed metrics of an invocation, summed per name (undefined when not emitted). */
-export function alarmMetrics(metrics: readonly EmittedMetric[], names: readonly MetricName[] = Object.values(METRIC)) {
-  return Object.fromEntries(names.map((name) => [name, metricValue(metrics, name)])) as Partial<Record<MetricName, number>>;
+export function alarmMetrics(
+  metrics: readonly EmittedMetric[],
+  names: readonly MetricName[] = Object.values(METRIC),
+) {
+  return Object.fromEntries(names.map((name) => [name, metricValue(metrics, name)])) as Partial<
+    Record<MetricName, number>
+  >;
 }
 
 /** Waits, in real time, until `condition` holds (polling the stand-in), or fails after `limitMs`. */

@@ -55,7 +55,7 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[], cpu: CpuRe
   const polling = all
     .map(
       (o) =>
-        `${o.id} ${o.statusCalls} vs ${fmt(o.secondsWaited)} s ${o.statusCalls < o.secondsWaited ? 'ok' : 'MISSED'}`,
+        `${o.id} ${o.statusCalls.toLocaleString('en-US')} vs ${fmt(o.secondsWaited)} s ${o.statusCalls < o.secondsWaited ? 'ok' : 'MISSED'}`,
     )
     .join(', ');
   const targets: Target[] = [

@@ -16,6 +16,8 @@ export interface BenchOptions {
   readonly scenarios: readonly string[];
   readonly cpu: boolean;
   readonly out: string;
+  /** Exit with code 1 when a target is missed. */
+  readonly strict: boolean;
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
@@ -31,7 +33,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --baseline-slice=100        account-day statements the naive baseline runs before extrapolating
   --scenarios=${SCENARIOS.map((s) => s.id).join(',')}      which scenarios to run
   --no-cpu                    skip the CPU figures (plan/render, bundle)
-  --out=bench/results.json    where to write the JSON`;
+  --out=bench/results.json    where to write the JSON
+  --strict                    exit with code 1 when a target is missed`;
 
 function positive(name: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
@@ -62,6 +65,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       scenarios: { type: 'string' },
       'no-cpu': { type: 'boolean' },
       out: { type: 'string' },
+      strict: { type: 'boolean' },
     },
   });
   if (values.help) return 'help';
@@ -85,6 +89,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   );
   return {
     json: values.json ?? false,
+    strict: values.strict ?? false,
     timeScale,
     clock,
     apiLatencyMs: positive('api-latency-ms', values['api-latency-ms'], 100),

@@ -13,7 +13,7 @@ export interface ScenarioResult {
 export interface CpuResult {
   /** 100 accounts × 17 regions × 59 days ≈ 100k partitions (also the JIT warm-up). */
   readonly plan100k: PlanFigures;
-  /** 100 accounts × 17 regions × 590 days ≈ 1M partitions: the faster of two runs. */
+  /** 100 accounts × 17 regions × 590 days ≈ 1M partitions: the fastest of three runs. */
   readonly plan1M: PlanFigures;
   readonly plan1MSeconds: readonly number[];
   readonly bundles: readonly BundleFigures[];

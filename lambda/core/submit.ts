@@ -34,7 +34,11 @@ export interface SubmitOptions {
   readonly throttlePatienceMs?: number;
   /** In-flight queries still running at this instant are reported unconfirmed. */
   readonly waitDeadline?: number;
+  /** Delay before the next poll after something finished. @default 500 */
   readonly pollInitialMs?: number;
+  /** Delay before the first poll after the in-flight set was empty: no DDL finishes sooner. @default 1500 */
+  readonly pollFirstMs?: number;
+  /** Longest delay between polls while nothing finishes. @default 3000 */
   readonly pollMaxMs?: number;
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
@@ -119,6 +123,7 @@ export async function submitStatements(
   const nonce = options.nonce ?? randomUUID();
   const pollInitialMs = options.pollInitialMs ?? 500;
   const pollMaxMs = options.pollMaxMs ?? 3000;
+  const pollFirstMs = options.pollFirstMs ?? 1500;
   const source = statements[Symbol.iterator]();
   const failed: StatementProblem[] = [];
   const unconfirmed: StatementProblem[] = [];
@@ -275,7 +280,10 @@ export async function submitStatements(
   };
 
   for (;;) {
+    const wasIdle = inFlight.size === 0;
     await fill();
+    // Polling a DDL that was just started only costs a call: Athena needs over a second for any.
+    if (wasIdle && inFlight.size > 0) pollDelay = pollFirstMs;
     if (stopReason !== undefined) break;
     const waitingToStart = retries.length > 0 || !exhausted;
     if (inFlight.size === 0) {

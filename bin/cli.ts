@@ -136,8 +136,9 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), {
+/** Runs the CLI on this process: arguments, stdout, stderr and exit code. */
+export function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  return main(argv, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     now: new Date(),
@@ -152,3 +153,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) void runCli();

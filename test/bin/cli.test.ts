@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { HiveSQL } from 'dt-sql-parser';
 import { main } from '../../bin/cli';
 
@@ -126,5 +128,29 @@ describe('cli plan', () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('usage: cloudtrail-partitioner');
+  });
+});
+
+describe('the installed command (bin/cloudtrail-partitioner.js)', () => {
+  const bin = join(__dirname, '../../bin/cloudtrail-partitioner.js');
+
+  it('prints the plan on stdout and exits 0', () => {
+    // GIVEN the package's bin entry WHEN run by node
+    const result = spawnSync(process.execPath, [bin, ...SAMPLE, '--date', '2024-01-05'], {
+      encoding: 'utf8',
+    });
+    // THEN the statement is on stdout and the count on stderr
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      "LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/05/'",
+    );
+    expect(result.stderr).toContain('2 partitions in 1 statements');
+  });
+
+  it('exits 2 on bad usage with nothing on stdout', () => {
+    const result = spawnSync(process.execPath, [bin, 'plan', '--bogus'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('bogus');
   });
 });

@@ -3,21 +3,15 @@
  * with one batched status call; retries what failed for a transient reason; and stops
  * starting work before the deadline. Every statement ends with exactly one outcome.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { clientRequestToken, isTransient } from './attempts';
 import type { Statement } from './ddl';
+import type { OutcomeStatus, StatementOutcome, StatementProblem, SubmitResult } from './outcomes';
 import { type AthenaPort, type Clock, PortError, type QueryState } from './ports';
-import { type PartitionRange, RangeCollector } from './ranges';
+import { RangeCollector } from './ranges';
 
-export type OutcomeStatus = 'succeeded' | 'failed' | 'not-submitted' | 'unconfirmed';
-
-export interface StatementOutcome {
-  readonly statement: Statement;
-  readonly status: OutcomeStatus;
-  readonly attempts: number;
-  readonly queryIds: readonly string[];
-  /** Athena's reason for the last failure, or why it was not submitted. */
-  readonly reason?: string;
-}
+export { clientRequestToken, isTransient } from './attempts';
+export type { OutcomeStatus, StatementOutcome, StatementProblem, SubmitResult } from './outcomes';
 
 export interface SubmitOptions {
   /** Upper bound on queries in flight (Athena counts queued and running DDL toward its quota of 20). */
@@ -43,62 +37,6 @@ export interface SubmitOptions {
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
   readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;
-}
-
-/** A statement that did not succeed, without its SQL (the ranges say what it covered). */
-export interface StatementProblem {
-  readonly index: number;
-  readonly partitions: number;
-  readonly attempts: number;
-  readonly queryIds: readonly string[];
-  readonly reason: string;
-  readonly ranges: readonly PartitionRange[];
-}
-
-export interface SubmitResult {
-  readonly statements: number;
-  readonly succeeded: number;
-  readonly partitionsAdded: number;
-  /** Statements that failed after every allowed attempt. */
-  readonly failed: readonly StatementProblem[];
-  /** Statements still running in Athena at the wait deadline: likely fine, not confirmed. */
-  readonly unconfirmed: readonly StatementProblem[];
-  /** Work never started because the deadline came first. */
-  readonly notSubmitted: {
-    readonly statements: number;
-    readonly partitions: number;
-    readonly ranges: readonly PartitionRange[];
-  };
-  /** Statements resubmitted after a transient failure. */
-  readonly retried: number;
-  readonly throttled: number;
-  readonly startCalls: number;
-  readonly pollCalls: number;
-}
-
-/** Failure reasons Athena gives for work that can succeed on another try. */
-const TRANSIENT_REASON =
-  /rate exceed|throttl|slow ?down|too many|internal (server )?error|internalfailure|service ?unavailable|temporar|try again|timed? ?out|concurrent modification|connection/i;
-
-export function isTransient(state: QueryState): boolean {
-  if (state.state === 'CANCELLED') return true;
-  if (state.retryable === true) return true;
-  return TRANSIENT_REASON.test(state.reason ?? '');
-}
-
-/**
- * 32-128 characters, as Athena requires. The first attempt's token depends only on the
- * invocation and the statement, so a retried invocation gets the same query back instead of
- * starting a second one. Later attempts follow a failure that this invocation saw, so their
- * tokens also take the submission's nonce: a retried invocation re-runs what failed rather
- * than being handed the old failed queries again.
- */
-export function clientRequestToken(seed: string, statement: Statement, attempt: number, nonce = ''): string {
-  // The index keeps two statements with the same SQL apart; the seed keeps two runs apart.
-  const salt = attempt === 1 ? '' : nonce;
-  return createHash('sha256')
-    .update(`${seed}\n${salt}\n${statement.index}\n${attempt}\n${statement.sql}`)
-    .digest('hex');
 }
 
 interface Flight {

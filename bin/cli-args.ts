@@ -209,29 +209,37 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   const scheme = rethrow(() =>
     schemeFromKeyList(values['partition-keys'] ?? 'account,region,year,month,day'),
   );
+  if (scheme.singleAccount && (settings.accounts?.length ?? 0) > 1) {
+    throw new UsageError(
+      `invalid --accounts: --partition-keys ${scheme.columns.join(',')} is a single-account table; give exactly one account`,
+    );
+  }
   return { command, settings, window, scheme, discover, includeEmptyDays, format: format as Format };
 }
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const BACKFILL_FLAGS = new Set([
+  'from',
+  'to',
+  'accounts',
+  'regions',
+  'chunk-days',
+  'include-empty-days',
+  'stack',
+  'state-machine-arn',
+  'no-wait',
+  'help',
+]);
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
 function parseBackfill(
   values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'],
   now: Date,
 ): BackfillCommand {
-  for (const flag of [
-    'bucket',
-    'prefix',
-    'org-id',
-    'database',
-    'table',
-    'workgroup',
-    'date',
-    'format',
-  ] as const) {
-    if (values[flag] !== undefined)
-      throw new UsageError(`--${flag} is not for backfill: the stack already knows it`);
-  }
+  // The deployed stack knows its layout and limits: any other flag is a mistake, not a no-op.
+  const extra = Object.keys(values).find((flag) => !BACKFILL_FLAGS.has(flag));
+  if (extra !== undefined)
+    throw new UsageError(`--${extra} is not for backfill: the deployed stack decides it`);
   if (values.from === undefined || values.to === undefined) {
     throw new UsageError('missing --from or --to: backfill needs both, YYYY-MM-DD');
   }

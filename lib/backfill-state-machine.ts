@@ -56,13 +56,16 @@ export class BackfillStateMachine extends Construct {
       lambdaFunction: props.function,
       payload: sfn.TaskInput.fromText(`{% $merge([${defaults}, $states.input, {"action": "split"}]) %}`),
       outputs: '{% $states.result.Payload %}',
+      // The accounts/regions selection is kept once, not copied into every chunk: a long
+      // list times hundreds of chunks would pass the 256 KiB state limit.
+      assign: { selection: '{% $states.result.Payload.selection %}' },
     });
 
     const registerChunk = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.registerChunk, {
       comment: 'Register the partitions of one chunk; the function throws when anything failed',
       lambdaFunction: props.function,
-      payload: sfn.TaskInput.fromText('{% $states.input %}'),
-      outputs: '{% {"chunk": $states.input, "failed": false} %}',
+      payload: sfn.TaskInput.fromText('{% $merge([$states.input, $selection]) %}'),
+      outputs: '{% {"failed": false} %}',
     });
     registerChunk.addRetry({
       errors: [sfn.Errors.TASKS_FAILED],

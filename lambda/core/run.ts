@@ -3,13 +3,14 @@
  * partitions → statements → Athena → report. The Lambda handler and the CLI are thin edges
  * over {@link runPartitions} and {@link planStatements}.
  */
-import { type DayWindow, type EpochDay, formatWindow, utcDay } from './dates';
+import { type DayWindow, type EpochDay, formatWindow, utcDay, windowLength } from './dates';
 import { packStatements, type Statement } from './ddl';
 import { discoverTargets, type Target } from './discovery';
 import { countPlan, planPartitions } from './plan';
 import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from './ports';
 import type { RunRequest, SplitRequest } from './request';
-import { type Chunk, chunkDaysFor, splitWindow } from './split';
+import { type Chunk, chunkDaysFor, MAX_CHUNKS, splitWindow } from './split';
+import { ValidationError } from './validation';
 import { type PartitionScheme, schemeFromColumns } from './scheme';
 import type { Settings } from './settings';
 import { submitStatements, type SubmitResult } from './submit';
@@ -149,11 +150,12 @@ export interface SplitResult {
   readonly window: { readonly from: string; readonly to: string };
   readonly accountRegions: number;
   readonly chunkDays: number;
-  readonly chunks: readonly (Chunk &
-    Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>>)[];
+  /** Date ranges only: the selection rides once, below, so the state stays far under 256 KiB. */
+  readonly chunks: readonly Chunk[];
+  /** Merged into every chunk's invocation by the state machine. */
+  readonly selection: Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>>;
 }
 
-/** Plans a Step Functions backfill: chunks sized by how many account-regions the bucket holds. */
 export async function splitBackfill(
   request: SplitRequest,
   settings: Settings,
@@ -171,7 +173,13 @@ export async function splitBackfill(
       now,
     );
     accountRegions = targets.length;
-    chunkDays = chunkDaysFor(accountRegions);
+    // Few enough chunks for one execution's history: a 20-year organization backfill
+    // gets longer chunks rather than thousands of Map iterations.
+    chunkDays = Math.max(chunkDaysFor(accountRegions), Math.ceil(windowLength(request.window) / MAX_CHUNKS));
+  } else if (windowLength(request.window) / chunkDays > MAX_CHUNKS) {
+    throw new ValidationError(
+      `invalid split payload: chunkDays ${chunkDays} makes ${Math.ceil(windowLength(request.window) / chunkDays)} chunks; at most ${MAX_CHUNKS} fit one execution`,
+    );
   }
   const selection = {
     ...(request.accounts ? { accounts: request.accounts } : {}),
@@ -182,6 +190,7 @@ export async function splitBackfill(
     window: formatWindow(request.window),
     accountRegions,
     chunkDays,
-    chunks: splitWindow(request.window, chunkDays).map((chunk) => ({ ...chunk, ...selection })),
+    chunks: splitWindow(request.window, chunkDays),
+    selection,
   };
 }

@@ -8,6 +8,8 @@ import { type DayWindow, formatIsoDate } from './dates';
 /** Partitions one chunk aims at: about 20 statements, minutes of Athena time at the default concurrency. */
 export const TARGET_PARTITIONS_PER_CHUNK = 20_000;
 const MAX_CHUNK_DAYS = 366;
+/** Chunks one backfill execution may hold: an inline Map's history stays well under 25,000 events. */
+export const MAX_CHUNKS = 1000;
 
 export interface Chunk {
   readonly from: string;

@@ -455,11 +455,30 @@ describe('splitBackfill', () => {
       accountRegions: 4,
       chunkDays: 366,
       chunks: [{ from: '2024-01-01', to: '2024-06-16' }],
+      selection: {},
     });
     expect(s3.probeCalls).toEqual([]);
   });
 
-  test('given chunkDays and a selection: no S3 calls, the selection rides on every chunk', async () => {
+  test('a long window over a large organization is cut into at most 1000 chunks', async () => {
+    // GIVEN 20,000 account-regions (one day per chunk by size) and twenty years
+    const settings = settingsWith();
+    const s3 = new FakeS3Listing([]);
+    const accounts = Array.from({ length: 1000 }, (_, i) => String(100000000000 + i));
+    const regions = Array.from({ length: 20 }, (_, i) => `us-test-${i + 1}`);
+    const request = parseSplitPayload({ action: 'split', daysBack: 7300, accounts, regions }, NOW, settings);
+    // WHEN it is split
+    const result = await splitBackfill(request, settings, { s3, clock: new VirtualClock() }, NOW);
+    // THEN chunks grow rather than multiply, and an explicit chunkDays that would pass the cap is refused
+    expect(result.chunks.length).toBeLessThanOrEqual(1000);
+    expect(result.chunkDays).toBeGreaterThan(1);
+    const tooMany = parseSplitPayload({ action: 'split', daysBack: 4000, chunkDays: 1 }, NOW, settings);
+    await expect(splitBackfill(tooMany, settings, { s3, clock: new VirtualClock() }, NOW)).rejects.toThrow(
+      /chunkDays 1 makes \d+ chunks; at most 1000/,
+    );
+  });
+
+  test('given chunkDays and a selection: no S3 calls, the selection is returned once beside the chunks', async () => {
     // GIVEN explicit chunk size, accounts and includeEmptyDays
     const s3 = orgBucket();
     const settings = settingsWith();
@@ -477,14 +496,17 @@ describe('splitBackfill', () => {
     );
     // WHEN it is split
     const result = await splitBackfill(request, settings, { s3, clock: new VirtualClock() }, NOW);
-    // THEN chunks of 4 days carry the selection, and S3 was not asked
+    // THEN chunks of 4 days, the selection once beside them, and S3 was not asked
     expect(s3.calls).toBe(0);
     expect(result.chunks).toEqual([
-      { from: '2024-06-01', to: '2024-06-04', accounts: [A], includeEmptyDays: true },
-      { from: '2024-06-05', to: '2024-06-08', accounts: [A], includeEmptyDays: true },
-      { from: '2024-06-09', to: '2024-06-10', accounts: [A], includeEmptyDays: true },
+      { from: '2024-06-01', to: '2024-06-04' },
+      { from: '2024-06-05', to: '2024-06-08' },
+      { from: '2024-06-09', to: '2024-06-10' },
     ]);
-    // AND each chunk is itself a valid backfill payload
-    for (const chunk of result.chunks) expect(() => parseRunPayload(chunk, NOW, settings)).not.toThrow();
+    expect(result.selection).toEqual({ accounts: [A], includeEmptyDays: true });
+    // AND each chunk with the selection merged (as the state machine does) is a valid backfill payload
+    for (const chunk of result.chunks) {
+      expect(() => parseRunPayload({ ...chunk, ...result.selection }, NOW, settings)).not.toThrow();
+    }
   });
 });

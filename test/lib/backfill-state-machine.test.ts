@@ -57,8 +57,13 @@ describe('BackfillStateMachine', () => {
       States: Record<string, Record<string, unknown>>;
     };
     const register = processor.States[processor.StartAt];
-    // THEN the chunk is sent as the payload
-    expect(register).toMatchObject({ Type: 'Task', Arguments: { Payload: '{% $states.input %}' } });
+    // THEN the chunk is sent as the payload, merged with the selection kept once by the split step
+    expect(register).toMatchObject({
+      Type: 'Task',
+      Arguments: { Payload: '{% $merge([$states.input, $selection]) %}' },
+      Output: '{% {"failed": false} %}',
+    });
+    expect(states.SplitWindow).toMatchObject({ Assign: { selection: '{% $states.result.Payload.selection %}' } });
     // AND function errors are retried three times with backoff 2
     expect(register.Retry).toEqual(
       expect.arrayContaining([

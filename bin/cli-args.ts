@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type DayWindow, parseIsoDate, utcDay } from '../lambda/core/dates';
-import { show } from '../lambda/core/names';
+import { show, STACK_NAME } from '../lambda/core/names';
 import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
 import { checkWindow, parseSplitPayload } from '../lambda/core/request';
 import { type PartitionScheme, schemeFromKeyList } from '../lambda/core/scheme';
@@ -217,7 +217,6 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   return { command, settings, window, scheme, discover, includeEmptyDays, format: format as Format };
 }
 
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const BACKFILL_FLAGS = new Set([
   'from',
   'to',

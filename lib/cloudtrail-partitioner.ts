@@ -53,9 +53,11 @@ export interface CloudTrailPartitionerProps {
   readonly createDatabase?: boolean;
   /**
    * Reserve `backfillMaxConcurrency + 1` concurrent executions for the function, so no burst
-   * of invocations can exceed Athena's DDL quota. Lambda keeps 10 executions unreserved, so
-   * an account whose concurrency quota is still the new-account 10 must turn this off.
-   * @default true
+   * of invocations can exceed Athena's DDL quota. Off by default because Lambda keeps 10
+   * executions unreserved: in an account whose concurrency quota is still the new-account 10,
+   * any reservation fails the deploy. Without it, the function narrows its concurrency
+   * whenever Athena answers TooManyRequestsException.
+   * @default false
    */
   readonly reserveConcurrency?: boolean;
   /**

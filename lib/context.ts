@@ -7,6 +7,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
+import { show, STACK_NAME } from '../lambda/core/names';
 import type { CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 
 export type ContextReader = (key: string) => unknown;
@@ -43,15 +44,10 @@ const STRING_KEYS = [
   'trailBucketKmsKeyArn',
 ] as const;
 
-const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const SCHEDULE = /^(cron|rate)\([^()]+\)$/;
 const RETENTION_DAYS = new Set<number>(
   Object.values(logs.RetentionDays).filter((v) => typeof v === 'number'),
 );
-
-function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
 
 /** Missing, null and '' are all "not set". */
 function isUnset(value: unknown): boolean {

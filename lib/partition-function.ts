@@ -116,7 +116,7 @@ export class PartitionFunction extends Construct {
     };
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
-      description: `Registers CloudTrail partitions of ${props.table.location} in ${props.table.databaseName}.${props.table.tableName}`,
+      description: functionDescription(props.table),
       entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
       handler: 'handler',
       projectRoot: PROJECT_ROOT,
@@ -177,11 +177,12 @@ export class PartitionFunction extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'RunQueriesInOwnWorkGroup',
+        // Start and batch status are what the code calls; GetQueryExecution and GetWorkGroup are
+        // the reads AWS's "run queries in a workgroup" example pairs with them. No Stop: nothing cancels.
         actions: [
           'athena:StartQueryExecution',
           'athena:GetQueryExecution',
           'athena:BatchGetQueryExecution',
-          'athena:StopQueryExecution',
           'athena:GetWorkGroup',
         ],
         resources: [props.results.workGroupArn],
@@ -232,4 +233,10 @@ export class PartitionFunction extends Construct {
     }
     return statements;
   }
+}
+
+/** Lambda caps descriptions at 256 characters: long prefixes or names must not fail the synth. */
+function functionDescription(table: CloudTrailTable): string {
+  const text = `Registers CloudTrail partitions of ${table.location} in ${table.databaseName}.${table.tableName}`;
+  return Token.isUnresolved(text) || text.length <= 256 ? text : `${text.slice(0, 255)}…`;
 }

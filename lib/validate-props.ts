@@ -15,6 +15,8 @@ import {
   normalizePrefix,
   show,
 } from '../lambda/core/names';
+import { formatIsoDate, parseIsoDate, utcDay } from '../lambda/core/dates';
+import { checkWindow, EARLIEST_DAY } from '../lambda/core/request';
 import { DEFAULT_SCHEDULE_EXPRESSION, scheduleIntervalHours } from './schedule-interval';
 
 /** Hours added to the schedule interval before the heartbeat alarm fires: run time, EMF ingestion, jitter. */
@@ -56,23 +58,9 @@ export interface PartitionerSettings {
   readonly trailBucketKmsKeyArn?: string;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
-
-/** True for a real calendar date written `YYYY-MM-DD`. */
-export function isIsoDate(value: string): boolean {
-  const match = ISO_DATE.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-
-/** Numbers as written, anything else quoted. */
-function showNumber(value: unknown): string {
-  return typeof value === 'number' ? String(value) : show(value);
-}
 
 class Collector {
   readonly errors: string[] = [];
@@ -85,7 +73,7 @@ class Collector {
   integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
     if (value === undefined) return fallback;
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      this.errors.push(`invalid ${name} ${showNumber(value)}: expected an integer from ${min} to ${max}`);
+      this.errors.push(`invalid ${name} ${show(value)}: expected an integer from ${min} to ${max}`);
       return fallback;
     }
     return value;
@@ -141,27 +129,46 @@ function resolveHeartbeat(expression: string, explicit: number | undefined, c: C
   return window;
 }
 
+/**
+ * The initial backfill is checked now, as the split step will check it after deploy: a date
+ * from CloudTrail's start to today, or a number of days whose window (plus today and
+ * tomorrow) fits `maxRangeDays`. Otherwise the deploy would succeed and the backfill fail.
+ */
 function resolveInitialBackfill(
   value: string | number | undefined,
   maxRangeDays: number,
   c: Collector,
+  now: Date,
 ): PartitionerSettings['initialBackfill'] {
   if (value === undefined || value === '') return undefined;
+  const expected = `expected a date from ${formatIsoDate(EARLIEST_DAY)} to today as YYYY-MM-DD, or a number of days back from 1 to ${maxRangeDays - 2}`;
   if (typeof value === 'number') {
-    return { daysBack: c.integer('initialBackfillFrom', value, 1, 1, maxRangeDays) };
+    if (Number.isSafeInteger(value) && value >= 1 && value <= maxRangeDays - 2) return { daysBack: value };
+    c.add(`invalid initialBackfillFrom ${show(value)}: ${expected}`);
+    return undefined;
   }
-  if (typeof value === 'string' && isIsoDate(value)) return { from: value };
-  c.add(
-    `invalid initialBackfillFrom ${showNumber(value)}: expected a date as YYYY-MM-DD or a number of days back from 1 to ${maxRangeDays}`,
-  );
-  return undefined;
+  const day = typeof value === 'string' ? parseIsoDate(value) : undefined;
+  if (day === undefined || day < EARLIEST_DAY || day > utcDay(now)) {
+    c.add(`invalid initialBackfillFrom ${show(value)}: ${expected}`);
+    return undefined;
+  }
+  try {
+    checkWindow({ from: day, to: utcDay(now) + 1 }, now, { maxRangeDays });
+  } catch (error) {
+    c.add(`invalid initialBackfillFrom ${show(value)}: ${(error as Error).message}`);
+    return undefined;
+  }
+  return { from: value as string };
 }
 
 /**
  * Checks every prop, applies defaults and returns the settings the constructs use.
  * @throws Error listing every problem found, each naming the bad value and what is expected.
  */
-export function validatePartitionerProps(props: CloudTrailPartitionerProps): PartitionerSettings {
+export function validatePartitionerProps(
+  props: CloudTrailPartitionerProps,
+  now: Date = new Date(),
+): PartitionerSettings {
   const c = new Collector();
   const bucket = props.trailBucketName;
   // A deploy-time token (another construct's bucket) is checked by the function at cold start.
@@ -216,6 +223,16 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
   }
 
+  const lookbackDays = c.integer('lookbackDays', props.lookbackDays, 1, 0, 90);
+  // A run covers today - lookbackDays .. tomorrow, so runs further apart than lookbackDays + 2
+  // days would leave days that no run ever registers.
+  const intervalHours = scheduleIntervalHours(scheduleExpression);
+  if (intervalHours !== undefined && lookbackDays < Math.ceil(intervalHours / 24) - 2) {
+    c.add(
+      `invalid lookbackDays ${lookbackDays}: schedule ${show(scheduleExpression)} runs ${intervalHours} hours apart, so each run must look back at least ${Math.ceil(intervalHours / 24) - 2} days`,
+    );
+  }
+
   const settings: PartitionerSettings = {
     trailBucketName: bucket,
     trailPrefix: 'prefix' in prefix ? prefix.prefix : '',
@@ -226,10 +243,10 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
     tableName,
     createTable: props.createTable !== false,
     createDatabase: props.createDatabase !== false,
-    reserveConcurrency: props.reserveConcurrency !== false,
+    reserveConcurrency: props.reserveConcurrency === true,
     scheduleExpression,
     heartbeatWindowHours,
-    lookbackDays: c.integer('lookbackDays', props.lookbackDays, 1, 0, 90),
+    lookbackDays,
     alarmEmail,
     resultsRetentionDays: c.integer('resultsRetentionDays', props.resultsRetentionDays, 30, 1, 3650),
     bytesScannedCutoffPerQueryBytes: c.integer(
@@ -253,7 +270,7 @@ export function validatePartitionerProps(props: CloudTrailPartitionerProps): Par
       props.backfillChunkDays === undefined
         ? undefined
         : c.integer('backfillChunkDays', props.backfillChunkDays, 1, 1, 366),
-    initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c),
+    initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c, now),
     timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
     activeDdlQueryQuota,
     trailBucketKmsKeyArn: kmsKeyArn,

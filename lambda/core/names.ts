@@ -16,6 +16,8 @@ export const ACCOUNT_ID = /^\d{12}$/;
 /** aws, aws-cn, aws-us-gov, aws-iso*, aws-eusc region names: `us-east-1`, `us-gov-west-1`, `eusc-de-east-1`. */
 export const REGION_NAME = /^[a-z]{2,4}(-[a-z]+){1,3}-\d{1,2}$/;
 export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+/** CloudFormation stack names: a letter, then letters, digits or hyphens, 128 at most. */
+export const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 /** Glue/Athena database and table names: lowercase letters, digits and underscore. */
 export const IDENTIFIER = /^[a-z0-9_]{1,255}$/;
 /** General-purpose S3 bucket names (3-63 chars, lowercase, digits, dots, hyphens). */

@@ -51,8 +51,6 @@ const splitSchema = z.strictObject({
   ...selection,
 });
 
-export type BackfillPayload = z.input<typeof backfillSchema>;
-
 /** An EventBridge scheduled event, or an empty invoke: both mean "the default window". */
 function isScheduleTrigger(payload: unknown): boolean {
   if (payload === undefined || payload === null) return true;

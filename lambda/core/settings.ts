@@ -80,8 +80,6 @@ const settingsSchema = z.strictObject({
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
 });
 
-export type SettingsInput = z.input<typeof settingsSchema>;
-
 /**
  * Validates settings. `labels` names each field as the user wrote it (an environment
  * variable, a CLI flag), so the error points at what to fix.

@@ -63,7 +63,9 @@ describe('BackfillStateMachine', () => {
       Arguments: { Payload: '{% $merge([$states.input, $selection]) %}' },
       Output: '{% {"failed": false} %}',
     });
-    expect(states.SplitWindow).toMatchObject({ Assign: { selection: '{% $states.result.Payload.selection %}' } });
+    expect(states.SplitWindow).toMatchObject({
+      Assign: { selection: '{% $states.result.Payload.selection %}' },
+    });
     // AND function errors are retried three times with backoff 2
     expect(register.Retry).toEqual(
       expect.arrayContaining([

@@ -84,13 +84,24 @@ describe('CloudTrailPartitioner', () => {
     });
   });
 
-  it('reserves one more concurrent execution than backfill chunks, for the scheduled run', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 4 });
+  it('with reserveConcurrency, reserves one more concurrent execution than backfill chunks, for the scheduled run', () => {
+    const { template: reserved } = buildStack({ reserveConcurrency: true }, 'Reserved');
+    reserved.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 4 });
   });
 
-  it('reserves nothing when reserveConcurrency is false, for accounts still at the 10-execution quota', () => {
-    // GIVEN reserveConcurrency off
-    const { template: unreserved } = buildStack({ reserveConcurrency: false }, 'Unreserved');
+  it('synthesizes with a long prefix: the function description is cut to the 256 characters Lambda allows', () => {
+    // GIVEN a 180-character prefix
+    const { template: long } = buildStack({ trailPrefix: 'p'.repeat(180) }, 'LongPrefix');
+    // THEN the function exists and its description fits
+    const functions = Object.values(long.findResources('AWS::Lambda::Function')) as {
+      Properties: { Description?: string };
+    }[];
+    expect(functions.every((fn) => (fn.Properties.Description ?? '').length <= 256)).toBe(true);
+  });
+
+  it('reserves nothing by default, so accounts still at the 10-execution quota can deploy', () => {
+    // GIVEN the default props
+    const { template: unreserved } = buildStack({}, 'Unreserved');
     // THEN the partition function has no reserved concurrency
     const fn = unreserved.findResources('AWS::Lambda::Function', {
       Properties: { Environment: { Variables: { TRAIL_BUCKET: TRAIL_BUCKET } } },

@@ -156,7 +156,6 @@ describe('PartitionFunction', () => {
       'athena:StartQueryExecution',
       'athena:GetQueryExecution',
       'athena:BatchGetQueryExecution',
-      'athena:StopQueryExecution',
       'athena:GetWorkGroup',
     ]);
     expect(JSON.stringify(athena.Resource)).toMatch(/:athena:.*:workgroup\/partitioner"/);

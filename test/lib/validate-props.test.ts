@@ -3,7 +3,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { CloudTrailPartitionerProps } from '../../lib/cloudtrail-partitioner';
 import {
   DEFAULT_BYTES_SCANNED_CUTOFF,
-  isIsoDate,
   MIN_BYTES_SCANNED_CUTOFF,
   validatePartitionerProps,
 } from '../../lib/validate-props';
@@ -35,7 +34,7 @@ describe('validatePartitionerProps', () => {
       tableName: 'cloudtrail_logs',
       createTable: true,
       createDatabase: true,
-      reserveConcurrency: true,
+      reserveConcurrency: false,
       scheduleExpression: 'cron(15 0 * * ? *)',
       heartbeatWindowHours: 26,
       lookbackDays: 1,
@@ -181,15 +180,44 @@ describe('validatePartitionerProps', () => {
   });
 });
 
-describe('isIsoDate', () => {
+describe('initialBackfillFrom', () => {
+  const now = new Date('2024-03-10T12:00:00Z');
   it.each([
-    ['2024-02-29', true],
-    ['2023-02-29', false],
-    ['2024-13-01', false],
-    ['2024-1-01', false],
-    ['20240101', false],
-  ])('%s -> %s', (value, expected) => {
-    // GIVEN / WHEN / THEN
-    expect(isIsoDate(value)).toBe(expected);
+    ['2024-02-29', { from: '2024-02-29' }],
+    ['2013-11-01', { from: '2013-11-01' }],
+    [30, { daysBack: 30 }],
+  ])('accepts %j', (value, expected) => {
+    expect(validatePartitionerProps({ ...base, initialBackfillFrom: value }, now).initialBackfill).toEqual(
+      expected,
+    );
+  });
+
+  it.each([
+    ['2023-02-29', /2023-02-29/],
+    ['2001-01-01', /2001-01-01/],
+    ['2030-01-01', /2030-01-01/],
+    ['2024-03-11', /2024-03-11/],
+    [0, /initialBackfillFrom 0/],
+    [7304, /initialBackfillFrom 7304.*1 to 7303/],
+  ])('refuses %j at synth, as the split step would after deploy', (value, message) => {
+    expect(() => validatePartitionerProps({ ...base, initialBackfillFrom: value }, now)).toThrow(message);
+  });
+
+  it('refuses a date whose window exceeds maxRangeDays', () => {
+    expect(() =>
+      validatePartitionerProps({ ...base, initialBackfillFrom: '2024-01-01', maxRangeDays: 30 }, now),
+    ).toThrow(/initialBackfillFrom "2024-01-01": invalid range/);
+  });
+});
+
+describe('lookbackDays against the schedule', () => {
+  it('refuses a lookback too short for the schedule interval, naming both', () => {
+    // GIVEN runs every 4 days and the default lookback of 1
+    const props = { ...base, schedule: events.Schedule.rate(Duration.days(4)) };
+    // THEN day D+2 would never be registered: refused
+    expect(() => validatePartitionerProps(props)).toThrow(
+      /invalid lookbackDays 1: schedule "rate\(4 days\)" runs 96 hours apart/,
+    );
+    expect(validatePartitionerProps({ ...props, lookbackDays: 2 }).lookbackDays).toBe(2);
   });
 });

@@ -122,7 +122,15 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
       }),
       clock: systemClock,
     },
-    { now: io.now, tokenSeed: randomUUID() },
+    {
+      now: io.now,
+      tokenSeed: randomUUID(),
+      // Progress goes to stderr: stdout keeps only the result, so it can be piped.
+      onProgress: (p) => {
+        const line = `${p.statementsDone} statements done, ${p.partitionsAdded}/${p.partitions} partitions added${p.failed > 0 ? `, ${p.failed} failed` : ''}`;
+        io.stderr(io.interactive ? `\r${line}\u001b[K` : `${line}\n`);
+      },
+    },
   );
   if (command.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {

@@ -41,6 +41,15 @@ export interface RunOptions {
   readonly waitDeadline?: number;
   /** Parallel S3 listing calls during discovery. @default 16 */
   readonly discoveryConcurrency?: number;
+  /** Called as each statement ends, with running totals (the CLI shows them). */
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  readonly partitions: number;
+  readonly statementsDone: number;
+  readonly partitionsAdded: number;
+  readonly failed: number;
 }
 
 export class SingleAccountError extends Error {
@@ -123,6 +132,7 @@ export async function runPartitions(
     }
     return { ...emptyReport(base), statements: count, firstStatement: first };
   }
+  const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
   const result: SubmitResult = await submitStatements(statements, ports.athena, {
     maxConcurrent: settings.maxConcurrentQueries,
     tokenSeed: options.tokenSeed,
@@ -130,6 +140,10 @@ export async function runPartitions(
     waitDeadline: options.waitDeadline,
     clock: ports.clock,
     onOutcome: (outcome) => {
+      progress.statementsDone++;
+      if (outcome.status === 'succeeded') progress.partitionsAdded += outcome.statement.partitions.length;
+      if (outcome.status === 'failed') progress.failed++;
+      options.onProgress?.({ ...progress });
       if (outcome.status === 'failed') {
         logger?.warn('statement failed', {
           statement: outcome.statement.index,

@@ -11,6 +11,7 @@ import { AthenaQueries } from './aws/athena-port';
 import { GlueCatalog } from './aws/glue-catalog';
 import { S3Listing } from './aws/s3-listing';
 import { METRIC, METRICS_NAMESPACE } from './core/contract';
+import { formatWindow } from './core/dates';
 import { type Clock, systemClock } from './core/ports';
 import type { Report } from './core/report';
 import { summarize } from './core/report';
@@ -72,7 +73,7 @@ export function createHandler(deps: HandlerDeps) {
       const request = parseRunPayload(event, now, settings);
       logger.info('run requested', {
         kind: request.kind,
-        window: { from: request.window.from, to: request.window.to },
+        window: formatWindow(request.window),
         accounts: request.accounts?.length,
         regions: request.regions?.length,
         dryRun: request.dryRun,

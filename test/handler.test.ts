@@ -230,6 +230,8 @@ describe('what the logs hold', () => {
     // THEN no log line carries any of them
     const logs = stdout.lines().join('\n');
     expect(logs).toContain('run requested');
+    const requested = JSON.parse(stdout.lines().find((line) => line.includes('"run requested"')) ?? '{}');
+    expect(requested).toMatchObject({ kind: 'scheduled', window: { from: '2024-03-09', to: '2024-03-11' } });
     for (const secret of ['SECRETKEYFROMENV', 'SESSIONTOKENFROMENV', 'SECRETINEVENT', 'SECRETINPAYLOAD']) {
       expect(logs).not.toContain(secret);
     }

@@ -205,6 +205,18 @@ describe('bad input', () => {
     expect(standIn.stats().calls.GetTable ?? 0).toBe(0);
   });
 
+  it('fails loudly when the bucket holds no logs where the settings point, rather than succeeding with nothing', async () => {
+    // GIVEN a prefix under which nothing was ever delivered
+    const handler = handlerWith({ TRAIL_PREFIX: 'wrong-prefix' });
+    // WHEN the schedule fires THEN the error names the place it looked, and the run counts as failed
+    await expect(handler(SCHEDULED, context())).rejects.toThrow(
+      'no cloudtrail logs found under s3://trail-bucket/wrong-prefix/AWSLogs/o-abcdefghij/',
+    );
+    expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+    expect(metricValue(stdout.metrics(), METRIC.runFailed)).toBe(1);
+    expect(metricValue(stdout.metrics(), METRIC.runSucceeded)).toBe(0);
+  });
+
   it('refuses a table partitioned by other keys before submitting anything', async () => {
     // GIVEN a table partitioned by dt only
     standIn.defineTable(DB, 'other', [{ name: 'dt', type: 'string' }]);

@@ -6,6 +6,7 @@
 import { type DayWindow, type EpochDay, formatWindow, utcDay, windowLength } from './dates';
 import { packStatements, type Statement } from './ddl';
 import { discoverTargets, type Target } from './discovery';
+import { accountsRootKey, s3Url } from './layout';
 import { countPlan, planPartitions } from './plan';
 import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from './ports';
 import type { RunRequest, SplitRequest } from './request';
@@ -50,6 +51,10 @@ export interface RunProgress {
   readonly statementsDone: number;
   readonly partitionsAdded: number;
   readonly failed: number;
+}
+
+export class NothingFoundError extends Error {
+  override readonly name = 'NothingFoundError';
 }
 
 export class SingleAccountError extends Error {
@@ -112,6 +117,13 @@ export async function runPartitions(
     options.now,
     options.discoveryConcurrency,
   );
+  if (targets.length === 0) {
+    // A run that registers nothing because it found nothing is a misconfiguration, not a success:
+    // reporting success here would keep every alarm quiet forever.
+    throw new NothingFoundError(
+      `no cloudtrail logs found under ${s3Url(settings.layout, accountsRootKey(settings.layout))}: check the trail bucket, prefix and organization id`,
+    );
+  }
   const counts = countPlan(targets, request.window, today);
   const base = {
     window: formatWindow(request.window),

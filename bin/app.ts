@@ -23,7 +23,10 @@ export interface CreatedApp {
  * so `cdk synth` fails on any finding that is not acknowledged with a reason.
  */
 export function createApp(app: App = new App(), env: NodeJS.ProcessEnv = process.env): CreatedApp {
-  const config = parseAppContext((key) => app.node.tryGetContext(key));
+  const config = parseAppContext(
+    (key) => app.node.tryGetContext(key),
+    Object.keys(app.node.getAllContext() as object),
+  );
   const stack = new CloudTrailPartitionerStack(app, config.stackName, {
     ...config.props,
     stackName: config.stackName,

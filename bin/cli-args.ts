@@ -146,7 +146,8 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
     throw new UsageError(`invalid options: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
   }
   const { values, positionals } = parsed;
-  if (values.help || positionals.length === 0) return { command: 'help' };
+  if (values.help) return { command: 'help' };
+  if (positionals.length === 0) throw new UsageError('missing command: expected plan, run or backfill');
   const [command, ...extra] = positionals;
   if (command !== 'plan' && command !== 'run' && command !== 'backfill') {
     throw new UsageError(`unknown command ${show(command)}: expected plan, run or backfill`);
@@ -253,7 +254,18 @@ function parseBackfill(
     ...(values['include-empty-days'] ? { includeEmptyDays: true } : {}),
   };
   // The same validation the split step runs, so a bad range never starts an execution.
-  rethrow(() => parseSplitPayload({ action: 'split', ...input }, now, DEFAULTS));
+  try {
+    parseSplitPayload({ action: 'split', ...input }, now, DEFAULTS);
+  } catch (error) {
+    // Same words, in the flags the user typed.
+    const message = (error as Error).message
+      .replace(/^invalid split payload: /, 'invalid options: ')
+      .replace(/\b(chunkDays|accounts|regions|from|to)([.:])/g, (_m, key: string, end: string) => {
+        const flag = key === 'chunkDays' ? 'chunk-days' : key;
+        return `--${flag}${end}`;
+      });
+    throw new UsageError(message);
+  }
   const stackName = values.stack ?? DEFAULT_STACK_NAME;
   if (!STACK_NAME.test(stackName)) {
     throw new UsageError(

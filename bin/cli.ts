@@ -45,8 +45,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     if (command.command === 'backfill') {
+      // A given state machine ARN names its region; otherwise the SDK's configuration decides.
+      const region = command.stateMachineArn?.split(':')[3];
+      const config = region ? { region } : {};
       const executions =
-        io.executions?.() ?? new BackfillExecutions(new SFNClient({}), new CloudFormationClient({}));
+        io.executions?.() ?? new BackfillExecutions(new SFNClient(config), new CloudFormationClient(config));
       return await backfill(
         command,
         executions,
@@ -56,9 +59,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return command.command === 'plan' ? await plan(command, io) : await run(command, io);
   } catch (error) {
-    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}\n`);
+    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}${hint((error as Error).message)}\n`);
     return 1;
   }
+}
+
+/** What to do about the SDK's two most common first-run errors. */
+function hint(message: string): string {
+  if (/region is missing/i.test(message))
+    return '\n(set AWS_REGION, or AWS_PROFILE with a region, for the account to use)';
+  if (/could not load credentials/i.test(message)) {
+    return '\n(no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`)';
+  }
+  return '';
 }
 
 async function plan(command: PlanCommand, io: CliIo): Promise<number> {

@@ -7,7 +7,7 @@ export const USAGE = `usage: cloudtrail-partitioner <plan|run|backfill> [options
   backfill  start the deployed stack's Step Functions backfill for --from/--to and show its progress
 
 options:
-  --bucket NAME              trail bucket (required)
+  --bucket NAME              trail bucket (plan and run: required)
   --prefix P                 key prefix before AWSLogs/ (default: none)
   --org-id o-xxxxxxxxxx      organization id, for organization trails
   --accounts a,b             12-digit account ids (plan: required without --discover; run: default discovered)

@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AthenaResults } from './athena-results';
 import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
@@ -107,8 +107,6 @@ export interface CloudTrailPartitionerProps {
   readonly logRetention?: logs.RetentionDays;
   /** Bucket for server access logs of the results bucket. @default - none */
   readonly accessLogsBucket?: s3.IBucket;
-  /** KMS key of the trail bucket; grants kms:Decrypt (not needed to register partitions). @default - none */
-  readonly trailBucketKmsKeyArn?: string;
 }
 
 /**
@@ -169,7 +167,6 @@ export class CloudTrailPartitioner extends Construct {
       reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,
       timeoutMinutes: s.timeoutMinutes,
       logRetention: props.logRetention,
-      trailBucketKmsKeyArn: s.trailBucketKmsKeyArn,
     });
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${resultsBucketLogicalId(results)}.Arn>/${AthenaResults.OUTPUT_PREFIX}*]`,
@@ -201,7 +198,11 @@ export class CloudTrailPartitioner extends Construct {
     this.alarms = alarms.alarms;
 
     if (s.initialBackfill)
-      this.initialBackfill = this.startInitialBackfill(s.initialBackfill, props.logRetention);
+      this.initialBackfill = this.startInitialBackfill(
+        s.initialBackfill,
+        props.logRetention,
+        results.workGroup,
+      );
   }
 
   /**
@@ -212,6 +213,7 @@ export class CloudTrailPartitioner extends Construct {
   private startInitialBackfill(
     input: NonNullable<PartitionerSettings['initialBackfill']>,
     logRetention: logs.RetentionDays | undefined,
+    workGroup: IConstruct,
   ): cr.AwsCustomResource {
     const logGroup = new logs.LogGroup(this, 'InitialBackfillLogs', {
       retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
@@ -243,7 +245,8 @@ export class CloudTrailPartitioner extends Construct {
         }),
       ]),
     });
-    start.node.addDependency(this.table, this.stateMachine);
+    // The function refers to the workgroup by name only: the first chunk must not start before it exists.
+    start.node.addDependency(this.table, this.stateMachine, workGroup);
     return start;
   }
 }

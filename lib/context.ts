@@ -35,14 +35,7 @@ const NUMBER_KEYS = [
   'timeoutMinutes',
 ] as const;
 
-const STRING_KEYS = [
-  'trailPrefix',
-  'orgId',
-  'databaseName',
-  'tableName',
-  'alarmEmail',
-  'trailBucketKmsKeyArn',
-] as const;
+const STRING_KEYS = ['trailPrefix', 'orgId', 'databaseName', 'tableName', 'alarmEmail'] as const;
 
 const SCHEDULE = /^(cron|rate)\([^()]+\)$/;
 const RETENTION_DAYS = new Set<number>(
@@ -103,12 +96,44 @@ class Reader {
   }
 }
 
+/** Every context key this app reads. */
+export const KNOWN_KEYS: ReadonlySet<string> = new Set([
+  'trailBucket',
+  'stackName',
+  'schedule',
+  'logRetentionDays',
+  'initialBackfillFrom',
+  'accounts',
+  'regions',
+  'createTable',
+  'createDatabase',
+  'reserveConcurrency',
+  ...STRING_KEYS,
+  ...NUMBER_KEYS,
+]);
+
+/**
+ * A misspelt key (`-c alarmemail=…`) would otherwise be ignored silently, leaving, say, no
+ * alarm e-mail. Keys shaped like ours (plain camelCase) must be known; CDK's own keys
+ * (`@aws-cdk/…`, `aws:cdk:…`, `acknowledged-issue-numbers`) have other shapes and pass.
+ */
+function checkUnknownKeys(keys: readonly string[], errors: string[]): void {
+  for (const key of keys) {
+    if (!/^[a-z][A-Za-z0-9]*$/.test(key) || KNOWN_KEYS.has(key)) continue;
+    const near = [...KNOWN_KEYS].find((known) => known.toLowerCase() === key.toLowerCase());
+    errors.push(
+      `unknown context ${key}${near ? `: did you mean ${near}?` : `: expected one of ${[...KNOWN_KEYS].join(', ')}`}`,
+    );
+  }
+}
+
 /**
  * Reads every supported context key. `trailBucket` is required.
  * @throws Error listing every bad or missing value.
  */
-export function parseAppContext(read: ContextReader): AppConfig {
+export function parseAppContext(read: ContextReader, keys: readonly string[] = []): AppConfig {
   const r = new Reader(read);
+  checkUnknownKeys(keys, r.errors);
   const trailBucketName = r.string('trailBucket');
   if (r.raw('trailBucket') === undefined) {
     r.errors.push(

@@ -50,13 +50,6 @@ export interface PartitionFunctionProps {
   readonly memorySizeMiB?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
-  /**
-   * KMS key of the trail bucket, when it uses SSE-KMS. Listing keys and registering partitions
-   * never decrypt an object, so the partitioner does not need this; set it only when the
-   * function's role is also used to run SELECT queries over the table.
-   * @default - no kms:Decrypt grant
-   */
-  readonly trailBucketKmsKeyArn?: string;
 }
 
 /**
@@ -222,15 +215,6 @@ export class PartitionFunction extends Construct {
         resources: [props.results.bucket.arnForObjects(`${AthenaResults.OUTPUT_PREFIX}*`)],
       }),
     ];
-    if (props.trailBucketKmsKeyArn) {
-      statements.push(
-        new iam.PolicyStatement({
-          sid: 'DecryptTrailObjects',
-          actions: ['kms:Decrypt'],
-          resources: [props.trailBucketKmsKeyArn],
-        }),
-      );
-    }
     return statements;
   }
 }

@@ -55,12 +55,10 @@ export interface PartitionerSettings {
   readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
-  readonly trailBucketKmsKeyArn?: string;
 }
 
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 
 class Collector {
   readonly errors: string[] = [];
@@ -210,10 +208,6 @@ export function validatePartitionerProps(
   if (alarmEmail !== undefined && !(typeof alarmEmail === 'string' && EMAIL.test(alarmEmail))) {
     c.add(`invalid alarmEmail ${show(alarmEmail)}: expected an e-mail address such as ops@example.com`);
   }
-  const kmsKeyArn = props.trailBucketKmsKeyArn;
-  if (kmsKeyArn !== undefined && !(typeof kmsKeyArn === 'string' && KMS_KEY_ARN.test(kmsKeyArn))) {
-    c.add(`invalid trailBucketKmsKeyArn ${show(kmsKeyArn)}: expected arn:aws:kms:REGION:ACCOUNT:key/KEY_ID`);
-  }
   for (const [name, value] of [
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
@@ -273,7 +267,6 @@ export function validatePartitionerProps(
     initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c, now),
     timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
     activeDdlQueryQuota,
-    trailBucketKmsKeyArn: kmsKeyArn,
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;

@@ -149,6 +149,11 @@ describe('CloudTrailPartitioner', () => {
     const start = iamStatements(template).filter((s) => actionsOf(s).includes('states:StartExecution'));
     expect(start).toHaveLength(1);
     expect(start[0].Resource).toEqual({ Ref: expect.stringMatching(/^PartitionerBackfillStateMachine/) });
+    // AND it waits for the workgroup, the table and the state machine to exist
+    const dependsOn = (resources[0] as { DependsOn?: string[] }).DependsOn ?? [];
+    for (const prefix of ['PartitionerResultsWorkGroup', 'PartitionerTable', 'PartitionerBackfillStateMachine']) {
+      expect(dependsOn.some((id) => id.startsWith(prefix))).toBe(true);
+    }
   });
 
   it('gives the custom resource provider its own role and log group, no managed policy', () => {

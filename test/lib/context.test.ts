@@ -135,3 +135,22 @@ describe('parseAppContext', () => {
     expect(errorOf({ trailBucket: 'b-b-b', ...context })).toMatch(expected);
   });
 });
+
+describe('unknown context keys', () => {
+  it('refuses a misspelt key, suggesting the right one, and ignores CDK feature flags', () => {
+    // GIVEN a typo next to CDK's own keys
+    const context = {
+      trailBucket: 'example-trail-bucket',
+      alarmemail: 'ops@example.com',
+      '@aws-cdk/core:enablePartitionLiterals': true,
+      'aws:cdk:enable-path-metadata': true,
+    };
+    // WHEN parsed with the keys the app holds THEN the typo is named with its fix
+    expect(() => parseAppContext(reader(context), Object.keys(context))).toThrow(
+      'unknown context alarmemail: did you mean alarmEmail?',
+    );
+    expect(() =>
+      parseAppContext(reader({ trailBucket: 'b-b-b', bogusSetting: 1 }), ['trailBucket', 'bogusSetting']),
+    ).toThrow(/unknown context bogusSetting: expected one of trailBucket/);
+  });
+});

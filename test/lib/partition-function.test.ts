@@ -220,13 +220,4 @@ describe('PartitionFunction', () => {
     expect(JSON.stringify(write.Resource)).toMatch(/ResultsBucket.*"\/results\/\*"/);
     expect(actionsOf(sid(statements, 'UseResultsBucket'))).toEqual(['s3:GetBucketLocation', 's3:ListBucket']);
   });
-
-  it('grants kms:Decrypt on the given trail key only when asked', () => {
-    // GIVEN a trail bucket key
-    const key = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const built = build({ trailBucketKmsKeyArn: key });
-    // THEN one statement decrypts with that key
-    const decrypt = sid(statementsOfRole(built.template, 'FnRole'), 'DecryptTrailObjects');
-    expect(decrypt).toMatchObject({ Action: 'kms:Decrypt', Resource: key });
-  });
 });

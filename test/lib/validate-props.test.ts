@@ -49,7 +49,6 @@ describe('validatePartitionerProps', () => {
       initialBackfill: undefined,
       timeoutMinutes: 15,
       activeDdlQueryQuota: 20,
-      trailBucketKmsKeyArn: undefined,
     });
     expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
   });
@@ -80,7 +79,6 @@ describe('validatePartitionerProps', () => {
       initialBackfillFrom: '2024-02-29',
       backfillChunkDays: 31,
       alarmEmail: 'ops@example.com',
-      trailBucketKmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab',
     });
     // THEN derived values follow
     expect(settings.heartbeatWindowHours).toBe(8);
@@ -134,7 +132,6 @@ describe('validatePartitionerProps', () => {
     ],
     ['initialBackfillFrom zero', { initialBackfillFrom: 0 }, /invalid initialBackfillFrom 0/],
     ['alarm e-mail', { alarmEmail: 'not-an-address' }, /invalid alarmEmail "not-an-address"/],
-    ['kms key arn', { trailBucketKmsKeyArn: 'alias/aws/s3' }, /invalid trailBucketKmsKeyArn/],
     [
       'concurrency above the ddl quota',
       { maxConcurrentQueries: 6, backfillMaxConcurrency: 3 },

@@ -82,8 +82,7 @@ export function createHandler(deps: HandlerDeps) {
       const report = await runPartitions(request, settings, ports, {
         now,
         tokenSeed: context.awsRequestId,
-        startDeadline: clock.now() + Math.max(remaining / 2, remaining - START_RESERVE_MS),
-        waitDeadline: clock.now() + remaining - WAIT_RESERVE_MS,
+        ...invocationDeadlines(clock.now(), remaining),
       });
       if (!report.dryRun) emitRunMetrics(metrics, report);
       logger.info(summarize(report), { report: { ...report, failures: report.failures.slice(0, 20) } });
@@ -99,6 +98,21 @@ export function createHandler(deps: HandlerDeps) {
     } finally {
       metrics.publishStoredMetrics();
     }
+  };
+}
+
+/**
+ * When to stop starting statements and when to stop waiting for them: the last start leaves
+ * 90 s for its query to finish (half the time, on short invocations), the wait leaves 15 s to
+ * report and publish metrics before Lambda's own timeout.
+ */
+export function invocationDeadlines(
+  nowMs: number,
+  remainingMs: number,
+): { startDeadline: number; waitDeadline: number } {
+  return {
+    startDeadline: nowMs + Math.max(remainingMs / 2, remainingMs - START_RESERVE_MS),
+    waitDeadline: nowMs + remainingMs - WAIT_RESERVE_MS,
   };
 }
 

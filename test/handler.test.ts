@@ -1,4 +1,4 @@
-import { createHandler, RunFailedError } from '../lambda/handler';
+import { createHandler, invocationDeadlines, RunFailedError } from '../lambda/handler';
 import { METRIC, METRICS_NAMESPACE } from '../lambda/core/contract';
 import type { Report } from '../lambda/core/report';
 import type { StandIn } from './support/aws-standin';
@@ -134,6 +134,8 @@ describe('backfill', () => {
     expect(report.statements).toBe(1);
     expect(report.firstStatement).toMatch(/^ALTER TABLE `cloudtrail`.`cloudtrail_logs` ADD IF NOT EXISTS/);
     expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+    // AND no metric is published: a dry run must not satisfy the heartbeat or move the alarms
+    expect(stdout.metrics()).toEqual([]);
   });
 
   it('fails the run after trying every statement when one fails permanently, and says why', async () => {
@@ -202,6 +204,7 @@ describe('bad input', () => {
     const handler = handlerWith({ MAX_CONCURRENT_QUERIES: '50' });
     // WHEN invoked THEN the error names the variable and nothing is called
     await expect(handler(SCHEDULED, context())).rejects.toThrow(/MAX_CONCURRENT_QUERIES.*50/);
+    await expect(handler(SCHEDULED, context('again'))).rejects.toThrow(/MAX_CONCURRENT_QUERIES.*50/);
     expect(standIn.stats().calls.GetTable ?? 0).toBe(0);
   });
 
@@ -247,5 +250,17 @@ describe('what the logs hold', () => {
     for (const secret of ['SECRETKEYFROMENV', 'SESSIONTOKENFROMENV', 'SECRETINEVENT', 'SECRETINPAYLOAD']) {
       expect(logs).not.toContain(secret);
     }
+  });
+});
+
+describe('invocation deadlines', () => {
+  it('stops starting 90 s before the timeout, or at half time on short invocations, and stops waiting 15 s before', () => {
+    // GIVEN a 15-minute invocation and a 2-minute one
+    // THEN starts end at 13.5 min and 1 min, waits at 14.75 min and 1.75 min
+    expect(invocationDeadlines(1000, 900_000)).toEqual({
+      startDeadline: 1000 + 810_000,
+      waitDeadline: 1000 + 885_000,
+    });
+    expect(invocationDeadlines(0, 120_000)).toEqual({ startDeadline: 60_000, waitDeadline: 105_000 });
   });
 });

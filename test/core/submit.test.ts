@@ -571,6 +571,7 @@ describe('submitStatements', () => {
             expect(clientRequestToken(seed, statement(sql), attempt)).toBe(token);
             expect(clientRequestToken(seed, statement(sql), attempt + 1)).not.toBe(token);
             expect(clientRequestToken(seed, statement(`${sql} `), attempt)).not.toBe(token);
+            expect(clientRequestToken(seed, { ...statement(sql), index: 1 }, attempt)).not.toBe(token);
           },
         ),
         { numRuns: 200 },
@@ -584,8 +585,10 @@ describe('submitStatements', () => {
       const statements: Statement[] = [one, { ...one, index: 1 }];
       // WHEN they are submitted
       const run = await submit(statements);
-      // THEN each statement is accounted for exactly once ("every statement ends with exactly one outcome")
+      // THEN each statement is accounted for exactly once, and both really ran under tokens of their own
       expect(run.outcomes.map((o) => o.statement.index).sort()).toEqual([0, 1]);
+      expect(run.result.succeeded).toBe(2);
+      expect(new Set(run.athena.tokensFor(one.sql)).size).toBe(2);
       expect(
         run.result.succeeded +
           run.result.failed.length +

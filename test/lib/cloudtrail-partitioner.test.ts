@@ -151,7 +151,11 @@ describe('CloudTrailPartitioner', () => {
     expect(start[0].Resource).toEqual({ Ref: expect.stringMatching(/^PartitionerBackfillStateMachine/) });
     // AND it waits for the workgroup, the table and the state machine to exist
     const dependsOn = (resources[0] as { DependsOn?: string[] }).DependsOn ?? [];
-    for (const prefix of ['PartitionerResultsWorkGroup', 'PartitionerTable', 'PartitionerBackfillStateMachine']) {
+    for (const prefix of [
+      'PartitionerResultsWorkGroup',
+      'PartitionerTable',
+      'PartitionerBackfillStateMachine',
+    ]) {
       expect(dependsOn.some((id) => id.startsWith(prefix))).toBe(true);
     }
   });

@@ -260,7 +260,8 @@ export const FAULT_CASES: readonly FaultCase[] = [
   {
     name: "Athena's active-query quota (2) below MAX_CONCURRENT_QUERIES (8): TooManyRequestsException from the quota",
     group: 'athena-throttling',
-    standIn: { quotas: { maxActiveDdl: 2 } },
+    // Slow DDL keeps two queries active for sure when the third start comes (fast ones could finish first).
+    standIn: { quotas: { maxActiveDdl: 2, ddlFixedMs: 60_000 } },
     env: { MAX_CONCURRENT_QUERIES: '8' },
     payload: BACKFILL,
     setup: () => undefined,

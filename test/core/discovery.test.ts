@@ -105,6 +105,9 @@ describe('findDaysWithLogs', () => {
           '2024-01-03',
           '2024-01-04',
           '2022-12-30',
+          // In-window years, out-of-window months: never listed
+          '2023-11-15',
+          '2024-02-01',
         ]),
         `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/2024/01/xx/x.json`,
         `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/2024/1/02/x.json`,
@@ -122,7 +125,10 @@ describe('findDaysWithLogs', () => {
     // AND no per-day probes were made; 2022 and the months outside the window were never listed
     expect(s3.probeCalls).toEqual([]);
     expect(s3.listCalls.some((prefix) => prefix.includes('/2022/'))).toBe(false);
-    expect(s3.listCalls).toHaveLength(5); // root, 2023/, 2023/12/, 2024/, 2024/01/
+    const root = `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/`;
+    expect([...s3.listCalls].sort()).toEqual(
+      ['', '2023/', '2023/12/', '2024/', '2024/01/'].map((folder) => `${root}${folder}`),
+    );
   });
 
   test('impossible day folders such as 02/31 and 02/30 are ignored', async () => {

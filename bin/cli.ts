@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { BackfillExecutions } from '../lambda/aws/backfill-executions';
-import { AthenaQueries } from '../lambda/aws/athena-port';
-import { createAthenaClient, createGlueClient, createS3Client } from '../lambda/aws/clients';
-import { GlueCatalog } from '../lambda/aws/glue-catalog';
+import { createS3Client } from '../lambda/aws/clients';
+import { awsPorts } from '../lambda/aws/ports';
 import { S3Listing } from '../lambda/aws/s3-listing';
 import { formatWindow, utcDay } from '../lambda/core/dates';
 import { explicitTargets } from '../lambda/core/discovery';
@@ -126,15 +125,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
       includeEmptyDays: command.includeEmptyDays,
     },
     settings,
-    {
-      s3: new S3Listing(createS3Client(), settings.layout.bucket),
-      catalog: new GlueCatalog(createGlueClient()),
-      athena: new AthenaQueries(createAthenaClient(), {
-        workGroup: settings.workgroup,
-        database: settings.database,
-      }),
-      clock: systemClock,
-    },
+    awsPorts(settings, systemClock),
     {
       now: io.now,
       tokenSeed: randomUUID(),

@@ -6,10 +6,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { createAthenaClient, createGlueClient, createS3Client } from './aws/clients';
-import { AthenaQueries } from './aws/athena-port';
-import { GlueCatalog } from './aws/glue-catalog';
-import { S3Listing } from './aws/s3-listing';
+import { awsPorts } from './aws/ports';
 import { METRIC, METRICS_NAMESPACE } from './core/contract';
 import { formatWindow } from './core/dates';
 import { type Clock, systemClock } from './core/ports';
@@ -129,17 +126,9 @@ export function emitRunMetrics(metrics: Metrics, report: Report): void {
 
 function defaultPorts(clock: Clock, logger: Logger): (settings: Settings) => RunPorts {
   return (settings) => {
-    if (!settings.workgroup) throw new Error('invalid lambda environment: WORKGROUP is required');
-    return {
-      s3: new S3Listing(createS3Client(), settings.layout.bucket),
-      catalog: new GlueCatalog(createGlueClient()),
-      athena: new AthenaQueries(createAthenaClient(), {
-        workGroup: settings.workgroup,
-        database: settings.database,
-      }),
-      clock,
-      logger,
-    };
+    const { workgroup } = settings;
+    if (!workgroup) throw new Error('invalid lambda environment: WORKGROUP is required');
+    return awsPorts({ ...settings, workgroup }, clock, logger);
   };
 }
 

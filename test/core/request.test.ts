@@ -1,3 +1,4 @@
+import { validationErrorOf } from '../support/core-fakes';
 import fc from 'fast-check';
 import { formatWindow } from '../../lambda/core/dates';
 import {
@@ -26,16 +27,6 @@ const SCHEDULED_EVENT = {
   resources: ['arn:aws:events:us-east-1:123456789012:rule/partitioner'],
   detail: {},
 };
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 describe('parseRunPayload', () => {
   test.each([
@@ -195,7 +186,7 @@ describe('parseRunPayload', () => {
   ])('rejects %s, naming the bad value', (_name, payload, fragments) => {
     // GIVEN an invalid payload
     // WHEN it is parsed
-    const message = errorOf(() => parseRunPayload(payload, NOW, SETTINGS));
+    const message = validationErrorOf(() => parseRunPayload(payload, NOW, SETTINGS));
     // THEN a ValidationError names the field and the value
     for (const fragment of fragments) expect(message).toContain(fragment);
   });
@@ -206,7 +197,7 @@ describe('parseRunPayload', () => {
       '{"from":"2024-01-01","to":"2024-01-02","__proto__":{"dryRun":true,"polluted":1}}',
     );
     // WHEN it is parsed
-    const message = errorOf(() => parseRunPayload(payload, NOW, SETTINGS));
+    const message = validationErrorOf(() => parseRunPayload(payload, NOW, SETTINGS));
     // THEN it is refused as an unknown key, and Object.prototype is untouched
     expect(message).toContain('unknown key "__proto__"');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -218,12 +209,14 @@ describe('parseRunPayload', () => {
     const payload = JSON.parse('{"__proto__":{"from":"2024-01-01","to":"2024-01-02"}}');
     // WHEN parsed
     // THEN it is refused rather than run as the scheduled window
-    expect(errorOf(() => parseRunPayload(payload, NOW, SETTINGS))).toContain('unknown key "__proto__"');
+    expect(validationErrorOf(() => parseRunPayload(payload, NOW, SETTINGS))).toContain(
+      'unknown key "__proto__"',
+    );
   });
 
   test('several problems are all listed', () => {
     // GIVEN a payload with three bad fields
-    const message = errorOf(() =>
+    const message = validationErrorOf(() =>
       parseRunPayload({ from: '2024-13-01', to: 'tomorrow', accounts: ['x'], extra: 1 }, NOW, SETTINGS),
     );
     // WHEN parsed THEN each is named
@@ -356,6 +349,6 @@ describe('split payloads', () => {
     ['wrong action', { action: 'splat', daysBack: 3 }, 'action:'],
   ])('rejects %s', (_name, payload, fragment) => {
     // GIVEN an invalid split payload WHEN parsed THEN the error names the problem
-    expect(errorOf(() => parseSplitPayload(payload, NOW, SETTINGS))).toContain(fragment);
+    expect(validationErrorOf(() => parseSplitPayload(payload, NOW, SETTINGS))).toContain(fragment);
   });
 });

@@ -1,7 +1,8 @@
+import { validationErrorOf } from '../support/core-fakes';
 import { ENV } from '../../lambda/core/contract';
 import { DEFAULT_MAX_STATEMENT_BYTES } from '../../lambda/core/ddl';
 import { DEFAULTS, parseSettings, settingsFromEnv } from '../../lambda/core/settings';
-import { splitList, ValidationError } from '../../lambda/core/validation';
+import { splitList } from '../../lambda/core/validation';
 
 const GOOD_ENV = {
   [ENV.trailBucket]: 'org-trail-bucket',
@@ -20,16 +21,6 @@ const GOOD_ENV = {
   AWS_REGION: 'us-east-1',
   [ENV.serviceName]: 'cloudtrail-partitioner',
 };
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ValidationError, but nothing was thrown');
-}
 
 describe('settingsFromEnv', () => {
   test('reads every variable the construct sets', () => {
@@ -131,7 +122,7 @@ describe('settingsFromEnv', () => {
   ])('%s=%j is refused, naming the variable', (name, value, fragments) => {
     // GIVEN a good environment with one bad variable
     // WHEN settings are read
-    const message = errorOf(() => settingsFromEnv({ ...GOOD_ENV, [name]: value }));
+    const message = validationErrorOf(() => settingsFromEnv({ ...GOOD_ENV, [name]: value }));
     // THEN the error starts with what was read and names the variable and the value
     expect(message).toMatch(/^invalid lambda environment: /);
     for (const fragment of fragments) expect(message).toContain(fragment);
@@ -139,12 +130,14 @@ describe('settingsFromEnv', () => {
 
   test('a missing bucket is named', () => {
     // GIVEN no TRAIL_BUCKET WHEN settings are read THEN the error names the variable
-    expect(errorOf(() => settingsFromEnv({}))).toContain('TRAIL_BUCKET: expected the trail bucket name');
+    expect(validationErrorOf(() => settingsFromEnv({}))).toContain(
+      'TRAIL_BUCKET: expected the trail bucket name',
+    );
   });
 
   test('every problem is listed at once', () => {
     // GIVEN three bad variables
-    const message = errorOf(() =>
+    const message = validationErrorOf(() =>
       settingsFromEnv({
         ...GOOD_ENV,
         [ENV.table]: 'T',
@@ -162,7 +155,7 @@ describe('settingsFromEnv', () => {
 describe('parseSettings', () => {
   test('labels name fields as the caller wrote them (CLI flags)', () => {
     // GIVEN CLI labels and a bad table
-    const message = errorOf(() =>
+    const message = validationErrorOf(() =>
       parseSettings({ bucket: 'trail-bucket', table: 'Bad' }, 'options', { table: '--table' }),
     );
     // WHEN parsed THEN the flag is named
@@ -173,14 +166,14 @@ describe('parseSettings', () => {
 
   test('unknown settings are refused', () => {
     // GIVEN a misspelled key WHEN parsed THEN refused as unknown
-    expect(errorOf(() => parseSettings({ bucket: 'trail-bucket', lookback: 3 }))).toContain(
+    expect(validationErrorOf(() => parseSettings({ bucket: 'trail-bucket', lookback: 3 }))).toContain(
       'unknown key "lookback"',
     );
   });
 
   test('numbers given as strings are refused (only settingsFromEnv converts)', () => {
     // GIVEN a string where a number belongs WHEN parsed THEN refused
-    expect(errorOf(() => parseSettings({ bucket: 'trail-bucket', lookbackDays: '3' }))).toContain(
+    expect(validationErrorOf(() => parseSettings({ bucket: 'trail-bucket', lookbackDays: '3' }))).toContain(
       'lookbackDays:',
     );
   });

@@ -4,7 +4,6 @@
  * and the statement, so a retry must never start a second query for a statement whose
  * query already ran (or is running), yet must finish what the first attempt left undone.
  */
-import { METRIC } from '../../lambda/core/contract';
 import type { QueryOutcome } from '../support/aws-standin';
 import {
   alarmMetrics,
@@ -15,15 +14,10 @@ import {
   SCHEDULED_WINDOW,
   startFaultRuntime,
   verifyCatalog,
+  ALARMED,
 } from '../support/fault-harness';
 
 const EXPECTED = expectedLocations(DEFAULT_WORLD, SCHEDULED_WINDOW);
-const ALARMED = [
-  METRIC.runSucceeded,
-  METRIC.runFailed,
-  METRIC.statementsFailed,
-  METRIC.partitionsNotSubmitted,
-];
 
 let runtime: FaultRuntime | undefined;
 

@@ -16,15 +16,10 @@ import {
   startFaultRuntime,
   until,
   verifyCatalog,
+  ALARMED,
 } from '../support/fault-harness';
 
 const BACKFILL = { from: '2024-03-01', to: '2024-03-10' };
-const ALARMED = [
-  METRIC.runSucceeded,
-  METRIC.runFailed,
-  METRIC.statementsFailed,
-  METRIC.partitionsNotSubmitted,
-];
 
 let runtime: FaultRuntime | undefined;
 

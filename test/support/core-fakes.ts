@@ -3,6 +3,7 @@
  * behaves like the service it stands for, as far as the core can observe, and records what
  * it was asked so tests can assert on the conversation.
  */
+import { ValidationError } from '../../lambda/core/validation';
 import type {
   AthenaPort,
   CatalogPort,
@@ -441,4 +442,15 @@ export function expandRanges(
 
 export function partitionKey(p: PartitionSpec): string {
   return `${p.account}/${p.region}/${p.year}-${p.month}-${p.day}`;
+}
+
+/** The message of the ValidationError `run` throws; fails the test when it throws nothing or something else. */
+export function validationErrorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ValidationError, but nothing was thrown');
 }

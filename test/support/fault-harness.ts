@@ -398,6 +398,14 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
   };
 }
 
+/** The metrics the alarms watch, as the fault tests compare them. */
+export const ALARMED: readonly MetricName[] = [
+  METRIC.runSucceeded,
+  METRIC.runFailed,
+  METRIC.statementsFailed,
+  METRIC.partitionsNotSubmitted,
+];
+
 /** The alarmed metrics of an invocation, summed per name (undefined when not emitted). */
 export function alarmMetrics(
   metrics: readonly EmittedMetric[],

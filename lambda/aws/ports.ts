@@ -1,0 +1,29 @@
+/**
+ * The core's ports over real SDK clients, wired once for both edges (the Lambda handler and
+ * the CLI). Clients come from the factories, so region, credentials and endpoints follow the
+ * standard SDK configuration.
+ */
+import type { Settings } from '../core/settings';
+import type { Clock } from '../core/ports';
+import type { RunLogger, RunPorts } from '../core/run';
+import { AthenaQueries } from './athena-port';
+import { createAthenaClient, createGlueClient, createS3Client } from './clients';
+import { GlueCatalog } from './glue-catalog';
+import { S3Listing } from './s3-listing';
+
+export function awsPorts(
+  settings: Settings & { readonly workgroup: string },
+  clock: Clock,
+  logger?: RunLogger,
+): RunPorts {
+  return {
+    s3: new S3Listing(createS3Client(), settings.layout.bucket),
+    catalog: new GlueCatalog(createGlueClient()),
+    athena: new AthenaQueries(createAthenaClient(), {
+      workGroup: settings.workgroup,
+      database: settings.database,
+    }),
+    clock,
+    ...(logger ? { logger } : {}),
+  };
+}

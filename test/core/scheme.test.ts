@@ -11,7 +11,7 @@ describe('schemeFromColumns', () => {
         // WHEN the scheme is derived
         const scheme = schemeFromColumns(columns(order));
         // THEN the columns keep table order and the table holds many accounts
-        expect(scheme).toEqual({ columns: order, singleAccount: false });
+        expect(scheme).toEqual({ columns: order, singleAccount: false, granularity: 'day' });
       }),
       { numRuns: 120 },
     );
@@ -26,7 +26,23 @@ describe('schemeFromColumns', () => {
           // WHEN the scheme is derived
           const scheme = schemeFromColumns(columns(order));
           // THEN it is a single-account scheme in table order
-          expect(scheme).toEqual({ columns: order, singleAccount: true });
+          expect(scheme).toEqual({ columns: order, singleAccount: true, granularity: 'day' });
+        },
+      ),
+      { numRuns: 50 },
+    );
+  });
+
+  test('accepts the month key set in any order, as month granularity (property)', () => {
+    // GIVEN account, region, year, month in any order
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(['account', 'region', 'year', 'month'], { minLength: 4, maxLength: 4 }),
+        (order) => {
+          // WHEN the scheme is derived
+          const scheme = schemeFromColumns(columns(order));
+          // THEN it is a many-account scheme whose partitions are months
+          expect(scheme).toEqual({ columns: order, singleAccount: false, granularity: 'month' });
         },
       ),
       { numRuns: 50 },
@@ -45,7 +61,6 @@ describe('schemeFromColumns', () => {
     [[], 'none'],
     [['region', 'year', 'month'], 'region, year, month'],
     [['account', 'region', 'year', 'month', 'day', 'hour'], 'hour'],
-    [['account', 'region', 'year', 'month'], 'account, region, year, month'],
     [['account', 'region', 'region', 'year', 'month', 'day'], 'region, region'],
     [['dt'], 'dt'],
     [['account', 'region', 'date'], 'date'],
@@ -56,7 +71,7 @@ describe('schemeFromColumns', () => {
     expect(() => schemeFromColumns(columns(names), 'db.t')).toThrow(SchemeError);
     expect(() => schemeFromColumns(columns(names), 'db.t')).toThrow(
       new RegExp(
-        `unsupported partition keys \\(.*${named}.*\\) on db\\.t: expected account, region, year, month, day or region, year, month, day`,
+        `unsupported partition keys \\(.*${named}.*\\) on db\\.t: expected account, region, year, month, day; account, region, year, month; or region, year, month, day`,
       ),
     );
   });
@@ -83,6 +98,7 @@ describe('schemeFromKeyList', () => {
     expect(schemeFromKeyList(' region , year,month,day, ')).toEqual({
       columns: ['region', 'year', 'month', 'day'],
       singleAccount: true,
+      granularity: 'day',
     });
   });
 

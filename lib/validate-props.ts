@@ -5,7 +5,7 @@
  * start (lambda/core/names.ts), so the stack can never deploy a value the function rejects.
  */
 import { Token } from 'aws-cdk-lib';
-import type { CloudTrailPartitionerProps } from './cloudtrail-partitioner';
+import type { CloudTrailPartitionerProps } from './partitioner-props';
 import {
   checkAccount,
   checkBucket,

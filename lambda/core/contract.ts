@@ -44,6 +44,23 @@ export const METRIC = {
   runSucceeded: 'RunSucceeded',
   /** 1 for every run that failed for any reason (bad config, discovery, statements). */
   runFailed: 'RunFailed',
+  /**
+   * 1 for a scheduled run that ended with nothing failed, emitted by scheduled runs only (never by
+   * a backfill chunk or a manual invoke): the heartbeat alarm watches this, so it means "the schedule works".
+   */
+  scheduledRunSucceeded: 'ScheduledRunSucceeded',
+  /** Partitions the audit found with logs in S3 and no partition in Glue, before repair. */
+  partitionsMissing: 'PartitionsMissing',
+  /** Missing partitions the audit's repair added. */
+  partitionsRepaired: 'PartitionsRepaired',
+  /** Missing partitions still missing after repair: the gap alarm watches this. */
+  partitionsStillMissing: 'PartitionsStillMissing',
+  /** Account-regions that delivered recently but have no logs for the last complete day. */
+  silentTrails: 'SilentTrails',
+  /** Estimated partitions in the table, from what discovery sees; alarmed at 80 % of the Glue quota. */
+  catalogPartitions: 'CatalogPartitions',
+  /** Partitions past the retention cutoff that the run dropped. */
+  partitionsDropped: 'PartitionsDropped',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

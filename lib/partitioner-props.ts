@@ -1,0 +1,100 @@
+/**
+ * The props of {@link CloudTrailPartitioner}, in a file of their own so the construct and its
+ * validation both import them without importing each other.
+ */
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+
+export interface CloudTrailPartitionerProps {
+  /** Bucket the trail delivers to (S3 naming rules). */
+  readonly trailBucketName: string;
+  /**
+   * Key prefix of the trail, the part before `AWSLogs/`; leading and trailing slashes are dropped.
+   * @default - none
+   */
+  readonly trailPrefix?: string;
+  /**
+   * Organization ID (`o-` + 10 to 32 lowercase letters or digits) of an organization trail.
+   * @default - none: an account trail
+   */
+  readonly orgId?: string;
+  /**
+   * Accounts (12 digits) to register partitions for.
+   * @default - every account folder found in S3 at run time
+   */
+  readonly accounts?: string[];
+  /**
+   * Regions to register partitions for.
+   * @default - every region folder found in S3 at run time
+   */
+  readonly regions?: string[];
+  /** @default 'cloudtrail' */
+  readonly databaseName?: string;
+  /** @default 'cloudtrail_logs' */
+  readonly tableName?: string;
+  /**
+   * Create the table (and database). False: manage an existing table with partition keys
+   * `account, region, year, month, day`; nothing is created.
+   * @default true
+   */
+  readonly createTable?: boolean;
+  /** @default true */
+  readonly createDatabase?: boolean;
+  /**
+   * Reserve `backfillMaxConcurrency + 1` concurrent executions for the function, so no burst
+   * of invocations can exceed Athena's DDL quota. Off by default because Lambda keeps 10
+   * executions unreserved: in an account whose concurrency quota is still the new-account 10,
+   * any reservation fails the deploy. Without it, the function narrows its concurrency
+   * whenever Athena answers TooManyRequestsException.
+   * @default false
+   */
+  readonly reserveConcurrency?: boolean;
+  /**
+   * When the function runs. A run registers today - lookbackDays .. tomorrow (UTC), so any
+   * time of day works; 00:15 UTC leaves yesterday's last log deliveries time to land.
+   * @default events.Schedule.expression('cron(15 0 * * ? *)')
+   */
+  readonly schedule?: events.Schedule;
+  /**
+   * Hours without a successful run before the heartbeat alarm fires (2 to 168).
+   * @default - the schedule's interval + 2 hours (26 for the default daily schedule)
+   */
+  readonly heartbeatWindowHours?: number;
+  /** Past days each scheduled run re-checks (0 to 90). @default 1 */
+  readonly lookbackDays?: number;
+  /** Address subscribed to the alarm topic. @default - none */
+  readonly alarmEmail?: string;
+  /** Days Athena results are kept (1 to 3650). @default 30 */
+  readonly resultsRetentionDays?: number;
+  /** Workgroup per-query scan cutoff, at least 10 MB. @default 10 GiB */
+  readonly bytesScannedCutoffPerQueryBytes?: number;
+  /** Partitions per ALTER TABLE statement (1 to 5000). @default 1000 */
+  readonly maxPartitionsPerStatement?: number;
+  /** Athena queries one invocation keeps active (1 to 20). @default 4 */
+  readonly maxConcurrentQueries?: number;
+  /** Longest date range one request may cover (1 to 7305). @default 7305 (20 years) */
+  readonly maxRangeDays?: number;
+  /** Backfill chunks registered at once (1 to 20). @default 3 */
+  readonly backfillMaxConcurrency?: number;
+  /** Days per backfill chunk (1 to 366). @default - sized by the function from the account-regions found */
+  readonly backfillChunkDays?: number;
+  /**
+   * Active DDL queries Athena allows in the account and region. Construction fails when
+   * (backfillMaxConcurrency + 1) x maxConcurrentQueries exceeds it; the function's reserved
+   * concurrency is backfillMaxConcurrency + 1, so that is the true ceiling.
+   * @default 20 (Athena's default quota)
+   */
+  readonly activeDdlQueryQuota?: number;
+  /**
+   * Start a backfill once, when the stack is created: a `YYYY-MM-DD` date or a number of days back.
+   * @default - no initial backfill
+   */
+  readonly initialBackfillFrom?: string | number;
+  /** Function timeout (1 to 15). @default 15 */
+  readonly timeoutMinutes?: number;
+  /** Retention of the function's and state machine's logs. @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** Bucket for server access logs of the results bucket. @default - none */
+  readonly accessLogsBucket?: s3.IBucket;
+}

@@ -18,6 +18,8 @@ export const ENV = {
   maxPartitionsPerStatement: 'MAX_PARTITIONS_PER_STATEMENT',
   maxConcurrentQueries: 'MAX_CONCURRENT_QUERIES',
   maxRangeDays: 'MAX_RANGE_DAYS',
+  /** Days of partitions kept; unset means none are dropped. */
+  retentionDays: 'RETENTION_DAYS',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

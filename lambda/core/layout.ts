@@ -65,6 +65,11 @@ export function dayKey(layout: Layout, account: string, region: string, day: Epo
   return `${regionKey(layout, account, region)}${parts.year}/${parts.month}/${parts.day}/`;
 }
 
+/** `…/REGION/YYYY/MM/`: where a month partition points (month granularity). */
+export function monthKey(layout: Layout, account: string, region: string, year: string, month: string): string {
+  return `${regionKey(layout, account, region)}${year}/${month}/`;
+}
+
 export function s3Url(layout: Layout, key: string): string {
   return `s3://${layout.bucket}/${key}`;
 }

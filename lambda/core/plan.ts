@@ -6,6 +6,7 @@ import { dayParts, type DayWindow, type EpochDay, windowLength } from './dates';
 import type { PartitionSpec } from './ddl';
 import type { Target } from './discovery';
 import { type Layout, regionKey, s3Url } from './layout';
+import { countMonthPlan, planMonthPartitions } from './plan-month';
 
 export interface PlanCounts {
   /** Partitions the plan will register. */
@@ -19,7 +20,13 @@ function pastDayCount(window: DayWindow, today: EpochDay): number {
 }
 
 /** Counts without rendering anything. */
-export function countPlan(targets: readonly Target[], window: DayWindow, today: EpochDay): PlanCounts {
+export function countPlan(
+  targets: readonly Target[],
+  window: DayWindow,
+  today: EpochDay,
+  granularity: 'day' | 'month' = 'day',
+): PlanCounts {
+  if (granularity === 'month') return countMonthPlan(targets, window, today);
   const total = windowLength(window);
   const past = pastDayCount(window, today);
   let partitions = 0;
@@ -38,7 +45,12 @@ export function* planPartitions(
   targets: readonly Target[],
   window: DayWindow,
   today: EpochDay,
+  granularity: 'day' | 'month' = 'day',
 ): Generator<PartitionSpec> {
+  if (granularity === 'month') {
+    yield* planMonthPartitions(layout, targets, window, today);
+    return;
+  }
   const days = Array.from({ length: windowLength(window) }, (_, i) => {
     const parts = dayParts(window.from + i);
     return { ...parts, path: `${parts.year}/${parts.month}/${parts.day}/` };

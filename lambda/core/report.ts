@@ -1,5 +1,6 @@
 /** What a run did, in the shape the handler returns and the CLI prints. */
 import type { PartitionRange } from './ranges';
+import type { RetentionReport } from './retention-run';
 import type { StatementProblem, SubmitResult } from './submit';
 
 export interface Report {
@@ -29,6 +30,10 @@ export interface Report {
   readonly notSubmittedRanges: readonly PartitionRange[];
   /** Dry runs only: the first statement, as a sample. */
   readonly firstStatement?: string;
+  /** What retention dropped, when retention is on. */
+  readonly retention?: RetentionReport;
+  /** Estimated partitions in the table (the CatalogPartitions metric), when the catalog was readable. */
+  readonly catalogPartitions?: number;
 }
 
 type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;

@@ -17,6 +17,8 @@ import type { Settings } from './settings';
 import { submitStatements, type SubmitResult } from './submit';
 import { emptyReport, type Report, reportFrom } from './report';
 import { retryingCatalog, retryingS3 } from './retry';
+import type { LifecyclePort, PartitionValuesPort } from './catalog-reads';
+import { withUpkeep } from './run-upkeep';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -30,6 +32,10 @@ export interface RunPorts {
   readonly athena: AthenaPort;
   readonly clock: Clock;
   readonly logger?: RunLogger;
+  /** Glue partition reads for retention and the catalog estimate; both are skipped without it. */
+  readonly partitions?: PartitionValuesPort;
+  /** The trail bucket's lifecycle, to warn when retention outlives the logs. */
+  readonly lifecycle?: LifecyclePort;
 }
 
 export interface RunOptions {
@@ -44,6 +50,8 @@ export interface RunOptions {
   readonly discoveryConcurrency?: number;
   /** Called as each statement ends, with running totals (the CLI shows them). */
   readonly onProgress?: (progress: RunProgress) => void;
+  /** Overrides the settings' retentionDays (the CLI's `--retention-days`). */
+  readonly retentionDays?: number;
 }
 
 export interface RunProgress {
@@ -76,7 +84,12 @@ export function planStatements(
   }
   return {
     [Symbol.iterator]: () =>
-      packStatements(planPartitions(settings.layout, targets, window, today), scheme, settings, settings),
+      packStatements(
+        planPartitions(settings.layout, targets, window, today, scheme.granularity),
+        scheme,
+        settings,
+        settings,
+      ),
   };
 }
 
@@ -124,7 +137,7 @@ export async function runPartitions(
       `no cloudtrail logs found under ${s3Url(settings.layout, accountsRootKey(settings.layout))}: check the trail bucket, prefix and organization id`,
     );
   }
-  const counts = countPlan(targets, request.window, today);
+  const counts = countPlan(targets, request.window, today, scheme.granularity);
   const base = {
     window: formatWindow(request.window),
     dryRun: request.dryRun,
@@ -135,6 +148,17 @@ export async function runPartitions(
   };
   logger?.info('plan ready', { ...base, kind: request.kind });
   const statements = planStatements(settings, scheme, targets, request.window, today);
+  const upkeep = {
+    settings,
+    scheme,
+    ports,
+    accountRegions: targets.length,
+    now: options.now,
+    tokenSeed: options.tokenSeed,
+    retentionDays: options.retentionDays,
+    startDeadline: options.startDeadline,
+    waitDeadline: options.waitDeadline,
+  };
   if (request.dryRun) {
     let count = 0;
     let first: string | undefined;
@@ -142,7 +166,7 @@ export async function runPartitions(
       first ??= statement.sql;
       count++;
     }
-    return { ...emptyReport(base), statements: count, firstStatement: first };
+    return withUpkeep({ ...emptyReport(base), statements: count, firstStatement: first }, upkeep);
   }
   const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
   const result: SubmitResult = await submitStatements(statements, ports.athena, {
@@ -169,7 +193,7 @@ export async function runPartitions(
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
   });
-  return reportFrom(base, result);
+  return withUpkeep(reportFrom(base, result), upkeep);
 }
 
 export interface SplitResult {

@@ -26,6 +26,8 @@ export interface Settings {
   readonly maxConcurrentQueries: number;
   /** Longest window one request may ask for. */
   readonly maxRangeDays: number;
+  /** Partitions whose day is more than this many days before today are dropped; undefined keeps all. */
+  readonly retentionDays?: number;
 }
 
 export const DEFAULTS = {
@@ -78,6 +80,7 @@ const settingsSchema = z.strictObject({
   ),
   maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
+  retentionDays: intInRange('retention days', 1, 7305).optional(),
 });
 
 /**
@@ -112,6 +115,7 @@ const ENV_LABELS: Record<string, string> = {
   maxPartitionsPerStatement: ENV.maxPartitionsPerStatement,
   maxConcurrentQueries: ENV.maxConcurrentQueries,
   maxRangeDays: ENV.maxRangeDays,
+  retentionDays: ENV.retentionDays,
 };
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
@@ -139,6 +143,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
     maxPartitionsPerStatement: number(ENV.maxPartitionsPerStatement),
     maxConcurrentQueries: number(ENV.maxConcurrentQueries),
     maxRangeDays: number(ENV.maxRangeDays),
+    retentionDays: number(ENV.retentionDays),
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return parseSettings(defined, 'lambda environment', ENV_LABELS);

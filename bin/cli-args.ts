@@ -72,6 +72,7 @@ const OPTIONS = {
   'partition-keys': { type: 'string' },
   'max-partitions-per-statement': { type: 'string' },
   'max-concurrent-queries': { type: 'string' },
+  'retention-days': { type: 'string' },
   format: { type: 'string' },
   discover: { type: 'boolean' },
   'include-empty-days': { type: 'boolean' },
@@ -94,6 +95,7 @@ const LABELS: Record<string, string> = {
   workgroup: '--workgroup',
   maxPartitionsPerStatement: '--max-partitions-per-statement',
   maxConcurrentQueries: '--max-concurrent-queries',
+  retentionDays: '--retention-days',
 };
 
 function integer(flag: string, value: string | undefined): number | undefined {
@@ -164,6 +166,7 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   only('workgroup', 'run');
   only('max-concurrent-queries', 'run');
   only('dry-run', 'run');
+  only('retention-days', 'run');
   if (values.bucket === undefined) throw new UsageError('missing --bucket: expected the trail bucket name');
   const input = Object.fromEntries(
     Object.entries({
@@ -180,6 +183,7 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
         values['max-partitions-per-statement'],
       ),
       maxConcurrentQueries: integer('--max-concurrent-queries', values['max-concurrent-queries']),
+      retentionDays: integer('--retention-days', values['retention-days']),
     }).filter(([, value]) => value !== undefined),
   );
   const settings = rethrow(() => parseSettings(input, 'options', LABELS));

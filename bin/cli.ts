@@ -14,7 +14,7 @@ import { explicitTargets } from '../lambda/core/discovery';
 import { countPlan } from '../lambda/core/plan';
 import { type Clock, systemClock } from '../lambda/core/ports';
 import { backfill, type ExecutionsPort } from './backfill';
-import { summarize } from '../lambda/core/report';
+import { type Report, summarize } from '../lambda/core/report';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError, USAGE } from './cli-args';
 
@@ -84,7 +84,7 @@ async function plan(command: PlanCommand, io: CliIo): Promise<number> {
         io.now,
       )
     : explicitTargets(settings.accounts ?? [], settings.regions ?? []);
-  const counts = countPlan(targets, window, today);
+  const counts = countPlan(targets, window, today, scheme.granularity);
   const statements = planStatements(settings, scheme, targets, window, today);
   let count = 0;
   if (command.format === 'sql') {
@@ -139,6 +139,7 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
   if (command.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     io.stdout(`${summarize(report)}\n`);
+    if (report.retention) io.stdout(`${summarizeRetention(report.retention)}\n`);
     for (const failure of report.failures) {
       io.stdout(
         `  statement ${failure.index} ${failure.status} (${failure.partitions} partitions, ${failure.attempts} attempts): ${failure.reason}\n`,
@@ -146,6 +147,13 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
     }
   }
   return report.ok ? 0 : 1;
+}
+
+function summarizeRetention(r: NonNullable<Report['retention']>): string {
+  const what = `retention ${r.retentionDays} days (keeping ${r.keepFrom} on): ${r.expired} expired partitions, ${r.dropped} dropped in ${r.statements} statements`;
+  return [what, r.more ? 'more remain for the next run' : '', r.warning ?? '']
+    .filter((part) => part !== '')
+    .join('; ');
 }
 
 /** Runs the CLI on this process: arguments, stdout, stderr and exit code. */

@@ -19,6 +19,7 @@ options:
   --workgroup NAME           run only; required
   --max-partitions-per-statement N   default 1000
   --max-concurrent-queries N         run only; default 4
+  --retention-days N         run only: also drop partitions more than N days before today (utc)
   --include-empty-days       register past days even when S3 holds no logs for them
   --dry-run                  run only: discover and plan, submit nothing
   --discover                 plan only: read accounts, regions and empty days from S3

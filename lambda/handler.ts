@@ -15,6 +15,7 @@ import { summarize } from './core/report';
 import { isSplitPayload, parseRunPayload, parseSplitPayload } from './core/request';
 import { type RunPorts, runPartitions, splitBackfill, type SplitResult } from './core/run';
 import { type Settings, settingsFromEnv } from './core/settings';
+import { emitUpkeepMetrics } from './upkeep-metrics';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -122,6 +123,7 @@ export function emitRunMetrics(metrics: Metrics, report: Report): void {
   metrics.addMetric(METRIC.partitionsNotSubmitted, MetricUnit.Count, report.notSubmitted);
   metrics.addMetric(METRIC.runSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
   metrics.addMetric(METRIC.runFailed, MetricUnit.Count, report.ok ? 0 : 1);
+  emitUpkeepMetrics(metrics, report);
 }
 
 function defaultPorts(clock: Clock, logger: Logger): (settings: Settings) => RunPorts {

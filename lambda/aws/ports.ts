@@ -9,6 +9,8 @@ import type { RunLogger, RunPorts } from '../core/run';
 import { AthenaQueries } from './athena-port';
 import { createAthenaClient, createGlueClient, createS3Client } from './clients';
 import { GlueCatalog } from './glue-catalog';
+import { GluePartitionValues } from './glue-partition-values';
+import { S3Lifecycle } from './s3-lifecycle';
 import { S3Listing } from './s3-listing';
 
 export function awsPorts(
@@ -16,9 +18,13 @@ export function awsPorts(
   clock: Clock,
   logger?: RunLogger,
 ): RunPorts {
+  const s3 = createS3Client();
+  const glue = createGlueClient();
   return {
-    s3: new S3Listing(createS3Client(), settings.layout.bucket),
-    catalog: new GlueCatalog(createGlueClient()),
+    s3: new S3Listing(s3, settings.layout.bucket),
+    catalog: new GlueCatalog(glue),
+    partitions: new GluePartitionValues(glue),
+    lifecycle: new S3Lifecycle(s3, settings.layout.bucket),
     athena: new AthenaQueries(createAthenaClient(), {
       workGroup: settings.workgroup,
       database: settings.database,

@@ -4,7 +4,14 @@
  * by the same byte budget and partition cap as the adds. Every spec names every key: Athena
  * takes no filter or partial spec, so a drop can never reach a partition it did not name.
  */
-import { PackError, type PackLimits, type PartitionSpec, sqlIdentifier, sqlString, type Statement } from './ddl';
+import {
+  PackError,
+  type PackLimits,
+  type PartitionSpec,
+  sqlIdentifier,
+  sqlString,
+  type Statement,
+} from './ddl';
 import type { PartitionScheme } from './scheme';
 
 export function renderDropHeader(database: string, table: string): string {
@@ -34,7 +41,12 @@ export function* packDropStatements(
   let bytes = headerBytes;
   let index = 0;
   const flush = (): Statement => {
-    const statement = { index: index++, sql: `${header}\n  ${specs.join(',\n  ')}`, bytes, partitions: batch };
+    const statement = {
+      index: index++,
+      sql: `${header}\n  ${specs.join(',\n  ')}`,
+      bytes,
+      partitions: batch,
+    };
     specs = [];
     batch = [];
     bytes = headerBytes;

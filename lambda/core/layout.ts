@@ -66,7 +66,13 @@ export function dayKey(layout: Layout, account: string, region: string, day: Epo
 }
 
 /** `…/REGION/YYYY/MM/`: where a month partition points (month granularity). */
-export function monthKey(layout: Layout, account: string, region: string, year: string, month: string): string {
+export function monthKey(
+  layout: Layout,
+  account: string,
+  region: string,
+  year: string,
+  month: string,
+): string {
   return `${regionKey(layout, account, region)}${year}/${month}/`;
 }
 

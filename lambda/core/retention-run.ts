@@ -6,6 +6,7 @@
  */
 import { type EpochDay, formatIsoDate } from './dates';
 import { packDropStatements } from './drop';
+import { accountsRootKey } from './layout';
 import type { LifecyclePort, PartitionValuesPort } from './catalog-reads';
 import type { AthenaPort, Clock } from './ports';
 import { nextMonthStart } from './plan-month';
@@ -131,7 +132,7 @@ async function lifecycleWarning(
   ports: RetentionPorts,
 ): Promise<string | undefined> {
   if (!ports.lifecycle) return undefined;
-  const logsRoot = settings.layout.prefix === '' ? 'AWSLogs/' : `${settings.layout.prefix}/AWSLogs/`;
+  const logsRoot = accountsRootKey(settings.layout);
   let days: number | undefined;
   try {
     days = await ports.lifecycle.logExpirationDays(logsRoot);
@@ -157,8 +158,14 @@ export async function oldestPartitionMonth(
   const months: EpochDay[] = [];
   for (let day = FIRST_LOG_DAY; day <= nextMonthStart(today); day = nextMonthStart(day)) months.push(day);
   const any = async (i: number): Promise<boolean> =>
-    (await partitions.listPartitionValues(settings.database, settings.table, atOrBeforeMonthExpression(months[i]), 1))
-      .values.length > 0;
+    (
+      await partitions.listPartitionValues(
+        settings.database,
+        settings.table,
+        atOrBeforeMonthExpression(months[i]),
+        1,
+      )
+    ).values.length > 0;
   if (!(await any(months.length - 1))) return undefined;
   let lo = 0;
   let hi = months.length - 1;
@@ -184,7 +191,8 @@ export async function catalogEstimate(
   // The oldest month is month-precise; within the cutoff's month, the cutoff is the better bound.
   const cutoff =
     input.retentionDays === undefined ? undefined : retentionCutoff(input.today, input.retentionDays);
-  const firstDay = cutoff !== undefined && nextMonthStart(oldest) > cutoff ? Math.max(oldest, cutoff) : oldest;
+  const firstDay =
+    cutoff !== undefined && nextMonthStart(oldest) > cutoff ? Math.max(oldest, cutoff) : oldest;
   return estimateCatalogPartitions({
     accountRegions: input.accountRegions,
     granularity: scheme.granularity,

@@ -66,7 +66,8 @@ export function specsFromValues(
   const rejected: (readonly string[])[] = [];
   for (const row of rows) {
     const ok =
-      row.length === scheme.columns.length && scheme.columns.every((field, i) => VALUE_CHECKS[field].test(row[i]));
+      row.length === scheme.columns.length &&
+      scheme.columns.every((field, i) => VALUE_CHECKS[field].test(row[i]));
     if (!ok) {
       rejected.push(row);
       continue;

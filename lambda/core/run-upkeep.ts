@@ -54,7 +54,8 @@ export async function withUpkeep(report: Report, context: UpkeepContext): Promis
             waitDeadline: context.waitDeadline,
           },
         );
-  if (retention?.warning) context.ports.logger?.warn('retention outlives the logs', { warning: retention.warning });
+  if (retention?.warning)
+    context.ports.logger?.warn('retention outlives the logs', { warning: retention.warning });
   let catalogPartitions: number | undefined;
   try {
     catalogPartitions = await catalogEstimate(partitions, context.settings, context.scheme, {

@@ -4,12 +4,17 @@
  * partitions, without it an existing one fails the whole statement and adds nothing.
  * Failure reasons follow the wording Athena's Hive DDL engine uses.
  */
-import type { AddPartitionsDdl } from './ddl-parser';
+import type { AddPartitionsDdl, DropPartitionsDdl } from './ddl-parser';
 import { partitionKey, type CatalogPartition, type GlueCatalogStore } from './glue';
 
-export type DdlResult = { added: number } | { failure: string };
+export type DdlResult = { added: number; dropped?: number } | { failure: string };
 
-export function applyDdl(catalog: GlueCatalogStore, database: string, ddl: AddPartitionsDdl): DdlResult {
+export function applyDdl(
+  catalog: GlueCatalogStore,
+  database: string,
+  ddl: AddPartitionsDdl | DropPartitionsDdl,
+): DdlResult {
+  if ('drop' in ddl) return applyDrop(catalog, database, ddl);
   const table = catalog.getTable(database, ddl.table);
   if (!table)
     return { failure: `FAILED: SemanticException [Error 10001]: Table not found ${database}.${ddl.table}` };
@@ -51,4 +56,39 @@ export function applyDdl(catalog: GlueCatalogStore, database: string, ddl: AddPa
     }
   }
   return { added: catalog.addPartitions(database, ddl.table, partitions) };
+}
+
+/**
+ * ALTER TABLE ... DROP [IF EXISTS] PARTITION: every spec must name every partition column;
+ * without IF EXISTS a missing partition fails the statement and drops nothing.
+ */
+function applyDrop(catalog: GlueCatalogStore, database: string, ddl: DropPartitionsDdl): DdlResult {
+  const table = catalog.getTable(database, ddl.table);
+  if (!table)
+    return { failure: `FAILED: SemanticException [Error 10001]: Table not found ${database}.${ddl.table}` };
+  const columns = table.partitionKeys.map((k) => k.name.toLowerCase());
+  const keys: string[] = [];
+  for (const clause of ddl.partitions) {
+    const spec = new Map(clause.spec.map((e) => [e.key.toLowerCase(), e.value]));
+    const shown = `{${clause.spec.map((e) => `${e.key}=${e.value}`).join(', ')}}`;
+    if (
+      spec.size !== clause.spec.length ||
+      spec.size !== columns.length ||
+      columns.some((c) => !spec.has(c))
+    ) {
+      return {
+        failure: `FAILED: SemanticException [Error 10006]: Partition spec ${shown} must name every partition column`,
+      };
+    }
+    keys.push(partitionKey(columns.map((c) => spec.get(c) as string)));
+  }
+  if (!ddl.ifExists) {
+    const missing = keys.find((key) => !table.partitions.has(key));
+    if (missing) {
+      return {
+        failure: `FAILED: SemanticException [Error 10006]: Partition not found ${missing.split('\u0000').join('/')}`,
+      };
+    }
+  }
+  return { added: 0, dropped: catalog.dropPartitions(database, ddl.table, keys) };
 }

@@ -10,7 +10,13 @@
  * written to the Glue catalog store.
  */
 import { randomUUID } from 'node:crypto';
-import { DdlParseError, parseAddPartitions, type AddPartitionsDdl } from './ddl-parser';
+import {
+  DdlParseError,
+  parseAddPartitions,
+  parseDropPartitions,
+  type AddPartitionsDdl,
+  type DropPartitionsDdl,
+} from './ddl-parser';
 import type { Faults, QueryOutcome } from './faults';
 import type { GlueCatalogStore } from './glue';
 import { ServiceError, jsonResponse, utf8Bytes, type WireResponse } from './protocol';
@@ -46,7 +52,7 @@ export interface QueryInfo {
 }
 
 interface QueryRecord extends QueryInfo {
-  readonly ddl: AddPartitionsDdl;
+  readonly ddl: AddPartitionsDdl | DropPartitionsDdl;
   readonly catalog: string;
   readonly fault?: QueryOutcome;
 }
@@ -130,9 +136,9 @@ export class AthenaSim {
       if (previous.sql !== sql) throw invalid('Idempotent parameters do not match');
       return previous.id;
     }
-    let ddl: AddPartitionsDdl;
+    let ddl: AddPartitionsDdl | DropPartitionsDdl;
     try {
-      ddl = parseAddPartitions(sql);
+      ddl = parseAddOrDrop(sql);
     } catch (e) {
       if (e instanceof DdlParseError) throw invalid(e.message);
       throw e;
@@ -320,4 +326,18 @@ export class AthenaSim {
 
 function invalid(message: string): ServiceError {
   return new ServiceError(400, 'InvalidRequestException', message);
+}
+
+/** ADD first; a statement that is no ADD but parses as a DROP is a DROP. The ADD error wins otherwise. */
+function parseAddOrDrop(sql: string): AddPartitionsDdl | DropPartitionsDdl {
+  try {
+    return parseAddPartitions(sql);
+  } catch (addError) {
+    if (!(addError instanceof DdlParseError) || !/\bdrop\b/i.test(sql)) throw addError;
+    try {
+      return parseDropPartitions(sql);
+    } catch {
+      throw addError;
+    }
+  }
 }

@@ -179,3 +179,82 @@ export function parseAddPartitions(sql: string): AddPartitionsDdl {
   if (peek().kind !== 'eof') fail("'PARTITION', <EOF>");
   return { ...(database !== undefined ? { database } : {}), table, ifNotExists, partitions };
 }
+
+export interface DropPartitionsDdl {
+  readonly drop: true;
+  readonly database?: string;
+  readonly table: string;
+  readonly ifExists: boolean;
+  readonly partitions: readonly PartitionClause[];
+}
+
+/**
+ * Athena's documented drop form:
+ *   ALTER TABLE [`db`.]`table` DROP [IF EXISTS] PARTITION (k = 'v', ...) [, PARTITION (...) ...] [;]
+ * Specs only: a LOCATION here is a syntax error, as in Hive.
+ */
+export function parseDropPartitions(sql: string): DropPartitionsDdl {
+  const tokens = tokenize(sql);
+  let i = 0;
+  const peek = (): Token => tokens[i];
+  const fail = (expecting: string): never => {
+    const t = peek();
+    throw new DdlParseError(
+      `${position(sql, t.offset)}: mismatched input '${t.text}'. Expecting: ${expecting}`,
+    );
+  };
+  const isKeyword = (word: string): boolean => peek().kind === 'word' && peek().text.toUpperCase() === word;
+  const isPunct = (p: string): boolean => peek().kind === 'punct' && peek().text === p;
+  const keyword = (word: string): void => {
+    if (!isKeyword(word)) fail(`'${word}'`);
+    i += 1;
+  };
+  const punct = (p: string): void => {
+    if (!isPunct(p)) fail(`'${p}'`);
+    i += 1;
+  };
+  const identifier = (): string => {
+    const t = peek();
+    if (t.kind !== 'word' && t.kind !== 'ident') fail('<identifier>');
+    i += 1;
+    return t.text;
+  };
+  keyword('ALTER');
+  keyword('TABLE');
+  let table = identifier();
+  let database: string | undefined;
+  if (isPunct('.')) {
+    i += 1;
+    database = table;
+    table = identifier();
+  }
+  keyword('DROP');
+  let ifExists = false;
+  if (isKeyword('IF')) {
+    i += 1;
+    keyword('EXISTS');
+    ifExists = true;
+  }
+  const partitions: PartitionClause[] = [];
+  for (;;) {
+    keyword('PARTITION');
+    punct('(');
+    const spec: PartitionSpecEntry[] = [];
+    do {
+      if (spec.length > 0) i += 1;
+      const key = identifier();
+      punct('=');
+      const v = peek();
+      if (v.kind !== 'string' && v.kind !== 'number') fail('<string literal>');
+      i += 1;
+      spec.push({ key, value: v.text });
+    } while (isPunct(','));
+    punct(')');
+    partitions.push({ spec });
+    if (!isPunct(',')) break;
+    i += 1;
+  }
+  if (isPunct(';')) i += 1;
+  if (peek().kind !== 'eof') fail("',', <EOF>");
+  return { drop: true, ...(database !== undefined ? { database } : {}), table, ifExists, partitions };
+}

@@ -5,6 +5,7 @@
 import type { Faults, GlueErrorCode } from './faults';
 import { ServiceError, jsonResponse, type WireResponse } from './protocol';
 import { bump, type StandInStats, type TokenBucket } from './quota-model';
+import { handleGetPartitions } from './glue-partitions';
 
 export interface PartitionKeyDef {
   readonly name: string;
@@ -71,6 +72,15 @@ export class GlueCatalogStore {
     return [...table.partitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
   }
 
+  /** Removes partitions by {@link partitionKey}; returns how many existed. */
+  dropPartitions(database: string, name: string, keys: readonly string[]): number {
+    const table = this.getTable(database, name);
+    if (!table) return 0;
+    let dropped = 0;
+    for (const key of keys) if (table.partitions.delete(key)) dropped++;
+    return dropped;
+  }
+
   /** Adds partitions directly (to seed a test); existing ones are kept. Returns how many were new. */
   addPartitions(database: string, name: string, partitions: readonly CatalogPartition[]): number {
     const table = this.getTable(database, name);
@@ -109,6 +119,10 @@ export function handleGlue(
   input: Record<string, unknown>,
   ctx: GlueContext,
 ): WireResponse {
+  if (operation === 'GetPartitions') {
+    bump(ctx.stats.calls, 'GetPartitions');
+    return handleGetPartitions(input, ctx.catalog);
+  }
   if (operation !== 'GetTable') {
     throw new ServiceError(
       400,

@@ -9,7 +9,12 @@
 
 /** Operations the stand-in serves; also the keys of rates, stats and throttle faults. */
 export type Operation =
-  'ListObjectsV2' | 'GetTable' | 'StartQueryExecution' | 'GetQueryExecution' | 'BatchGetQueryExecution';
+  | 'ListObjectsV2'
+  | 'GetTable'
+  | 'StartQueryExecution'
+  | 'GetQueryExecution'
+  | 'BatchGetQueryExecution'
+  | 'GetPartitions';
 
 export interface RateLimit {
   /** Sustained calls per simulated second. */

@@ -1,0 +1,13 @@
+/** The catalog-size and retention metrics of a run, beside the handler's own. */
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRIC } from './core/contract';
+import type { Report } from './core/report';
+
+/** CatalogPartitions whenever the catalog was read; PartitionsDropped on every run with retention on. */
+export function emitUpkeepMetrics(metrics: Metrics, report: Report): void {
+  if (report.catalogPartitions !== undefined) {
+    metrics.addMetric(METRIC.catalogPartitions, MetricUnit.Count, report.catalogPartitions);
+  }
+  if (report.retention)
+    metrics.addMetric(METRIC.partitionsDropped, MetricUnit.Count, report.retention.dropped);
+}

@@ -3,11 +3,13 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC } from './core/contract';
 import type { Report } from './core/report';
 
-/** CatalogPartitions whenever the catalog was read; PartitionsDropped on every run with retention on. */
+/** CatalogPartitions whenever the catalog was read; PartitionsDropped with it (0 without retention). */
 export function emitUpkeepMetrics(metrics: Metrics, report: Report): void {
   if (report.catalogPartitions !== undefined) {
     metrics.addMetric(METRIC.catalogPartitions, MetricUnit.Count, report.catalogPartitions);
   }
-  if (report.retention)
-    metrics.addMetric(METRIC.partitionsDropped, MetricUnit.Count, report.retention.dropped);
+  // Zero when retention is off, so a dashboard shows "nothing dropped" rather than a gap.
+  if (report.catalogPartitions !== undefined || report.retention) {
+    metrics.addMetric(METRIC.partitionsDropped, MetricUnit.Count, report.retention?.dropped ?? 0);
+  }
 }

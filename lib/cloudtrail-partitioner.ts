@@ -53,6 +53,8 @@ export class CloudTrailPartitioner extends Construct {
       orgId: s.orgId,
       createDatabase: s.createDatabase,
       createTable: s.createTable,
+      partitionGranularity: s.partitionGranularity,
+      logRetention: props.logRetention,
     });
     const results = new AthenaResults(this, 'Results', {
       resultsRetentionDays: s.resultsRetentionDays,
@@ -73,6 +75,7 @@ export class CloudTrailPartitioner extends Construct {
       maxConcurrentQueries: s.maxConcurrentQueries,
       maxRangeDays: s.maxRangeDays,
       serviceName: this.serviceName,
+      retentionDays: s.retentionDays,
       reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,
       timeoutMinutes: s.timeoutMinutes,
       logRetention: props.logRetention,
@@ -95,6 +98,7 @@ export class CloudTrailPartitioner extends Construct {
       serviceName: this.serviceName,
       heartbeatWindowHours: s.heartbeatWindowHours,
       alarmEmail: s.alarmEmail,
+      glueMaxPartitionsPerTable: s.glueMaxPartitionsPerTable,
     });
 
     this.function = fn.function;

@@ -3,13 +3,17 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import { makeLayout, tableLocation } from '../lambda/core/layout';
 import { checkIdentifier } from '../lambda/core/names';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CLOUDTRAIL_COLUMNS,
   CLOUDTRAIL_INPUT_FORMAT,
   CLOUDTRAIL_OUTPUT_FORMAT,
-  CLOUDTRAIL_PARTITION_KEYS,
   CLOUDTRAIL_SERDE,
+  partitionIndexKeysFor,
+  partitionKeysFor,
+  type PartitionGranularity,
 } from './cloudtrail-schema';
+import { GluePartitionIndex } from './partition-index';
 
 export interface CloudTrailTableProps {
   /** Glue database name (`^[a-z0-9_]{1,255}$`). */
@@ -39,6 +43,15 @@ export interface CloudTrailTableProps {
    * @default true
    */
   readonly createTable?: boolean;
+  /**
+   * What one partition of the created table covers: `day` (keys account, region, year, month,
+   * day) or `month` (account, region, year, month; 30 x fewer partitions, for the largest
+   * organizations). Changing it on a deployed table needs a new `tableName`.
+   * @default 'day'
+   */
+  readonly partitionGranularity?: PartitionGranularity;
+  /** Retention of the partition index provider's log group. @default logs.RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -58,6 +71,9 @@ export class CloudTrailTable extends Construct {
   public readonly database?: glue.CfnDatabase;
   /** Undefined when `createTable` is false. */
   public readonly table?: glue.CfnTable;
+  /** The table's time-first partition index; undefined when `createTable` is false. */
+  public readonly partitionIndex?: GluePartitionIndex;
+  public readonly partitionGranularity: PartitionGranularity;
 
   constructor(scope: Construct, id: string, props: CloudTrailTableProps) {
     super(scope, id);
@@ -74,6 +90,7 @@ export class CloudTrailTable extends Construct {
     this.databaseName = props.databaseName;
     this.tableName = props.tableName;
     this.location = tableLocation(layout);
+    this.partitionGranularity = props.partitionGranularity ?? 'day';
 
     const stack = Stack.of(this);
     this.catalogArn = stack.formatArn({ service: 'glue', resource: 'catalog' });
@@ -102,10 +119,12 @@ export class CloudTrailTable extends Construct {
       databaseName: props.databaseName,
       tableInput: {
         name: props.tableName,
-        description: `CloudTrail logs from ${this.location}, partitioned by account, region and day`,
+        description: `CloudTrail logs from ${this.location}, partitioned by account, region and ${this.partitionGranularity}`,
         tableType: 'EXTERNAL_TABLE',
-        parameters: { classification: 'cloudtrail', EXTERNAL: 'TRUE' },
-        partitionKeys: CLOUDTRAIL_PARTITION_KEYS.map((key) => ({ ...key })),
+        // partition_filtering.enabled: Athena asks Glue for the matching partitions through the
+        // index instead of listing them all, which a table of millions of partitions needs.
+        parameters: { classification: 'cloudtrail', EXTERNAL: 'TRUE', 'partition_filtering.enabled': 'true' },
+        partitionKeys: partitionKeysFor(this.partitionGranularity).map((key) => ({ ...key })),
         storageDescriptor: {
           columns: CLOUDTRAIL_COLUMNS.map((column) => ({ ...column })),
           location: this.location,
@@ -116,5 +135,15 @@ export class CloudTrailTable extends Construct {
       },
     });
     if (this.database) this.table.node.addDependency(this.database);
+    const indexKeys = partitionIndexKeysFor(this.partitionGranularity);
+    this.partitionIndex = new GluePartitionIndex(this, 'PartitionIndex', {
+      databaseName: props.databaseName,
+      tableName: props.tableName,
+      indexName: indexKeys.join('_'),
+      keys: indexKeys,
+      resources: [this.catalogArn, this.databaseArn, this.tableArn],
+      logRetention: props.logRetention,
+    });
+    this.partitionIndex.node.addDependency(this.table);
   }
 }

@@ -33,9 +33,18 @@ const NUMBER_KEYS = [
   'backfillChunkDays',
   'activeDdlQueryQuota',
   'timeoutMinutes',
+  'retentionDays',
+  'glueMaxPartitionsPerTable',
 ] as const;
 
-const STRING_KEYS = ['trailPrefix', 'orgId', 'databaseName', 'tableName', 'alarmEmail'] as const;
+const STRING_KEYS = [
+  'trailPrefix',
+  'orgId',
+  'databaseName',
+  'tableName',
+  'alarmEmail',
+  'partitionGranularity',
+] as const;
 
 const SCHEDULE = /^(cron|rate)\([^()]+\)$/;
 const RETENTION_DAYS = new Set<number>(

@@ -38,6 +38,8 @@ export interface PartitionFunctionProps {
   readonly maxRangeDays: number;
   /** Powertools service name: the `service` dimension of every metric. */
   readonly serviceName: string;
+  /** Days of partitions kept; the function may drop partitions only when set. @default - none dropped */
+  readonly retentionDays?: number;
   /**
    * Ceiling on concurrent invocations; with `maxConcurrentQueries` it bounds the DDL queries
    * this function can have active at once.
@@ -103,6 +105,7 @@ export class PartitionFunction extends Construct {
       [ENV.maxPartitionsPerStatement]: String(props.maxPartitionsPerStatement),
       [ENV.maxConcurrentQueries]: String(props.maxConcurrentQueries),
       [ENV.maxRangeDays]: String(props.maxRangeDays),
+      ...(props.retentionDays === undefined ? {} : { [ENV.retentionDays]: String(props.retentionDays) }),
       [ENV.serviceName]: props.serviceName,
       [ENV.metricsNamespace]: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
@@ -214,7 +217,22 @@ export class PartitionFunction extends Construct {
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [props.results.bucket.arnForObjects(`${AthenaResults.OUTPUT_PREFIX}*`)],
       }),
+      new iam.PolicyStatement({
+        sid: 'ReadTrailLifecycle',
+        // Only to warn when retention outlives the logs; without it, retention still runs.
+        actions: ['s3:GetLifecycleConfiguration'],
+        resources: [trailBucketArn],
+      }),
     ];
+    if (props.retentionDays !== undefined) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DropExpiredPartitions',
+          actions: ['glue:BatchDeletePartition', 'glue:DeletePartition'],
+          resources: [props.table.catalogArn, props.table.databaseArn, props.table.tableArn],
+        }),
+      );
+    }
     return statements;
   }
 }

@@ -28,6 +28,11 @@ export interface PartitionerAlarmsProps {
    * @default - no subscription
    */
   readonly alarmEmail?: string;
+  /**
+   * Glue's partitions-per-table quota: the catalog-size alarm fires at 80 % of it.
+   * @default 10000000
+   */
+  readonly glueMaxPartitionsPerTable?: number;
 }
 
 /**
@@ -57,6 +62,8 @@ export class PartitionerAlarms extends Construct {
   public readonly backfillFailedAlarm: cloudwatch.Alarm;
   public readonly backfillTimedOutAlarm: cloudwatch.Alarm;
   public readonly backfillAbortedAlarm: cloudwatch.Alarm;
+  /** The table's estimated partitions reached 80 % of Glue's per-table quota. */
+  public readonly catalogPartitionsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: PartitionerAlarmsProps) {
     super(scope, id);
@@ -169,6 +176,28 @@ export class PartitionerAlarms extends Construct {
       'A backfill execution was aborted.',
       sm.metricAborted(sum),
     );
+    this.catalogPartitionsAlarm = this.catalogSizeAlarm(props);
+  }
+
+  /** Maximum over a day: the estimate is emitted once a run, and one high reading is enough. */
+  private catalogSizeAlarm(props: PartitionerAlarmsProps): cloudwatch.Alarm {
+    const quota = props.glueMaxPartitionsPerTable ?? 10_000_000;
+    const threshold = Math.floor(quota * 0.8);
+    return this.alarm('CatalogPartitions', {
+      alarmName: `${props.serviceName}-CatalogPartitions`,
+      alarmDescription: `The table holds an estimated ${threshold} partitions or more, 80 % of Glue's ${quota} per table: set retentionDays, move to month granularity, or raise the quota (then glueMaxPartitionsPerTable).`,
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: METRIC.catalogPartitions,
+        dimensionsMap: { [SERVICE_DIMENSION]: props.serviceName },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.days(1),
+      }),
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** Every alarm, for dashboards and tests. */
@@ -181,6 +210,7 @@ export class PartitionerAlarms extends Construct {
       this.backfillFailedAlarm,
       this.backfillTimedOutAlarm,
       this.backfillAbortedAlarm,
+      this.catalogPartitionsAlarm,
     ];
   }
 

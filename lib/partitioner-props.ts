@@ -5,6 +5,7 @@
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { PartitionGranularity } from './cloudtrail-schema';
 
 export interface CloudTrailPartitionerProps {
   /** Bucket the trail delivers to (S3 naming rules). */
@@ -97,4 +98,25 @@ export interface CloudTrailPartitionerProps {
   readonly logRetention?: logs.RetentionDays;
   /** Bucket for server access logs of the results bucket. @default - none */
   readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Days of partitions kept (1 to 7305): each scheduled run drops the partitions whose day is
+   * more than this many days before today (UTC); a month partition goes when its last day does.
+   * Match it to the trail bucket's lifecycle expiration.
+   * @default - none: no partition is ever dropped
+   */
+  readonly retentionDays?: number;
+  /**
+   * Glue's partitions-per-table quota for this account (1,000 to 100,000,000): the
+   * CatalogPartitions alarm fires at 80 % of it. Raise it with the quota.
+   * @default 10000000 (the Glue default)
+   */
+  readonly glueMaxPartitionsPerTable?: number;
+  /**
+   * What one partition of the created table covers: `day` (keys account, region, year, month,
+   * day) or `month` (account, region, year, month, each at the month folder: 30 x fewer
+   * partitions, for the largest organizations). Only for a table this stack creates; changing
+   * it on a deployed stack needs a new `tableName`.
+   * @default 'day'
+   */
+  readonly partitionGranularity?: PartitionGranularity;
 }

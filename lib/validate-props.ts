@@ -55,6 +55,9 @@ export interface PartitionerSettings {
   readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
+  readonly retentionDays?: number;
+  readonly glueMaxPartitionsPerTable: number;
+  readonly partitionGranularity: 'day' | 'month';
 }
 
 const EMAIL =
@@ -267,7 +270,35 @@ export function validatePartitionerProps(
     initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c, now),
     timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
     activeDdlQueryQuota,
+    ...resolveCatalogSettings(props, c),
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;
+}
+
+/** Glue's default quota of partitions per table. */
+export const DEFAULT_GLUE_MAX_PARTITIONS_PER_TABLE = 10_000_000;
+
+/** Retention, the Glue quota the size alarm compares with, and the created table's granularity. */
+function resolveCatalogSettings(
+  props: CloudTrailPartitionerProps,
+  c: Collector,
+): Pick<PartitionerSettings, 'retentionDays' | 'glueMaxPartitionsPerTable' | 'partitionGranularity'> {
+  const granularity = props.partitionGranularity ?? 'day';
+  if (granularity !== 'day' && granularity !== 'month') {
+    c.add(`invalid partitionGranularity ${show(granularity)}: expected 'day' or 'month'`);
+  }
+  return {
+    ...(props.retentionDays === undefined
+      ? {}
+      : { retentionDays: c.integer('retentionDays', props.retentionDays, 1, 1, 7305) }),
+    glueMaxPartitionsPerTable: c.integer(
+      'glueMaxPartitionsPerTable',
+      props.glueMaxPartitionsPerTable,
+      DEFAULT_GLUE_MAX_PARTITIONS_PER_TABLE,
+      1000,
+      100_000_000,
+    ),
+    partitionGranularity: granularity === 'month' ? 'month' : 'day',
+  };
 }

@@ -1,0 +1,136 @@
+/**
+ * Retention and the catalog-size metric through the real handler, SDK clients and the local
+ * stand-in: Glue GetPartitions by expression finds the expired partitions, Athena's
+ * DROP IF EXISTS PARTITION removes them, and the metrics carry the alarms' dimensions.
+ */
+import { createHandler } from '../lambda/handler';
+import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/contract';
+import type { Report } from '../lambda/core/report';
+import type { StandIn } from './support/aws-standin';
+import {
+  BUCKET,
+  captureStdout,
+  DB,
+  lambdaEnv,
+  logKeys,
+  metricValue,
+  ORG,
+  scaledClock,
+  SERVICE,
+  startTrailStandIn,
+  TABLE,
+  useEnv,
+} from './support/handler-harness';
+
+const NOW = new Date('2024-03-10T06:00:00Z');
+const ACCOUNTS = ['111111111111', '222222222222'];
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+
+let standIn: StandIn;
+let restoreEnv: (() => void) | undefined;
+let stdout: ReturnType<typeof captureStdout>;
+
+function context(id = 'request-1') {
+  return { awsRequestId: id, getRemainingTimeInMillis: () => 900_000 };
+}
+
+function handlerWith(overrides: Record<string, string | undefined> = {}) {
+  restoreEnv?.();
+  restoreEnv = useEnv(lambdaEnv(standIn, overrides));
+  return createHandler({ env: process.env, clock: scaledClock(standIn, NOW) });
+}
+
+/** Every day from `from` to `to`, as YYYY-MM-DD. */
+function isoDays(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+function seedCatalog(days: readonly string[]): void {
+  standIn.seedPartitions(
+    DB,
+    TABLE,
+    ACCOUNTS.flatMap((account) =>
+      REGIONS.flatMap((region) =>
+        days.map((iso) => {
+          const [y, m, d] = iso.split('-');
+          return {
+            values: [account, region, y, m, d],
+            location: `s3://${BUCKET}/AWSLogs/${ORG}/${account}/CloudTrail/${region}/${y}/${m}/${d}/`,
+          };
+        }),
+      ),
+    ),
+  );
+}
+
+beforeEach(async () => {
+  standIn = await startTrailStandIn();
+  standIn.putObjects(BUCKET, logKeys(ACCOUNTS, REGIONS, ['2024-03-08', '2024-03-09']));
+  stdout = captureStdout();
+});
+
+afterEach(async () => {
+  stdout.restore();
+  restoreEnv?.();
+  restoreEnv = undefined;
+  await standIn.close();
+});
+
+describe('retention in the scheduled run', () => {
+  it('drops exactly the partitions more than retentionDays before today, and nothing newer', async () => {
+    // GIVEN partitions from 2024-01-01 on and 30 days of retention on 2024-03-10 (keep 2024-02-09 on)
+    seedCatalog(isoDays('2024-01-01', '2024-03-08'));
+    const handler = handlerWith({ [ENV.retentionDays]: '30' });
+    // WHEN the schedule fires
+    const report = (await handler(SCHEDULED, context())) as Report;
+    // THEN 39 days x 4 account-regions are gone, and the oldest left is 2024-02-09
+    expect(report.retention).toMatchObject({
+      keepFrom: '2024-02-09',
+      expired: 156,
+      dropped: 156,
+      more: false,
+    });
+    const days = standIn.partitions(DB, TABLE).map((p) => p.values.slice(2).join('-'));
+    expect(days.filter((d) => d < '2024-02-09')).toEqual([]);
+    expect(new Set(days)).toEqual(new Set(isoDays('2024-02-09', '2024-03-11')));
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(4 * isoDays('2024-02-09', '2024-03-11').length);
+    // AND the statements ran in Athena as DROP IF EXISTS
+    expect(report.ok).toBe(true);
+    expect(metricValue(stdout.metrics(), METRIC.partitionsDropped)).toBe(156);
+  });
+
+  it('drops nothing without retentionDays', async () => {
+    // GIVEN old partitions and no retention
+    seedCatalog(isoDays('2020-01-01', '2020-01-31'));
+    const handler = handlerWith();
+    // WHEN the schedule fires
+    const report = (await handler(SCHEDULED, context())) as Report;
+    // THEN every old partition is still there
+    expect(report.retention).toBeUndefined();
+    expect(standIn.partitions(DB, TABLE).filter((p) => p.values[2] === '2020')).toHaveLength(4 * 31);
+    expect(metricValue(stdout.metrics(), METRIC.partitionsDropped)).toBe(0);
+  });
+});
+
+describe('CatalogPartitions', () => {
+  it("is emitted with the alarm's namespace and service dimension, from the oldest month held", async () => {
+    // GIVEN partitions since 2024-01-01 (4 account-regions), no retention
+    seedCatalog(isoDays('2024-01-01', '2024-03-08'));
+    const handler = handlerWith();
+    // WHEN the schedule fires
+    const report = (await handler(SCHEDULED, context())) as Report;
+    // THEN the estimate is 4 x (2024-01-01 .. tomorrow 2024-03-11) = 4 x 71
+    expect(report.catalogPartitions).toBe(4 * 71);
+    const emitted = stdout
+      .metrics()
+      .filter((m) => m.name === METRIC.catalogPartitions && m.namespace === METRICS_NAMESPACE);
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0].dimensions).toEqual({ [SERVICE_DIMENSION]: SERVICE });
+    expect(emitted[0].value).toBe(4 * 71);
+  });
+});

@@ -54,7 +54,7 @@ describe('CloudTrailPartitioner', () => {
       ['AWS::StepFunctions::StateMachine', 1],
       ['AWS::SNS::Topic', 1],
       ['AWS::SQS::Queue', 1],
-      ['AWS::CloudWatch::Alarm', 7],
+      ['AWS::CloudWatch::Alarm', 8],
     ] as const) {
       template.resourceCountIs(type, count);
     }
@@ -65,7 +65,7 @@ describe('CloudTrailPartitioner', () => {
     expect(partitioner.databaseName).toBe('cloudtrail');
     expect(partitioner.tableName).toBe('cloudtrail_logs');
     expect(partitioner.workGroupName).toMatch(/^[A-Za-z0-9._-]+$/);
-    expect(partitioner.alarms).toHaveLength(7);
+    expect(partitioner.alarms).toHaveLength(8);
     expect(partitioner.function).toBeDefined();
     expect(partitioner.resultsBucket).toBeDefined();
     expect(partitioner.stateMachine).toBeDefined();
@@ -136,7 +136,10 @@ describe('CloudTrailPartitioner', () => {
 
   it('starts the initial backfill once, on create, with a policy scoped to the state machine', () => {
     // THEN the custom resource calls StartExecution with {from} on create only
-    const resources = Object.values(template.findResources('Custom::AWS'));
+    // (the other Custom::AWS is the table's partition index)
+    const resources = Object.values(template.findResources('Custom::AWS')).filter(
+      (r) => sdkCall(r.Properties.Create).service === 'SFN',
+    );
     expect(resources).toHaveLength(1);
     expect(sdkCall(resources[0].Properties.Create)).toEqual({
       service: 'SFN',
@@ -176,8 +179,11 @@ describe('CloudTrailPartitioner', () => {
   it('creates no custom resource without initialBackfillFrom', () => {
     // GIVEN the defaults
     const built = buildStack({}, 'Plain');
-    // THEN there is nothing to start
-    built.template.resourceCountIs('Custom::AWS', 0);
+    // THEN there is nothing to start: the one custom resource is the partition index
+    const calls = Object.values(built.template.findResources('Custom::AWS')).map(
+      (r) => sdkCall(r.Properties.Create).action,
+    );
+    expect(calls).toEqual(['CreatePartitionIndex']);
     expect(built.stack.partitioner.initialBackfill).toBeUndefined();
     expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
   });

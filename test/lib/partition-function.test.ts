@@ -204,7 +204,11 @@ describe('PartitionFunction', () => {
     const trailStatements = statements.filter((s) =>
       JSON.stringify(s.Resource).includes('example-trail-bucket'),
     );
-    expect(trailStatements.flatMap(actionsOf).sort()).toEqual(['s3:GetBucketLocation', 's3:ListBucket']);
+    expect(trailStatements.flatMap(actionsOf).sort()).toEqual([
+      's3:GetBucketLocation',
+      's3:GetLifecycleConfiguration',
+      's3:ListBucket',
+    ]);
     expect(statements.flatMap(actionsOf)).not.toContain('kms:Decrypt');
   });
 

@@ -49,6 +49,8 @@ describe('validatePartitionerProps', () => {
       initialBackfill: undefined,
       timeoutMinutes: 15,
       activeDdlQueryQuota: 20,
+      glueMaxPartitionsPerTable: 10_000_000,
+      partitionGranularity: 'day',
     });
     expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
   });

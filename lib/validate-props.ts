@@ -18,6 +18,7 @@ import {
 import { formatIsoDate, parseIsoDate, utcDay } from '../lambda/core/dates';
 import { checkWindow, EARLIEST_DAY } from '../lambda/core/request';
 import { DEFAULT_SCHEDULE_EXPRESSION, scheduleIntervalHours } from './schedule-interval';
+import { type CatalogSettings, resolveCatalogSettings } from './validate-catalog-props';
 
 /** Hours added to the schedule interval before the heartbeat alarm fires: run time, EMF ingestion, jitter. */
 export const HEARTBEAT_SLACK_HOURS = 2;
@@ -29,7 +30,7 @@ export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
 export const DEFAULT_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024 * 1024;
 
 /** Props with every default applied and every value checked. */
-export interface PartitionerSettings {
+export interface PartitionerSettings extends CatalogSettings {
   readonly trailBucketName: string;
   /** Normalized: no leading or trailing slash, '' when none. */
   readonly trailPrefix: string;
@@ -55,9 +56,6 @@ export interface PartitionerSettings {
   readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
-  readonly retentionDays?: number;
-  readonly glueMaxPartitionsPerTable: number;
-  readonly partitionGranularity: 'day' | 'month';
 }
 
 const EMAIL =
@@ -274,31 +272,4 @@ export function validatePartitionerProps(
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;
-}
-
-/** Glue's default quota of partitions per table. */
-export const DEFAULT_GLUE_MAX_PARTITIONS_PER_TABLE = 10_000_000;
-
-/** Retention, the Glue quota the size alarm compares with, and the created table's granularity. */
-function resolveCatalogSettings(
-  props: CloudTrailPartitionerProps,
-  c: Collector,
-): Pick<PartitionerSettings, 'retentionDays' | 'glueMaxPartitionsPerTable' | 'partitionGranularity'> {
-  const granularity = props.partitionGranularity ?? 'day';
-  if (granularity !== 'day' && granularity !== 'month') {
-    c.add(`invalid partitionGranularity ${show(granularity)}: expected 'day' or 'month'`);
-  }
-  return {
-    ...(props.retentionDays === undefined
-      ? {}
-      : { retentionDays: c.integer('retentionDays', props.retentionDays, 1, 1, 7305) }),
-    glueMaxPartitionsPerTable: c.integer(
-      'glueMaxPartitionsPerTable',
-      props.glueMaxPartitionsPerTable,
-      DEFAULT_GLUE_MAX_PARTITIONS_PER_TABLE,
-      1000,
-      100_000_000,
-    ),
-    partitionGranularity: granularity === 'month' ? 'month' : 'day',
-  };
 }

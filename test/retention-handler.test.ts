@@ -134,3 +134,25 @@ describe('CatalogPartitions', () => {
     expect(emitted[0].value).toBe(4 * 71);
   });
 });
+
+describe('a month table', () => {
+  it("the daily run registers this month's and next month's partitions at the month folders", async () => {
+    // GIVEN the table at month granularity (keys account, region, year, month)
+    standIn.defineTable(
+      DB,
+      TABLE,
+      ['account', 'region', 'year', 'month'].map((name) => ({ name, type: 'string' })),
+    );
+    const handler = handlerWith();
+    // WHEN the schedule fires on 2024-03-10
+    const report = (await handler(SCHEDULED, context())) as Report;
+    // THEN March and April for each of the 4 account-regions, at .../YYYY/MM/
+    expect(report.ok).toBe(true);
+    const catalog = standIn.partitions(DB, TABLE);
+    expect(new Set(catalog.map((p) => p.values.slice(2).join('-')))).toEqual(new Set(['2024-03', '2024-04']));
+    expect(catalog).toHaveLength(8);
+    expect(catalog.map((p) => p.location)).toContain(
+      `s3://${BUCKET}/AWSLogs/${ORG}/111111111111/CloudTrail/eu-west-1/2024/04/`,
+    );
+  });
+});

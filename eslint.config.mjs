@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'test/**/*.snapshot/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', 'dist/**', 'test/**/*.snapshot/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

@@ -1,10 +1,17 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { BACKFILL_STATE } from '../lambda/core/contract';
+import { CHUNK_FAILURE_OUTPUT, FAIL_CAUSE, MAP_OUTPUT } from './backfill-expressions';
+
+/**
+ * Errors of the split step that a retry cannot cure: bad input stays bad. Listed before the
+ * `States.TaskFailed` retrier so a typo fails at once instead of after the backoff.
+ */
+const SPLIT_INPUT_ERRORS = ['ValidationError', 'LayoutError'];
 
 export interface BackfillStateMachineProps {
   /** The partitioner function: answers `{action:'split'}` and registers one chunk per call. */
@@ -60,6 +67,15 @@ export class BackfillStateMachine extends Construct {
       // list times hundreds of chunks would pass the 256 KiB state limit.
       assign: { selection: '{% $states.result.Payload.selection %}' },
     });
+    // The split only reads S3, so a retry is safe; the first execution can start seconds after
+    // the stack created the function's role, before IAM has propagated it.
+    split.addRetry({ errors: SPLIT_INPUT_ERRORS, maxAttempts: 0 });
+    split.addRetry({
+      errors: [sfn.Errors.TASKS_FAILED],
+      interval: Duration.seconds(5),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
 
     const registerChunk = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.registerChunk, {
       comment: 'Register the partitions of one chunk; the function throws when anything failed',
@@ -76,35 +92,28 @@ export class BackfillStateMachine extends Construct {
     const chunkFailed = sfn.Pass.jsonata(this, BACKFILL_STATE.chunkFailed, {
       comment: 'Keep the failed chunk and its error; the other chunks go on',
     });
-    // Error and a bounded slice of the cause: hundreds of failed chunks must still fit the
-    // 256 KiB execution payload. The full error is in the function's log group.
-    registerChunk.addCatch(chunkFailed, {
-      errors: [sfn.Errors.ALL],
-      outputs:
-        '{% {"chunk": $states.input, "failed": true, "error": $states.errorOutput.Error, ' +
-        '"cause": $substring($string($states.errorOutput.Cause), 0, 500)} %}',
-    });
+    // A fixed-size record per failed chunk: 1,000 of them must fit the 256 KiB Map result.
+    registerChunk.addCatch(chunkFailed, { errors: [sfn.Errors.ALL], outputs: CHUNK_FAILURE_OUTPUT });
 
     const registerAll = sfn.Map.jsonata(this, 'RegisterChunks', {
       comment: 'Register every chunk, a bounded number at a time',
       items: sfn.ProvideItems.jsonata('{% $states.input.chunks %}'),
       maxConcurrency,
-      outputs:
-        '{% ($failed := $filter($states.result, function($r) { $r.failed }); ' +
-        '{"window": $states.input.window, "chunks": $count($states.result), "failedChunks": $append([], $failed)}) %}',
+      outputs: MAP_OUTPUT,
     });
     registerAll.itemProcessor(registerChunk);
 
     const done = sfn.Succeed.jsonata(this, 'Backfilled');
     const failed = sfn.Fail.jsonata(this, 'SomeChunksFailed', {
       error: 'BackfillIncomplete',
-      cause: '{% $substring($string($states.input.failedChunks), 0, 30000) %}',
+      cause: FAIL_CAUSE,
     });
     const anyFailed = sfn.Choice.jsonata(this, 'AnyChunkFailed')
-      .when(sfn.Condition.jsonata('{% $count($states.input.failedChunks) > 0 %}'), failed)
+      .when(sfn.Condition.jsonata('{% $states.input.failedCount > 0 %}'), failed)
       .otherwise(done);
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: vendedLogGroupName(this),
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -130,6 +139,17 @@ export class BackfillStateMachine extends Construct {
       },
     );
   }
+}
+
+/**
+ * `/aws/vendedlogs/states/<unique>-<stack uuid>`. Under this prefix Step Functions does not add
+ * the group to the account's CloudWatch Logs resource policy (5,120 characters, often full in
+ * busy accounts). The stack's UUID keeps a redeploy after `cdk destroy` from colliding with the
+ * retained group of the previous stack.
+ */
+function vendedLogGroupName(scope: Construct): string {
+  const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+  return `/aws/vendedlogs/states/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${stackUuid}`;
 }
 
 /** Logical ID inside `{"Fn::GetAtt": [id, "Arn"]}`, the form cdk-nag prints in IAM5 finding IDs. */

@@ -42,12 +42,26 @@ export class CloudTrailPartitionerStack extends Stack {
       value: p.alarmTopic.topicArn,
     });
     new CfnOutput(this, 'BackfillCommand', {
-      description: 'Backfill a range (up to the 15-minute Lambda timeout) with one synchronous invocation',
-      value: `aws lambda invoke --function-name ${p.function.functionName} --cli-binary-format raw-in-base64-out --payload '${EXAMPLE_WINDOW}' /dev/stdout`,
+      description:
+        'Backfill a range (up to the Lambda timeout) with one synchronous invocation; AWS CLI v2, no CLI retries',
+      value: lambdaBackfillCommand(p.function.functionName, p.settings.timeoutMinutes),
     });
     new CfnOutput(this, 'StateMachineBackfillCommand', {
       description: 'Backfill any range through Step Functions, in parallel chunks',
       value: `aws stepfunctions start-execution --state-machine-arn ${p.stateMachine.stateMachineArn} --input '${EXAMPLE_WINDOW}'`,
     });
   }
+}
+
+/**
+ * AWS CLI v2 (`--cli-binary-format` is v2 only). The CLI's default 60 s read timeout and its
+ * retries would each start a new invocation of a backfill that is still running, so the read
+ * timeout outlasts the function's own timeout and `AWS_MAX_ATTEMPTS=1` turns retries off.
+ */
+export function lambdaBackfillCommand(functionName: string, timeoutMinutes: number): string {
+  const readTimeoutSeconds = timeoutMinutes * 60 + 60;
+  return (
+    `AWS_MAX_ATTEMPTS=1 aws lambda invoke --function-name ${functionName} --cli-binary-format raw-in-base64-out ` +
+    `--cli-read-timeout ${readTimeoutSeconds} --payload '${EXAMPLE_WINDOW}' /dev/stdout`
+  );
 }

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,9 +12,7 @@ import { ENV, METRICS_NAMESPACE } from '../lambda/core/contract';
 import { accountsRootKey, makeLayout } from '../lambda/core/layout';
 import { AthenaResults } from './athena-results';
 import { CloudTrailTable } from './cloudtrail-table';
-
-/** Repository root: lambda/ and package-lock.json live here. */
-const PROJECT_ROOT = path.join(__dirname, '..');
+import { functionCode } from './function-code';
 
 export interface PartitionFunctionProps {
   /** Names, location and ARNs of the table partitions are added to. */
@@ -113,10 +110,8 @@ export class PartitionFunction extends Construct {
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: functionDescription(props.table),
-      entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      // The packed bundle in an installed package, else bundled from source (lib/function-code.ts).
+      ...functionCode(),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySizeMiB ?? 512,

@@ -7,6 +7,7 @@ import jsonata from 'jsonata';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BackfillStateMachine } from '../../lib/backfill-state-machine';
+import { CAUSE_CHARS } from '../../lib/backfill-expressions';
 import { newStack, stateMachineDefinition } from './fixtures';
 
 type State = Record<string, unknown> & { Arguments?: Record<string, unknown>; Catch?: { Output: string }[] };
@@ -89,43 +90,52 @@ describe('backfill state machine expressions', () => {
     expect(await evaluate(register.Output, { input, result: { Payload: {} } })).toEqual({ failed: false });
   });
 
-  it('chunk failure: records the chunk, the error and at most 500 characters of cause, even without a cause', async () => {
+  it('chunk failure: records the range, the error and at most CAUSE_CHARS of cause, even without a cause', async () => {
     const input = { from: '2024-01-01', to: '2024-01-31' };
     const caught = await evaluate(register.Catch?.[0].Output, {
       input,
       errorOutput: { Error: 'RunFailedError', Cause: 'x'.repeat(2000) },
     });
-    expect(caught).toMatchObject({ chunk: input, failed: true, error: 'RunFailedError' });
-    expect((caught as { cause: string }).cause).toHaveLength(500);
+    expect(caught).toMatchObject({ ...input, failed: true, error: 'RunFailedError' });
+    expect((caught as { cause: string }).cause).toHaveLength(CAUSE_CHARS);
     const timeout = await evaluate(register.Catch?.[0].Output, {
       input,
       errorOutput: { Error: 'States.Timeout' },
     });
-    expect(timeout).toMatchObject({ chunk: input, failed: true, error: 'States.Timeout' });
+    expect(timeout).toEqual({ ...input, failed: true, error: 'States.Timeout' });
   });
 
   it.each([
     [[], 0],
     [[{ failed: false }], 0],
-    [[{ failed: true, chunk: { from: 'a' } }], 1],
-    [[{ failed: false }, { failed: true, chunk: { from: 'a' } }, { failed: true, chunk: { from: 'b' } }], 2],
+    [[{ failed: true, from: '2024-01-01', to: '2024-01-02' }], 1],
+    [
+      [
+        { failed: false },
+        { failed: true, from: '2024-01-03', to: '2024-01-04' },
+        { failed: true, from: '2024-01-05', to: '2024-01-06' },
+      ],
+      2,
+    ],
   ])(
     'map output with results %j lists %i failed chunks as an array, and the choice agrees',
     async (result, failures) => {
       // WHEN the map output and the choice condition are evaluated
       const output = (await evaluate(map.Output, { input: { window: { from: 'a', to: 'b' } }, result })) as {
         failedChunks: unknown[];
+        failedCount: number;
         chunks: number;
       };
       const choice = (states.AnyChunkFailed as { Choices: { Condition: string }[] }).Choices[0].Condition;
       // THEN failedChunks is always an array, and the fail branch is taken exactly when it is not empty
       expect(Array.isArray(output.failedChunks)).toBe(true);
       expect(output.failedChunks).toHaveLength(failures);
+      expect(output.failedCount).toBe(failures);
       expect(output.chunks).toBe(result.length);
       expect(await evaluate(choice, { input: output })).toBe(failures > 0);
       if (failures > 0) {
         const cause = await evaluate(states.SomeChunksFailed.Cause, { input: output });
-        expect(JSON.parse(cause as string)).toHaveLength(failures);
+        expect(JSON.parse(cause as string)).toMatchObject({ failedChunks: failures, chunks: result.length });
       }
     },
   );

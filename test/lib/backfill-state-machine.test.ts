@@ -28,7 +28,7 @@ describe('BackfillStateMachine', () => {
     expect(states.RegisterChunks).toMatchObject({ Type: 'Map', Next: 'AnyChunkFailed' });
     expect(states.AnyChunkFailed).toMatchObject({
       Type: 'Choice',
-      Choices: [{ Condition: '{% $count($states.input.failedChunks) > 0 %}', Next: 'SomeChunksFailed' }],
+      Choices: [{ Condition: '{% $states.input.failedCount > 0 %}', Next: 'SomeChunksFailed' }],
       Default: 'Backfilled',
     });
     expect(states.SomeChunksFailed).toMatchObject({ Type: 'Fail', Error: 'BackfillIncomplete' });
@@ -47,7 +47,7 @@ describe('BackfillStateMachine', () => {
   it('registers at most three chunks at once, over $.chunks', () => {
     // THEN the Map state is bounded and reads the chunks of the split result
     expect(states.RegisterChunks).toMatchObject({ MaxConcurrency: 3, Items: '{% $states.input.chunks %}' });
-    expect(String(states.RegisterChunks.Output)).toContain('"failedChunks": $append([], $failed)');
+    expect(String(states.RegisterChunks.Output)).toContain('"failedCount": $count($failed)');
   });
 
   it('retries a chunk with backoff and records its failure instead of stopping the map', () => {
@@ -97,6 +97,27 @@ describe('BackfillStateMachine', () => {
       },
       TracingConfiguration: { Enabled: true },
     });
+  });
+
+  it('logs to a group under /aws/vendedlogs/states/, unique to the stack, so no resource policy is needed', () => {
+    // THEN the name starts with the vended-logs prefix and ends with the stack's UUID
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const name = JSON.stringify(Object.values(groups)[0].Properties.LogGroupName);
+    expect(name).toMatch(/^\{"Fn::Join":\["",\["\/aws\/vendedlogs\/states\/Test-Backfill[A-Za-z0-9-]*-",/);
+    expect(name).toContain('{"Fn::Select":[2,{"Fn::Split":["/",{"Ref":"AWS::StackId"}]}]}');
+  });
+
+  it('retries the split (read only) on task failures, but not on bad input', () => {
+    // THEN input errors come first with no retry, then TaskFailed with backoff
+    expect(states.SplitWindow.Retry).toEqual(
+      expect.arrayContaining([
+        { ErrorEquals: ['ValidationError', 'LayoutError'], MaxAttempts: 0 },
+        { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2 },
+      ]),
+    );
+    const retry = states.SplitWindow.Retry as { ErrorEquals: string[] }[];
+    const order = retry.map((r) => r.ErrorEquals[0]);
+    expect(order.indexOf('ValidationError')).toBeLessThan(order.indexOf('States.TaskFailed'));
   });
 
   it('may invoke only the partitioner function', () => {

@@ -1,3 +1,4 @@
+import { lambdaBackfillCommand } from '../../lib/cloudtrail-partitioner-stack';
 import { buildStack } from './fixtures';
 
 describe('CloudTrailPartitionerStack', () => {
@@ -41,10 +42,16 @@ describe('CloudTrailPartitionerStack', () => {
   });
 
   it('gives a ready-to-paste Lambda backfill command', () => {
-    // THEN it invokes the function synchronously with a from/to payload
+    // THEN it invokes the function synchronously with a from/to payload, waiting past the
+    // function's 15-minute timeout (not the CLI's 60 s) and never retrying into a new invocation
     expect(rendered('BackfillCommand')).toMatch(
-      /^aws lambda invoke --function-name <PartitionerFunction[0-9A-F]{8}> --cli-binary-format raw-in-base64-out --payload '\{"from":"2024-01-01","to":"2024-01-31"\}' \/dev\/stdout$/,
+      /^AWS_MAX_ATTEMPTS=1 aws lambda invoke --function-name <PartitionerFunction[0-9A-F]{8}> --cli-binary-format raw-in-base64-out --cli-read-timeout 960 --payload '\{"from":"2024-01-01","to":"2024-01-31"\}' \/dev\/stdout$/,
     );
+  });
+
+  it('sets the read timeout a minute past a shorter function timeout', () => {
+    // GIVEN / WHEN a 5-minute function THEN the CLI waits 6 minutes
+    expect(lambdaBackfillCommand('fn', 5)).toContain(' --cli-read-timeout 360 ');
   });
 
   it('gives a ready-to-paste Step Functions backfill command', () => {

@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { functionCode, PREBUNDLED_DIR } from '../../lib/function-code';
+
+describe('functionCode', () => {
+  it('uses the prebundled handler when the directory holds index.js (an installed package)', () => {
+    // GIVEN a directory like dist/lambda-bundle
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundled-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), 'exports.handler = async () => ({});');
+    // WHEN
+    const props = functionCode(dir);
+    // THEN the asset is that directory and nothing is left for esbuild
+    expect(props.code).toBeInstanceOf(lambda.AssetCode);
+    expect((props.code as lambda.AssetCode).path).toBe(dir);
+    expect(props).toEqual({ code: props.code, handler: 'index.handler' });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('bundles from source in this checkout, where lib/ has no prebundled sibling', () => {
+    // GIVEN the default location, which only a built package has
+    expect(fs.existsSync(PREBUNDLED_DIR)).toBe(false);
+    // WHEN
+    const props = functionCode();
+    // THEN NodejsFunction gets the handler source and the lock file
+    expect(props.code).toBeUndefined();
+    expect(props.entry).toBe(path.join(__dirname, '..', '..', 'lambda', 'handler.ts'));
+    expect(props.handler).toBe('handler');
+    expect(props.depsLockFilePath).toBe(path.join(__dirname, '..', '..', 'package-lock.json'));
+  });
+});

@@ -145,6 +145,20 @@ describe('heartbeat', () => {
   });
 });
 
+describe('access denied', () => {
+  it('names the Lake Formation setting in the failure text when Lake Formation refused the statements', async () => {
+    // GIVEN Athena failing every statement for lack of Lake Formation grants
+    const handler = handlerWith();
+    standIn.faults.failQueriesMatching(/ADD/, {
+      reason: 'Insufficient Lake Formation permission(s) on cloudtrail_logs',
+    });
+    // WHEN the schedule fires THEN the error the Errors alarm's log shows says what to turn on
+    await expect(handler(SCHEDULED, context())).rejects.toThrow(
+      /1 failed.*; first failure: Insufficient Lake Formation permission\(s\) on cloudtrail_logs \(.*-c lakeFormationPermissions=true/,
+    );
+  });
+});
+
 describe('backfill', () => {
   it('skips past days without logs and registers days with logs', async () => {
     // GIVEN logs only on 03-08 and 03-09

@@ -33,7 +33,9 @@ export function environmentSizeError(environment: Readonly<Record<string, string
   const bytes = environmentBytes(environment);
   if (bytes <= MAX_ENVIRONMENT_BYTES) return undefined;
   const accounts = environment[ENV.accounts] ? environment[ENV.accounts].split(',').length : 0;
-  const spare = Math.floor((MAX_ENVIRONMENT_BYTES - (bytes - accounts * BYTES_PER_ACCOUNT)) / BYTES_PER_ACCOUNT);
+  const spare = Math.floor(
+    (MAX_ENVIRONMENT_BYTES - (bytes - accounts * BYTES_PER_ACCOUNT)) / BYTES_PER_ACCOUNT,
+  );
   return (
     `invalid accounts: ${accounts} accounts make the function's environment ${bytes} bytes, over Lambda's ${MAX_ENVIRONMENT_BYTES}-byte limit ` +
     `(CreateFunction would fail at deploy time); list at most about ${Math.max(0, spare)}, or leave accounts unset so every run discovers the accounts from the bucket, ` +

@@ -97,4 +97,13 @@ export interface CloudTrailPartitionerProps {
   readonly logRetention?: logs.RetentionDays;
   /** Bucket for server access logs of the results bucket. @default - none */
   readonly accessLogsBucket?: s3.IBucket;
+  /**
+   * Grant the function's role Lake Formation permissions on the database (DESCRIBE) and the
+   * table (ALTER, DESCRIBE, INSERT, DELETE) with `AWS::LakeFormation::PrincipalPermissions`.
+   * Turn it on where Lake Formation permissions are in force on the catalog (the database has
+   * no `IAMAllowedPrincipals` grant): there, IAM alone is not enough and every run fails with
+   * access denied. The deploying principal must be a Lake Formation data lake administrator.
+   * @default false
+   */
+  readonly lakeFormationPermissions?: boolean;
 }

@@ -55,6 +55,7 @@ export interface PartitionerSettings {
   readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
+  readonly lakeFormationPermissions: boolean;
 }
 
 const EMAIL =
@@ -212,6 +213,7 @@ export function validatePartitionerProps(
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
     ['reserveConcurrency', props.reserveConcurrency],
+    ['lakeFormationPermissions', props.lakeFormationPermissions],
   ] as const) {
     if (value !== undefined && typeof value !== 'boolean')
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
@@ -267,6 +269,7 @@ export function validatePartitionerProps(
     initialBackfill: resolveInitialBackfill(props.initialBackfillFrom, maxRangeDays, c, now),
     timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
     activeDdlQueryQuota,
+    lakeFormationPermissions: props.lakeFormationPermissions === true,
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;

@@ -49,6 +49,7 @@ describe('validatePartitionerProps', () => {
       initialBackfill: undefined,
       timeoutMinutes: 15,
       activeDdlQueryQuota: 20,
+      lakeFormationPermissions: false,
     });
     expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
   });

@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import { makeLayout, tableLocation } from '../lambda/core/layout';
@@ -94,6 +94,8 @@ export class CloudTrailTable extends Construct {
         catalogId: stack.account,
         databaseInput: { name: props.databaseName, description: 'CloudTrail logs queried with Athena' },
       });
+      // Deleting a Glue database deletes every table in it, including ones this stack never made.
+      this.database.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     if (!createTable) return;
 
@@ -116,5 +118,8 @@ export class CloudTrailTable extends Construct {
       },
     });
     if (this.database) this.table.node.addDependency(this.database);
+    // `cdk destroy` keeps the table and its partitions: saved queries and views keep working, and
+    // registering years of partitions again would take a full backfill. See docs/design.md.
+    this.table.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }

@@ -4,12 +4,13 @@
  * in this stack cannot fix: a trail bucket in another account (its bucket policy decides) and
  * a catalog under Lake Formation (its grants decide).
  */
+import { STACK_OUTPUT } from './contract';
 import type { Report } from './report';
 
 /** The setting (prop and `-c` context key) that grants the Lake Formation permissions. */
 export const LAKE_FORMATION_SETTING = 'lakeFormationPermissions';
 /** The stack output holding the role a cross-account bucket policy must name. */
-export const ROLE_OUTPUT = 'FunctionRoleArn';
+export const ROLE_OUTPUT = STACK_OUTPUT.functionRoleArn;
 
 /** For Glue and Athena DDL denied: Lake Formation grants, when IAM already allows the call. */
 export function lakeFormationHint(): string {

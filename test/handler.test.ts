@@ -157,6 +157,18 @@ describe('access denied', () => {
       /1 failed.*; first failure: Insufficient Lake Formation permission\(s\) on cloudtrail_logs \(.*-c lakeFormationPermissions=true/,
     );
   });
+
+  it('fails the initial backfill split on a cross-account bucket with what the bucket policy needs', async () => {
+    // GIVEN a trail bucket whose policy does not yet allow the function (stack just created)
+    const handler = handlerWith();
+    standIn.faults.s3ErrorFor('*', 'AccessDenied', Number.POSITIVE_INFINITY);
+    // WHEN the state machine's split step runs, as the initial backfill starts it
+    const split = handler({ action: 'split', daysBack: 30 }, context());
+    // THEN the error (the execution's cause) names the bucket, both actions, the role output and how to restart
+    await expect(split).rejects.toThrow(
+      /access denied listing s3:\/\/trail-bucket\/AWSLogs\/.*bucket policy must allow s3:ListBucket and s3:GetBucketLocation.*FunctionRoleArn.*StateMachineBackfillCommand/,
+    );
+  });
 });
 
 describe('backfill', () => {

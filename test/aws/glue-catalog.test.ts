@@ -86,14 +86,12 @@ describe('GlueCatalog request shape and error mapping (mocked SDK)', () => {
 
   it('points an access-denied GetTable to the Lake Formation setting', async () => {
     // GIVEN Glue refusing the table, as it does under Lake Formation without a grant
-    glue
-      .on(GetTableCommand)
-      .rejects(
-        new AccessDeniedException({
-          ...meta(400),
-          message: 'Insufficient Lake Formation permission(s) on t',
-        }),
-      );
+    glue.on(GetTableCommand).rejects(
+      new AccessDeniedException({
+        ...meta(400),
+        message: 'Insufficient Lake Formation permission(s) on t',
+      }),
+    );
     // WHEN / THEN the message names the table, Glue's words and the setting to turn on
     await expect(new GlueCatalog(client).getPartitionKeys('db', 't')).rejects.toMatchObject({
       kind: 'access-denied',

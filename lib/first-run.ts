@@ -36,7 +36,8 @@ export interface FirstRunProps {
  * and the alarm, created a moment later, would see nothing. The function always returns at
  * least 15 s before its own timeout (15 min at most), so the provider's 15 minutes cover it.
  * A failed run does not fail the deploy: the invoke succeeds and the function error is the
- * run's, reported by the alarms. Updates and deletes do nothing.
+ * run's, reported by the alarms. Updates and deletes do nothing; an upgrade from a version
+ * without this resource creates it, so the upgrade runs once too.
  */
 export class FirstRun extends Construct {
   /** The payload: an EventBridge "Scheduled Event", which counts as the heartbeat. */
@@ -93,6 +94,9 @@ export class FirstRun extends Construct {
         // The report can exceed a custom resource's 4 KB of response data: keep the status only.
         outputPaths: ['StatusCode'],
         physicalResourceId: cr.PhysicalResourceId.of('first-run'),
+        // Nor does a refused invoke (throttled, a role still propagating): the heartbeat then
+        // stays in ALARM until the first scheduled run, which is the truth.
+        ignoreErrorCodesMatching: '.*',
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({

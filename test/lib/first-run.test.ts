@@ -44,6 +44,7 @@ describe('FirstRun', () => {
       action: 'Invoke',
       parameters: { FunctionName: 'TOKEN', InvocationType: 'RequestResponse' },
       outputPaths: ['StatusCode'],
+      ignoreErrorCodesMatching: '.*',
     });
     expect(firstRunResource(template).Properties.Update).toBeUndefined();
     expect(firstRunResource(template).Properties.Delete).toBeUndefined();

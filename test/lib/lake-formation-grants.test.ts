@@ -51,6 +51,17 @@ describe('LakeFormationGrants', () => {
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
 
+  it('makes the initial backfill wait for the grants too', () => {
+    // GIVEN an initial backfill with Lake Formation grants
+    const built = buildStack({ lakeFormationPermissions: true, initialBackfillFrom: 7 }, 'Backfill');
+    // THEN the StartExecution custom resource depends on both grants
+    const ids = Object.keys(built.template.findResources('AWS::LakeFormation::PrincipalPermissions'));
+    const [start] = Object.values(built.template.findResources('Custom::AWS')).filter((r) =>
+      JSON.stringify(r.Properties.Create).includes('StartExecution'),
+    );
+    expect((start as { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining(ids));
+  });
+
   it('is off by default', () => {
     // GIVEN the defaults THEN no Lake Formation resource
     buildStack({}, 'Plain').template.resourceCountIs('AWS::LakeFormation::PrincipalPermissions', 0);

@@ -9,6 +9,8 @@ import type { Context } from 'aws-lambda';
 import { awsPorts } from './aws/ports';
 import { METRIC, METRICS_NAMESPACE } from './core/contract';
 import { formatWindow } from './core/dates';
+import { countsAsHeartbeat } from './core/heartbeat';
+import { failureHint } from './core/hints';
 import { type Clock, systemClock } from './core/ports';
 import type { Report } from './core/report';
 import { summarize } from './core/report';
@@ -83,8 +85,10 @@ export function createHandler(deps: HandlerDeps) {
         ...invocationDeadlines(clock.now(), remaining),
       });
       if (!report.dryRun) emitRunMetrics(metrics, report);
+      if (!report.dryRun && countsAsHeartbeat(event, request))
+        metrics.addMetric(METRIC.scheduledRunSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
       logger.info(summarize(report), { report: { ...report, failures: report.failures.slice(0, 20) } });
-      if (!report.ok) throw new RunFailedError(summarize(report));
+      if (!report.ok) throw new RunFailedError(summarize(report) + failureHint(report));
       return report;
     } catch (error) {
       if (!(error instanceof RunFailedError)) {

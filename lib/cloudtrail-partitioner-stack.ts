@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { STACK_OUTPUT } from '../lambda/core/contract';
 import { CloudTrailPartitioner, type CloudTrailPartitionerProps } from './cloudtrail-partitioner';
+import { guardTableLocation } from './location-guard';
 
 export interface CloudTrailPartitionerStackProps extends StackProps, CloudTrailPartitionerProps {}
 
@@ -16,6 +17,7 @@ export class CloudTrailPartitionerStack extends Stack {
     super(scope, id, props);
     this.partitioner = new CloudTrailPartitioner(this, 'Partitioner', props);
     const p = this.partitioner;
+    guardTableLocation(this, p.table.location);
 
     new CfnOutput(this, STACK_OUTPUT.functionName, {
       description: 'Lambda that registers partitions',
@@ -28,6 +30,15 @@ export class CloudTrailPartitionerStack extends Stack {
     new CfnOutput(this, STACK_OUTPUT.tableName, {
       description: 'Partitioned CloudTrail table, as database.table',
       value: `${p.databaseName}.${p.tableName}`,
+    });
+    new CfnOutput(this, STACK_OUTPUT.functionRoleArn, {
+      description:
+        "Role the function runs as: allow it s3:ListBucket and s3:GetBucketLocation in a cross-account trail bucket's policy",
+      value: p.functionRole.roleArn,
+    });
+    new CfnOutput(this, 'TableLocation', {
+      description: 'S3 location the table and its partitions point at',
+      value: p.table.location,
     });
     new CfnOutput(this, 'ResultsBucketName', {
       description: 'Bucket holding Athena query results',

@@ -11,6 +11,8 @@ import { Construct, type IConstruct } from 'constructs';
 import { AthenaResults } from './athena-results';
 import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
+import { FirstRun } from './first-run';
+import { LakeFormationGrants } from './lake-formation-grants';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
@@ -36,6 +38,12 @@ export class CloudTrailPartitioner extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
   /** Powertools service name: the `service` dimension of the function's metrics. */
   public readonly serviceName: string;
+  /** The role the function runs as: the principal a cross-account bucket policy must name. */
+  public readonly functionRole: iam.IRole;
+  /** Lake Formation grants for the function's role; undefined unless `lakeFormationPermissions`. */
+  public readonly lakeFormationGrants?: LakeFormationGrants;
+  /** The schedule's own run, invoked once at stack creation, before the heartbeat alarm exists. */
+  public readonly firstRun: FirstRun;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -102,6 +110,12 @@ export class CloudTrailPartitioner extends Construct {
     });
 
     this.function = fn.function;
+    this.functionRole = fn.role;
+    if (s.lakeFormationPermissions)
+      this.lakeFormationGrants = new LakeFormationGrants(this, 'LakeFormationGrants', {
+        role: fn.role,
+        table: this.table,
+      });
     this.databaseName = this.table.databaseName;
     this.tableName = this.table.tableName;
     this.workGroupName = results.workGroupName;
@@ -116,6 +130,34 @@ export class CloudTrailPartitioner extends Construct {
         props.logRetention,
         results.workGroup,
       );
+    this.firstRun = this.runOnceAtDeploy(fn, results.workGroup, alarms, props.logRetention);
+  }
+
+  /**
+   * The first scheduled run, at deploy: after the table, workgroup, role policy and Lake
+   * Formation grants exist, and before the heartbeat alarm, so the alarm's first state is the
+   * run's real outcome. It shares the stack's one custom-resource provider with the initial backfill.
+   */
+  private runOnceAtDeploy(
+    fn: PartitionFunction,
+    workGroup: IConstruct,
+    alarms: PartitionerAlarms,
+    logRetention: logs.RetentionDays | undefined,
+  ): FirstRun {
+    const grants = this.lakeFormationGrants ? [this.lakeFormationGrants] : [];
+    if (this.initialBackfill) this.initialBackfill.node.addDependency(...grants);
+    const firstRun = new FirstRun(this, 'FirstRun', {
+      function: fn.function,
+      ruleArn: fn.rule.ruleArn,
+      after: [this.table, workGroup, fn.role, ...grants],
+      role: this.initialBackfill ? (this.node.findChild('InitialBackfillRole') as iam.IRole) : undefined,
+      logGroup: this.initialBackfill
+        ? (this.node.findChild('InitialBackfillLogs') as logs.ILogGroup)
+        : undefined,
+      logRetention,
+    });
+    alarms.heartbeatAlarm.node.addDependency(firstRun);
+    return firstRun;
   }
 
   /**

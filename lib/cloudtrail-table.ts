@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import { makeLayout, tableLocation } from '../lambda/core/layout';
@@ -111,6 +111,8 @@ export class CloudTrailTable extends Construct {
         catalogId: stack.account,
         databaseInput: { name: props.databaseName, description: 'CloudTrail logs queried with Athena' },
       });
+      // Deleting a Glue database deletes every table in it, including ones this stack never made.
+      this.database.applyRemovalPolicy(RemovalPolicy.RETAIN);
     }
     if (!createTable) return;
 
@@ -145,5 +147,9 @@ export class CloudTrailTable extends Construct {
       logRetention: props.logRetention,
     });
     this.partitionIndex.node.addDependency(this.table);
+
+    // `cdk destroy` keeps the table and its partitions: saved queries and views keep working, and
+    // registering years of partitions again would take a full backfill. See docs/design.md.
+    this.table.applyRemovalPolicy(RemovalPolicy.RETAIN);
   }
 }

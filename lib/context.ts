@@ -117,6 +117,7 @@ export const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'createTable',
   'createDatabase',
   'reserveConcurrency',
+  'lakeFormationPermissions',
   ...STRING_KEYS,
   ...NUMBER_KEYS,
 ]);
@@ -194,6 +195,7 @@ export function parseAppContext(read: ContextReader, keys: readonly string[] = [
     createTable: r.boolean('createTable'),
     createDatabase: r.boolean('createDatabase'),
     reserveConcurrency: r.boolean('reserveConcurrency'),
+    lakeFormationPermissions: r.boolean('lakeFormationPermissions'),
     schedule,
     initialBackfillFrom,
     logRetention: retentionDays as logs.RetentionDays | undefined,

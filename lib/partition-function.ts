@@ -14,6 +14,8 @@ import { AthenaResults } from './athena-results';
 import { CloudTrailTable } from './cloudtrail-table';
 import { functionCode } from './function-code';
 
+import { environmentSizeError } from './function-environment';
+
 export interface PartitionFunctionProps {
   /** Names, location and ARNs of the table partitions are added to. */
   readonly table: CloudTrailTable;
@@ -107,6 +109,8 @@ export class PartitionFunction extends Construct {
       [ENV.metricsNamespace]: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
     };
+    const sizeError = environmentSizeError(environment);
+    if (sizeError) throw new Error(sizeError);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: functionDescription(props.table),
@@ -192,6 +196,17 @@ export class PartitionFunction extends Construct {
         resources: [props.table.catalogArn, props.table.databaseArn, props.table.tableArn],
       }),
       new iam.PolicyStatement({
+        sid: 'AthenaDefaultDatabase',
+        // Athena's Glue client looks up (and where Athena never ran, creates) the `default`
+        // database before any DDL, whatever database the statement names (Athena guide,
+        // "fine-grained access to Glue resources": full access to the default database).
+        actions: ['glue:GetDatabase', 'glue:CreateDatabase'],
+        resources: [
+          props.table.catalogArn,
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: 'default' }),
+        ],
+      }),
+      new iam.PolicyStatement({
         sid: 'ListTrailLogKeys',
         actions: ['s3:ListBucket'],
         resources: [trailBucketArn],
@@ -204,7 +219,8 @@ export class PartitionFunction extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'UseResultsBucket',
-        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
+        // The bucket-level actions of Athena's managed policy for its results bucket.
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
         resources: [props.results.bucket.bucketArn],
       }),
       new iam.PolicyStatement({

@@ -44,9 +44,10 @@ export interface PartitionerAlarmsProps {
  *
  * Heartbeat: CloudWatch limits Period x EvaluationPeriods to 7 days (1 day for periods under
  * an hour), so a "no success in 26 hours" alarm cannot be one 26-hour period. It is 26 one-hour
- * periods that must all breach (Sum of RunSucceeded < 1, missing data breaching): any hour in
- * the window with a successful run keeps it OK. Right after deployment, before the first run,
- * it is in ALARM, which doubles as a check that notifications arrive.
+ * periods that must all breach (Sum of ScheduledRunSucceeded < 1, missing data breaching): any
+ * hour in the window with a successful scheduled run keeps it OK. A fresh deploy does not start
+ * in ALARM: the stack runs the schedule's own run once at creation (lib/first-run.ts) before
+ * this alarm exists.
  */
 export class PartitionerAlarms extends Construct {
   public readonly topic: sns.Topic;
@@ -55,7 +56,7 @@ export class PartitionerAlarms extends Construct {
   public readonly functionErrorsAlarm: cloudwatch.Alarm;
   /** Athena statements that still failed after retries. */
   public readonly statementsFailedAlarm: cloudwatch.Alarm;
-  /** No successful run within the heartbeat window: the schedule stopped or every run fails. */
+  /** No successful scheduled run within the heartbeat window: the schedule stopped or every scheduled run fails. */
   public readonly heartbeatAlarm: cloudwatch.Alarm;
   /** An invocation or scheduled event ended in the dead-letter queue. */
   public readonly deadLetterQueueAlarm: cloudwatch.Alarm;
@@ -143,8 +144,9 @@ export class PartitionerAlarms extends Construct {
     );
     this.heartbeatAlarm = this.alarm('Heartbeat', {
       alarmName: `${alarmPrefix}-Heartbeat`,
-      alarmDescription: `No successful partitioner run in the last ${window} hours.`,
-      metric: this.serviceMetric(METRIC.runSucceeded, props.serviceName, Duration.hours(1)),
+      alarmDescription: `No successful scheduled partitioner run in the last ${window} hours: the schedule stopped or every scheduled run failed (backfills and manual invokes do not count).`,
+      // Only scheduled runs emit this one, so a long backfill cannot hide a dead schedule.
+      metric: this.serviceMetric(METRIC.scheduledRunSucceeded, props.serviceName, Duration.hours(1)),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: window,

@@ -119,4 +119,13 @@ export interface CloudTrailPartitionerProps {
    * @default 'day'
    */
   readonly partitionGranularity?: PartitionGranularity;
+  /**
+   * Grant the function's role Lake Formation permissions on the database (DESCRIBE) and the
+   * table (ALTER, DESCRIBE, INSERT, DELETE) with `AWS::LakeFormation::PrincipalPermissions`.
+   * Turn it on where Lake Formation permissions are in force on the catalog (the database has
+   * no `IAMAllowedPrincipals` grant): there, IAM alone is not enough and every run fails with
+   * access denied. The deploying principal must be a Lake Formation data lake administrator.
+   * @default false
+   */
+  readonly lakeFormationPermissions?: boolean;
 }

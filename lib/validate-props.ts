@@ -56,6 +56,7 @@ export interface PartitionerSettings extends CatalogSettings {
   readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
+  readonly lakeFormationPermissions: boolean;
 }
 
 const EMAIL =
@@ -213,6 +214,7 @@ export function validatePartitionerProps(
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
     ['reserveConcurrency', props.reserveConcurrency],
+    ['lakeFormationPermissions', props.lakeFormationPermissions],
   ] as const) {
     if (value !== undefined && typeof value !== 'boolean')
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
@@ -269,6 +271,8 @@ export function validatePartitionerProps(
     timeoutMinutes: c.integer('timeoutMinutes', props.timeoutMinutes, 15, 1, 15),
     activeDdlQueryQuota,
     ...resolveCatalogSettings(props, c),
+
+    lakeFormationPermissions: props.lakeFormationPermissions === true,
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;

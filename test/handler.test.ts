@@ -20,6 +20,17 @@ const NOW = new Date('2024-03-10T06:00:00Z');
 const ACCOUNTS = ['111111111111', '222222222222'];
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
+/** What every real scheduled run publishes (the audit, retention and catalog metrics have their own paths). */
+const SCHEDULED_RUN_METRICS = [
+  METRIC.partitionsRequested,
+  METRIC.partitionsSkippedEmpty,
+  METRIC.statementsSucceeded,
+  METRIC.statementsFailed,
+  METRIC.partitionsNotSubmitted,
+  METRIC.runSucceeded,
+  METRIC.runFailed,
+  METRIC.scheduledRunSucceeded,
+];
 
 let standIn: StandIn;
 let restoreEnv: () => void;
@@ -81,9 +92,9 @@ describe('scheduled run', () => {
     const handler = handlerWith();
     // WHEN the schedule fires
     await handler(SCHEDULED, context());
-    // THEN each metric in METRIC is published once, under the construct's namespace and service
+    // THEN each metric a scheduled run emits is published once, under the construct's namespace and service
     const metrics = stdout.metrics();
-    for (const name of Object.values(METRIC)) {
+    for (const name of SCHEDULED_RUN_METRICS) {
       expect(
         metrics.filter(
           (m) => m.name === name && m.namespace === METRICS_NAMESPACE && m.dimensions.service === SERVICE,
@@ -91,6 +102,7 @@ describe('scheduled run', () => {
       ).toHaveLength(1);
     }
     expect(metricValue(metrics, METRIC.runSucceeded)).toBe(1);
+    expect(metricValue(metrics, METRIC.scheduledRunSucceeded)).toBe(1);
     expect(metricValue(metrics, METRIC.statementsFailed)).toBe(0);
     expect(metricValue(metrics, METRIC.partitionsRequested)).toBe(12);
   });
@@ -104,6 +116,58 @@ describe('scheduled run', () => {
     // THEN the catalog is unchanged (IF NOT EXISTS) and the run is ok
     expect(report.ok).toBe(true);
     expect(standIn.partitions(DB, TABLE)).toHaveLength(12);
+  });
+});
+
+describe('heartbeat', () => {
+  it.each([
+    ['a backfill chunk', { from: '2024-03-08', to: '2024-03-09' }],
+    ['a manual invoke with an empty payload', {}],
+  ])('is not emitted by %s, which still reports RunSucceeded for dashboards', async (_what, payload) => {
+    // GIVEN a healthy bucket
+    const handler = handlerWith();
+    // WHEN the function runs from something other than the schedule
+    const report = (await handler(payload, context())) as Report;
+    // THEN the run succeeded and says so, but the heartbeat metric is absent
+    expect(report.ok).toBe(true);
+    const metrics = stdout.metrics();
+    expect(metricValue(metrics, METRIC.runSucceeded)).toBe(1);
+    expect(metrics.filter((m) => m.name === METRIC.scheduledRunSucceeded)).toEqual([]);
+  });
+
+  it('reports 0 from a scheduled run that failed', async () => {
+    // GIVEN Athena refusing every statement
+    const handler = handlerWith();
+    standIn.faults.failQueriesMatching(/ADD/, { reason: 'HIVE_METASTORE_ERROR' });
+    // WHEN the schedule fires THEN the run fails and the heartbeat metric is 0, not 1
+    await expect(handler(SCHEDULED, context())).rejects.toThrow(RunFailedError);
+    expect(metricValue(stdout.metrics(), METRIC.scheduledRunSucceeded)).toBe(0);
+  });
+});
+
+describe('access denied', () => {
+  it('names the Lake Formation setting in the failure text when Lake Formation refused the statements', async () => {
+    // GIVEN Athena failing every statement for lack of Lake Formation grants
+    const handler = handlerWith();
+    standIn.faults.failQueriesMatching(/ADD/, {
+      reason: 'Insufficient Lake Formation permission(s) on cloudtrail_logs',
+    });
+    // WHEN the schedule fires THEN the error the Errors alarm's log shows says what to turn on
+    await expect(handler(SCHEDULED, context())).rejects.toThrow(
+      /1 failed.*; first failure: Insufficient Lake Formation permission\(s\) on cloudtrail_logs \(.*-c lakeFormationPermissions=true/,
+    );
+  });
+
+  it('fails the initial backfill split on a cross-account bucket with what the bucket policy needs', async () => {
+    // GIVEN a trail bucket whose policy does not yet allow the function (stack just created)
+    const handler = handlerWith();
+    standIn.faults.s3ErrorFor('*', 'AccessDenied', Number.POSITIVE_INFINITY);
+    // WHEN the state machine's split step runs, as the initial backfill starts it
+    const split = handler({ action: 'split', daysBack: 30 }, context());
+    // THEN the error (the execution's cause) names the bucket, both actions, the role output and how to restart
+    await expect(split).rejects.toThrow(
+      /access denied listing s3:\/\/trail-bucket\/AWSLogs\/.*bucket policy must allow s3:ListBucket and s3:GetBucketLocation.*FunctionRoleArn.*StateMachineBackfillCommand/,
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import {
   type AthenaClient,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
+import { lakeFormationHint, withQueryFailureHint } from '../core/hints';
 import { PortError, type AthenaPort, type QueryState, type QueryStateName } from '../core/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
@@ -90,7 +91,8 @@ function toQueryState(q: QueryExecution, queryId: string): QueryState {
   const status = q.Status;
   // A state this code does not know yet is reported as still queued, so the caller keeps polling.
   const state = (status?.State && STATES.has(status.State) ? status.State : 'QUEUED') as QueryStateName;
-  const reason = status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason;
+  const athenaReason = status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason;
+  const reason = athenaReason === undefined ? undefined : withQueryFailureHint(athenaReason);
   const retryable = status?.AthenaError?.Retryable;
   return {
     queryId,
@@ -110,7 +112,11 @@ function classify(error: unknown, operation: string): PortError {
     return new PortError('throttled', `athena throttled ${detail}`, info.code);
   }
   if (info.code === 'AccessDeniedException' || info.status === 403) {
-    return new PortError('access-denied', `access denied calling athena ${detail}`, info.code);
+    return new PortError(
+      'access-denied',
+      `access denied calling athena ${detail}${lakeFormationHint()}`,
+      info.code,
+    );
   }
   if (info.code === 'InternalServerException' || isTransientFault(info)) {
     return new PortError('transient', `athena unavailable ${detail}`, info.code);

@@ -1,5 +1,6 @@
 /** CatalogPort over Glue GetTable. Thin: one lookup and error classification. */
 import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import { lakeFormationHint } from '../core/hints';
 import { PortError, type CatalogPort, type PartitionColumn } from '../core/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
@@ -46,7 +47,7 @@ function classify(error: unknown, database: string, table: string): PortError {
   if (info.code === 'AccessDeniedException' || info.status === 403) {
     return new PortError(
       'access-denied',
-      `access denied reading table ${name} from glue: ${info.message}`,
+      `access denied reading table ${name} from glue: ${info.message}${lakeFormationHint()}`,
       info.code,
     );
   }

@@ -1,5 +1,6 @@
 /** S3ListingPort over ListObjectsV2. Thin: listing and error classification only. */
 import { ListObjectsV2Command, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { bucketPolicyHint } from '../core/hints';
 import { PortError, type S3ListingPort } from '../core/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
@@ -46,7 +47,11 @@ export class S3Listing implements S3ListingPort {
     const info = sdkErrorInfo(error);
     const where = `s3://${this.bucket}/${prefix}`;
     if (info.code === 'AccessDenied' || info.status === 403) {
-      return new PortError('access-denied', `access denied listing ${where}: ${info.message}`, info.code);
+      return new PortError(
+        'access-denied',
+        `access denied listing ${where}: ${info.message}${bucketPolicyHint(this.bucket)}`,
+        info.code,
+      );
     }
     if (info.code === 'NoSuchBucket') {
       return new PortError('not-found', `bucket not found listing ${where}: ${info.message}`, info.code);

@@ -80,6 +80,8 @@ export const STACK_OUTPUT = {
   functionName: 'FunctionName',
   workGroupName: 'WorkGroupName',
   tableName: 'TableName',
+  /** The function's role: the principal a cross-account trail bucket's policy must allow. */
+  functionRoleArn: 'FunctionRoleArn',
 } as const;
 
 /** The app's stack name unless `-c stackName=` says otherwise. */

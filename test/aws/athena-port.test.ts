@@ -97,6 +97,32 @@ describe('AthenaQueries request shape and error mapping (mocked SDK)', () => {
     expect(failure).toMatchObject({ kind });
   });
 
+  it('adds the Lake Formation hint to a statement Athena failed for lack of Lake Formation permissions', async () => {
+    // GIVEN a DDL statement refused by Lake Formation, and one failed for another reason
+    athena.on(BatchGetQueryExecutionCommand).resolves({
+      QueryExecutions: [
+        {
+          QueryExecutionId: 'lf',
+          Status: {
+            State: 'FAILED',
+            AthenaError: { ErrorMessage: 'Insufficient Lake Formation permission(s) on cloudtrail_logs' },
+          },
+        },
+        {
+          QueryExecutionId: 'other',
+          Status: { State: 'FAILED', StateChangeReason: 'line 1:8: mismatched input' },
+        },
+      ],
+    });
+    // WHEN
+    const [lf, other] = await queries.getQueryStates(['lf', 'other']);
+    // THEN only the permissions failure carries the hint, after Athena's own words
+    expect(lf.reason).toMatch(
+      /^Insufficient Lake Formation permission\(s\) on cloudtrail_logs \(.*lakeFormationPermissions=true/,
+    );
+    expect(other.reason).toBe('line 1:8: mismatched input');
+  });
+
   it('maps BatchGetQueryExecution results to query states, reason and retryable', async () => {
     // GIVEN one of each kind of answer, plus an unprocessed ID
     athena.on(BatchGetQueryExecutionCommand).resolves({

@@ -84,6 +84,23 @@ describe('GlueCatalog request shape and error mapping (mocked SDK)', () => {
     });
   });
 
+  it('points an access-denied GetTable to the Lake Formation setting', async () => {
+    // GIVEN Glue refusing the table, as it does under Lake Formation without a grant
+    glue.on(GetTableCommand).rejects(
+      new AccessDeniedException({
+        ...meta(400),
+        message: 'Insufficient Lake Formation permission(s) on t',
+      }),
+    );
+    // WHEN / THEN the message names the table, Glue's words and the setting to turn on
+    await expect(new GlueCatalog(client).getPartitionKeys('db', 't')).rejects.toMatchObject({
+      kind: 'access-denied',
+      message: expect.stringMatching(
+        /^access denied reading table db\.t from glue: Insufficient Lake Formation permission\(s\) on t .*deploy with lakeFormationPermissions=true/,
+      ),
+    });
+  });
+
   it('says which table was not found', async () => {
     glue
       .on(GetTableCommand)

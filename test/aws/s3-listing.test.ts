@@ -83,10 +83,23 @@ describe('S3Listing request shape and error mapping (mocked SDK)', () => {
     const error = await listing.listChildNames('AWSLogs/o-1/').catch((e: unknown) => e);
     // THEN
     expect(error).toBeInstanceOf(PortError);
-    expect((error as PortError).message).toBe(
-      'access denied listing s3://trail-bucket/AWSLogs/o-1/: Access Denied',
+    expect((error as PortError).message).toMatch(
+      /^access denied listing s3:\/\/trail-bucket\/AWSLogs\/o-1\/: Access Denied \(/,
     );
     expect((error as PortError).code).toBe('AccessDenied');
+  });
+
+  it('says what a cross-account bucket policy must grant, and to whom', async () => {
+    // GIVEN a bucket that refuses the listing
+    s3.on(ListObjectsV2Command).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    // WHEN the listing fails
+    const error = (await listing.hasAnyObject('AWSLogs/').catch((e: unknown) => e)) as PortError;
+    // THEN the message names the bucket, both actions and the stack output with the role ARN
+    expect(error.message).toContain(
+      'if trail-bucket belongs to another account, its bucket policy must allow s3:ListBucket and s3:GetBucketLocation',
+    );
+    expect(error.message).toContain('the stack output FunctionRoleArn');
+    expect(error.message).toContain('StateMachineBackfillCommand');
   });
 });
 

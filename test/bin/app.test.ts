@@ -21,14 +21,23 @@ describe('bin/app', () => {
     expect(stack.account).toBe('111111111111');
     expect(stack.region).toBe('eu-west-1');
     expect(assembly.getStackByName('CloudTrailPartitioner').template).toBeDefined();
-    const bundles = fs
-      .readdirSync(outdir)
-      .filter((name) => name.startsWith('asset.'))
-      .map((name) => path.join(outdir, name, 'index.js'))
-      // The other asset is CDK's AwsCustomResource provider (the partition index), shipped prebuilt with no map.
-      .filter((file) => fs.existsSync(file) && fs.existsSync(`${file}.map`));
-    expect(bundles).toHaveLength(1);
-    const bundle = bundles[0];
+    // (the partitioner's own bundle: the stack's custom-resource provider is another asset)
+    const template = assembly.getStackByName('CloudTrailPartitioner').template as {
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Properties: { Environment?: { Variables?: Record<string, string> }; Code: { S3Key: string } };
+        }
+      >;
+    };
+    const partitioner = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.TRAIL_BUCKET,
+    );
+    expect(partitioner).toHaveLength(1);
+    const assetHash = String(partitioner[0].Properties.Code.S3Key).replace(/\.zip$/, '');
+    const bundle = path.join(outdir, `asset.${assetHash}`, 'index.js');
+    expect(fs.existsSync(bundle)).toBe(true);
     expect(fs.statSync(bundle).size).toBeGreaterThan(1000);
     expect(fs.existsSync(`${bundle}.map`)).toBe(true);
     // AND the AWS SDK clients are bundled in, not required from the runtime

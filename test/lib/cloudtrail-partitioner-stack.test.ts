@@ -28,10 +28,12 @@ describe('CloudTrailPartitionerStack', () => {
         'AlarmTopicArn',
         'BackfillCommand',
         'FunctionName',
+        'FunctionRoleArn',
         'ResultsBucketName',
         'StateMachineArn',
         'StateMachineBackfillCommand',
         'TableName',
+        'TableLocation',
         'WorkGroupName',
       ].sort(),
     );

@@ -79,7 +79,7 @@ describe('CloudTrailPartitioner', () => {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: partitioner.serviceName }) },
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'RunSucceeded',
+      MetricName: 'ScheduledRunSucceeded',
       Dimensions: [{ Name: 'service', Value: partitioner.serviceName }],
     });
   });
@@ -136,9 +136,8 @@ describe('CloudTrailPartitioner', () => {
 
   it('starts the initial backfill once, on create, with a policy scoped to the state machine', () => {
     // THEN the custom resource calls StartExecution with {from} on create only
-    // (the other Custom::AWS is the table's partition index)
-    const resources = Object.values(template.findResources('Custom::AWS')).filter(
-      (r) => sdkCall(r.Properties.Create).service === 'SFN',
+    const resources = Object.values(template.findResources('Custom::AWS')).filter((r) =>
+      JSON.stringify(r.Properties.Create).includes('StartExecution'),
     );
     expect(resources).toHaveLength(1);
     expect(sdkCall(resources[0].Properties.Create)).toEqual({
@@ -176,14 +175,16 @@ describe('CloudTrailPartitioner', () => {
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
 
-  it('creates no custom resource without initialBackfillFrom', () => {
+  it('creates no backfill custom resource without initialBackfillFrom', () => {
     // GIVEN the defaults
     const built = buildStack({}, 'Plain');
-    // THEN there is nothing to start: the one custom resource is the partition index
-    const calls = Object.values(built.template.findResources('Custom::AWS')).map(
-      (r) => sdkCall(r.Properties.Create).action,
+    // THEN there is nothing to start: the custom resources are the partition index and the first scheduled run
+    const calls = Object.values(built.template.findResources('Custom::AWS')).map((r) =>
+      JSON.stringify(r.Properties.Create),
     );
-    expect(calls).toEqual(['CreatePartitionIndex']);
+    expect(calls).toHaveLength(2);
+    expect(calls.filter((call) => call.includes('StartExecution'))).toEqual([]);
+    expect(calls.filter((call) => call.includes('CreatePartitionIndex'))).toHaveLength(1);
     expect(built.stack.partitioner.initialBackfill).toBeUndefined();
     expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
   });
@@ -192,7 +193,9 @@ describe('CloudTrailPartitioner', () => {
     // GIVEN a number of days and createTable false
     const built = buildStack({ initialBackfillFrom: 30, createTable: false }, 'Existing');
     // THEN the input is {daysBack} and no Glue resource is created
-    const resources = Object.values(built.template.findResources('Custom::AWS'));
+    const resources = Object.values(built.template.findResources('Custom::AWS')).filter((r) =>
+      JSON.stringify(r.Properties.Create).includes('StartExecution'),
+    );
     expect(sdkCall(resources[0].Properties.Create).parameters.input).toBe('{"daysBack":30}');
     built.template.resourceCountIs('AWS::Glue::Table', 0);
     built.template.resourceCountIs('AWS::Glue::Database', 0);
@@ -204,7 +207,7 @@ describe('CloudTrailPartitioner', () => {
     // THEN the rule and the heartbeat agree
     built.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)' });
     built.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'RunSucceeded',
+      MetricName: 'ScheduledRunSucceeded',
       EvaluationPeriods: 8,
     });
   });

@@ -115,6 +115,13 @@ describe('CloudTrailTable', () => {
     template.hasResource('AWS::Glue::Table', { DependsOn: [Match.stringLikeRegexp('^TableDatabase')] });
   });
 
+  it('keeps the table, its partitions and the database when the stack is destroyed or replaces them', () => {
+    // THEN both carry DeletionPolicy and UpdateReplacePolicy Retain
+    for (const type of ['AWS::Glue::Table', 'AWS::Glue::Database']) {
+      template.hasResource(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    }
+  });
+
   it('exposes catalog, database and table ARNs', () => {
     // THEN the ARNs follow the Glue formats
     const resolve = (value: string) => JSON.stringify(newStack().resolve(value));

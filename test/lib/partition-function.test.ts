@@ -222,6 +222,50 @@ describe('PartitionFunction', () => {
       's3:ListMultipartUploadParts',
     ]);
     expect(JSON.stringify(write.Resource)).toMatch(/ResultsBucket.*"\/results\/\*"/);
-    expect(actionsOf(sid(statements, 'UseResultsBucket'))).toEqual(['s3:GetBucketLocation', 's3:ListBucket']);
+    expect(actionsOf(sid(statements, 'UseResultsBucket'))).toEqual([
+      's3:GetBucketLocation',
+      's3:ListBucket',
+      's3:ListBucketMultipartUploads',
+    ]);
+  });
+
+  it('lets Athena look up and create the default database, as it does before any DDL', () => {
+    // THEN GetDatabase and CreateDatabase are granted on the catalog and database/default, nothing wider
+    const defaults = sid(statements, 'AthenaDefaultDatabase');
+    expect(actionsOf(defaults)).toEqual(['glue:GetDatabase', 'glue:CreateDatabase']);
+    const arns = resourcesOf(defaults).map((r) => JSON.stringify(r));
+    expect(arns).toHaveLength(2);
+    expect(arns[0]).toMatch(/:glue:.*:catalog"/);
+    expect(arns[1]).toMatch(/:glue:.*:database\/default"/);
+    // AND CreateDatabase reaches no other database
+    const creators = statements.filter((s) => actionsOf(s).includes('glue:CreateDatabase'));
+    expect(creators.flatMap(resourcesOf).map((r) => JSON.stringify(r))).toEqual(arns);
+  });
+});
+
+describe('PartitionFunction environment size', () => {
+  const accounts = (n: number) => Array.from({ length: n }, (_, i) => String(100000000000 + i));
+
+  it('fails the synth past 4 KB, naming accounts and what to do instead', () => {
+    // GIVEN 300 fixed accounts, which would make CreateFunction fail at deploy time
+    // WHEN the function is built THEN the synth fails and says to leave accounts unset
+    expect(() => build({ accounts: accounts(300) })).toThrow(
+      /invalid accounts: 300 accounts make the function's environment \d+ bytes, over Lambda's 4096-byte limit.*leave accounts unset/,
+    );
+  });
+
+  it('accepts as many accounts as fit, and the message counts what would', () => {
+    // GIVEN 250 accounts THEN the function builds
+    expect(() => build({ accounts: accounts(250) })).not.toThrow();
+    // AND the error for too many suggests a number that really fits
+    let suggested = 0;
+    try {
+      build({ accounts: accounts(400) });
+    } catch (error) {
+      suggested = Number(/at most about (\d+)/.exec((error as Error).message)?.[1]);
+    }
+    expect(suggested).toBeGreaterThan(250);
+    expect(() => build({ accounts: accounts(suggested) })).not.toThrow();
+    expect(() => build({ accounts: accounts(suggested + 1) })).toThrow(/invalid accounts/);
   });
 });

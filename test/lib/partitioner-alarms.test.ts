@@ -110,12 +110,13 @@ describe('PartitionerAlarms', () => {
     });
   });
 
-  it('fires the heartbeat when no run succeeded in 26 hourly periods, missing data breaching', () => {
-    // THEN 26 x 1 h = 93600 s, within CloudWatch's 7-day evaluation range
+  it('fires the heartbeat when no scheduled run succeeded in 26 hourly periods, missing data breaching', () => {
+    // THEN 26 x 1 h = 93600 s, within CloudWatch's 7-day evaluation range, on the metric only
+    // scheduled runs emit (a backfill's RunSucceeded must not keep it quiet)
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'svc-Heartbeat',
       Namespace: METRICS_NAMESPACE,
-      MetricName: METRIC.runSucceeded,
+      MetricName: METRIC.scheduledRunSucceeded,
       Dimensions: [{ Name: SERVICE_DIMENSION, Value: 'svc' }],
       Statistic: 'Sum',
       Period: 3600,

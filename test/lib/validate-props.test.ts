@@ -51,6 +51,7 @@ describe('validatePartitionerProps', () => {
       activeDdlQueryQuota: 20,
       glueMaxPartitionsPerTable: 10_000_000,
       partitionGranularity: 'day',
+      lakeFormationPermissions: false,
     });
     expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
   });

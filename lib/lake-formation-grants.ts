@@ -1,0 +1,61 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
+import { Construct } from 'constructs';
+import type { CloudTrailTable } from './cloudtrail-table';
+
+export interface LakeFormationGrantsProps {
+  /** The role that runs the DDL: the partitioner function's. */
+  readonly role: iam.IRole;
+  /** The database and table the role registers partitions in. */
+  readonly table: CloudTrailTable;
+}
+
+/**
+ * Lake Formation grants for the function's role, for catalogs where Lake Formation permissions
+ * are in force (the database or table has no `IAMAllowedPrincipals` grant): there, IAM allows
+ * the Glue calls and Lake Formation still refuses them.
+ *
+ * - Database: DESCRIBE, so Athena can resolve it.
+ * - Table: DESCRIBE (read its metadata and partitions), ALTER (the `ALTER TABLE` DDL itself),
+ *   INSERT (Glue's CreatePartition/BatchCreatePartition map to it) and DELETE (DROP PARTITION,
+ *   for retention). No SELECT: the function never reads log data.
+ *
+ * Nothing is granted with the grant option. CloudFormation creates these as the deploying
+ * principal (CDK's CloudFormation execution role), which must be a Lake Formation data lake
+ * administrator or hold these permissions with the grant option itself.
+ */
+export class LakeFormationGrants extends Construct {
+  public static readonly DATABASE_PERMISSIONS: readonly string[] = ['DESCRIBE'];
+  public static readonly TABLE_PERMISSIONS: readonly string[] = ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'];
+
+  public readonly databasePermissions: lakeformation.CfnPrincipalPermissions;
+  public readonly tablePermissions: lakeformation.CfnPrincipalPermissions;
+
+  constructor(scope: Construct, id: string, props: LakeFormationGrantsProps) {
+    super(scope, id);
+    const catalogId = Stack.of(this).account;
+    const principal = { dataLakePrincipalIdentifier: props.role.roleArn };
+    this.databasePermissions = new lakeformation.CfnPrincipalPermissions(this, 'Database', {
+      principal,
+      resource: { database: { catalogId, name: props.table.databaseName } },
+      permissions: [...LakeFormationGrants.DATABASE_PERMISSIONS],
+      permissionsWithGrantOption: [],
+    });
+    this.tablePermissions = new lakeformation.CfnPrincipalPermissions(this, 'Table', {
+      principal,
+      resource: {
+        table: { catalogId, databaseName: props.table.databaseName, name: props.table.tableName },
+      },
+      permissions: [...LakeFormationGrants.TABLE_PERMISSIONS],
+      permissionsWithGrantOption: [],
+    });
+    // A grant on a database or table that does not exist yet fails: wait for the ones this stack creates.
+    for (const created of [props.table.database, props.table.table]) {
+      if (created) {
+        this.databasePermissions.addDependency(created);
+        this.tablePermissions.addDependency(created);
+      }
+    }
+  }
+}

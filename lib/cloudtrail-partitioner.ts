@@ -150,10 +150,8 @@ export class CloudTrailPartitioner extends Construct {
       function: fn.function,
       ruleArn: fn.rule.ruleArn,
       after: [this.table, workGroup, fn.role, ...grants],
-      role: this.initialBackfill ? (this.node.findChild('InitialBackfillRole') as iam.IRole) : undefined,
-      logGroup: this.initialBackfill
-        ? (this.node.findChild('InitialBackfillLogs') as logs.ILogGroup)
-        : undefined,
+      role: this.providerIdentity()?.role,
+      logGroup: this.providerIdentity()?.logGroup,
       logRetention,
     });
     alarms.heartbeatAlarm.node.addDependency(firstRun);
@@ -161,21 +159,29 @@ export class CloudTrailPartitioner extends Construct {
   }
 
   /**
-   * On stack creation only, start one backfill execution; updates and deletes do nothing. The
-   * provider function gets its own role and log group, so no managed policy and no log group
-   * without retention is left behind.
+   * The role and log group of the stack's one custom-resource provider (a CDK singleton that
+   * keeps the role of the first AwsCustomResource built): the partition index's when the stack
+   * creates the table, else the initial backfill's. Undefined when neither exists yet.
    */
-  private startInitialBackfill(
-    input: NonNullable<PartitionerSettings['initialBackfill']>,
-    logRetention: logs.RetentionDays | undefined,
-    workGroup: IConstruct,
-  ): cr.AwsCustomResource {
+  private providerIdentity(): { role: iam.IRole; logGroup: logs.ILogGroup } | undefined {
+    const index = this.table.partitionIndex;
+    if (index) return { role: index.role, logGroup: index.logGroup };
+    const role = this.node.tryFindChild('InitialBackfillRole') as iam.IRole | undefined;
+    const logGroup = this.node.tryFindChild('InitialBackfillLogs') as logs.ILogGroup | undefined;
+    return role && logGroup ? { role, logGroup } : undefined;
+  }
+
+  /** A role and log group of the provider's own, for a stack that has no partition index. */
+  private initialBackfillIdentity(logRetention: logs.RetentionDays | undefined): {
+    role: iam.IRole;
+    logGroup: logs.ILogGroup;
+  } {
     const logGroup = new logs.LogGroup(this, 'InitialBackfillLogs', {
       retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
     });
     const role = new iam.Role(this, 'InitialBackfillRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Starts the initial CloudTrail partition backfill once, on stack creation',
+      description: 'Runs the stack custom resources: the initial backfill and the first run',
     });
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -183,6 +189,20 @@ export class CloudTrailPartitioner extends Construct {
         resources: [logGroup.logGroupArn],
       }),
     );
+    return { role, logGroup };
+  }
+
+  /**
+   * On stack creation only, start one backfill execution; updates and deletes do nothing. The
+   * provider runs as a role and log group of the stack's own, so no managed policy and no log
+   * group without retention is left behind.
+   */
+  private startInitialBackfill(
+    input: NonNullable<PartitionerSettings['initialBackfill']>,
+    logRetention: logs.RetentionDays | undefined,
+    workGroup: IConstruct,
+  ): cr.AwsCustomResource {
+    const { role, logGroup } = this.providerIdentity() ?? this.initialBackfillIdentity(logRetention);
     const start = new cr.AwsCustomResource(this, 'InitialBackfill', {
       installLatestAwsSdk: false,
       role,

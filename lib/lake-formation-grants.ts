@@ -53,8 +53,8 @@ export class LakeFormationGrants extends Construct {
     // A grant on a database or table that does not exist yet fails: wait for the ones this stack creates.
     for (const created of [props.table.database, props.table.table]) {
       if (created) {
-        this.databasePermissions.addDependency(created);
-        this.tablePermissions.addDependency(created);
+        this.databasePermissions.node.addDependency(created);
+        this.tablePermissions.node.addDependency(created);
       }
     }
   }

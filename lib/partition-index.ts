@@ -41,7 +41,8 @@ export class GluePartitionIndex extends Construct {
     });
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Creates the Glue partition index of the CloudTrail table',
+      description:
+        'Runs the stack custom resources: the partition index, the first run, the initial backfill',
     });
     this.role.addToPolicy(
       new iam.PolicyStatement({

@@ -87,7 +87,8 @@ describe('FirstRun', () => {
 
   it('may invoke only this function, and gives the provider 15 minutes to wait for it', () => {
     // THEN lambda:InvokeFunction is granted once, on the function's ARN
-    const invoke = statementsOfRole(template, 'PartitionerFirstRunRole').filter((s) =>
+    // (on the stack's one custom-resource role: the partition index's, built first)
+    const invoke = statementsOfRole(template, 'PartitionerTablePartitionIndexRole').filter((s) =>
       actionsOf(s).includes('lambda:InvokeFunction'),
     );
     expect(invoke).toHaveLength(1);
@@ -101,16 +102,31 @@ describe('FirstRun', () => {
   it('shares the provider with the initial backfill and still gives it 15 minutes', () => {
     // GIVEN an initial backfill, whose custom resource creates the stack's provider first
     const built = buildStack({ initialBackfillFrom: 30 }, 'WithBackfill');
-    // THEN one provider, on the initial backfill's role, with the first run's timeout, and both calls allowed
+    // THEN one provider, on the partition index's role, with the first run's timeout, and both calls allowed
     const fn = provider(built.template);
     expect(fn.Timeout).toBe(900);
-    expect(JSON.stringify(fn.Role)).toMatch(/InitialBackfillRole/);
+    expect(JSON.stringify(fn.Role)).toMatch(/PartitionIndexRole/);
     const actions = iamStatements(built.template).flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution']));
     // AND no second provider role is left unused
     expect(
-      Object.keys(built.template.findResources('AWS::IAM::Role')).some((id) => id.includes('FirstRunRole')),
+      Object.keys(built.template.findResources('AWS::IAM::Role')).some((id) =>
+        /FirstRunRole|InitialBackfillRole/.test(id),
+      ),
     ).toBe(false);
+    expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
+  });
+});
+
+describe('FirstRun without a created table', () => {
+  it('runs on the initial backfill provider role when there is no partition index', () => {
+    // GIVEN an existing table (no partition index) and an initial backfill
+    const built = buildStack({ createTable: false, initialBackfillFrom: 30 }, 'ExistingTable');
+    // THEN the provider runs as the initial backfill's role, which may start the backfill and invoke the function
+    const fn = provider(built.template);
+    expect(JSON.stringify(fn.Role)).toMatch(/InitialBackfillRole/);
+    const actions = statementsOfRole(built.template, 'PartitionerInitialBackfillRole').flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution']));
     expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
   });
 });

@@ -18,6 +18,10 @@ export const ENV = {
   maxPartitionsPerStatement: 'MAX_PARTITIONS_PER_STATEMENT',
   maxConcurrentQueries: 'MAX_CONCURRENT_QUERIES',
   maxRangeDays: 'MAX_RANGE_DAYS',
+  /** Past days the scheduled run audits against the catalog (0 turns the audit off). */
+  auditWindowDays: 'AUDIT_WINDOW_DAYS',
+  /** Days of recent delivery after which a day without logs makes a trail silent (0 turns it off). */
+  silentAfterDays: 'SILENT_AFTER_DAYS',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

@@ -26,6 +26,10 @@ export interface Settings {
   readonly maxConcurrentQueries: number;
   /** Longest window one request may ask for. */
   readonly maxRangeDays: number;
+  /** Past days the scheduled run audits and repairs; 0 turns the audit off. @default 7 */
+  readonly auditWindowDays?: number;
+  /** A trail that delivered within this many days before yesterday, but not yesterday, is silent; 0 turns it off. @default 3 */
+  readonly silentAfterDays?: number;
 }
 
 export const DEFAULTS = {
@@ -36,6 +40,8 @@ export const DEFAULTS = {
   maxConcurrentQueries: 4,
   /** Twenty years: CloudTrail started in November 2013. */
   maxRangeDays: 7305,
+  auditWindowDays: 7,
+  silentAfterDays: 3,
 } as const;
 
 const refineWith =
@@ -78,6 +84,8 @@ const settingsSchema = z.strictObject({
   ),
   maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
+  auditWindowDays: intInRange('audit window days', 0, 90).default(DEFAULTS.auditWindowDays),
+  silentAfterDays: intInRange('silent after days', 0, 30).default(DEFAULTS.silentAfterDays),
 });
 
 /**
@@ -112,6 +120,8 @@ const ENV_LABELS: Record<string, string> = {
   maxPartitionsPerStatement: ENV.maxPartitionsPerStatement,
   maxConcurrentQueries: ENV.maxConcurrentQueries,
   maxRangeDays: ENV.maxRangeDays,
+  auditWindowDays: ENV.auditWindowDays,
+  silentAfterDays: ENV.silentAfterDays,
 };
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
@@ -139,6 +149,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
     maxPartitionsPerStatement: number(ENV.maxPartitionsPerStatement),
     maxConcurrentQueries: number(ENV.maxConcurrentQueries),
     maxRangeDays: number(ENV.maxRangeDays),
+    auditWindowDays: number(ENV.auditWindowDays),
+    silentAfterDays: number(ENV.silentAfterDays),
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return parseSettings(defined, 'lambda environment', ENV_LABELS);

@@ -5,13 +5,13 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC } from './core/contract';
+import { LOG_MESSAGE, METRIC } from './core/contract';
 import type { RunPorts } from './core/run';
 import { runScheduledChecks, type ScheduledCheckOptions, type ScheduledChecks } from './core/scheduled';
 import type { Settings } from './core/settings';
 
 /** The log message of one silent account-region: the alarm's query filters on it. */
-export const SILENT_TRAIL_MESSAGE = 'silent trail';
+export const SILENT_TRAIL_MESSAGE = LOG_MESSAGE.silentTrail;
 
 export interface ScheduledEdgeResult {
   readonly checks?: ScheduledChecks;
@@ -46,7 +46,7 @@ export async function scheduledChecks(
   metrics.addMetric(METRIC.partitionsStillMissing, MetricUnit.Count, audit?.stillMissing ?? 0);
   if (audit) {
     const { missingRanges, stillMissingRanges, orphaned, ...counts } = audit;
-    logger.info('scheduled audit', {
+    logger.info(LOG_MESSAGE.scheduledAudit, {
       audit: {
         ...counts,
         orphaned: orphaned.length,

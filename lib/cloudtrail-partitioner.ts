@@ -13,6 +13,7 @@ import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';
+import { PartitionerDashboard } from './partitioner-dashboard';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 import { validatePartitionerProps, type PartitionerSettings } from './validate-props';
 
@@ -36,6 +37,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
   /** Powertools service name: the `service` dimension of the function's metrics. */
   public readonly serviceName: string;
+  /** Alarm states, registrations, the audit, silent trails, catalog size and the time since the last scheduled success. */
+  public readonly dashboard: PartitionerDashboard;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -72,6 +75,8 @@ export class CloudTrailPartitioner extends Construct {
       maxPartitionsPerStatement: s.maxPartitionsPerStatement,
       maxConcurrentQueries: s.maxConcurrentQueries,
       maxRangeDays: s.maxRangeDays,
+      auditWindowDays: s.auditWindowDays,
+      silentAfterDays: s.silentAfterDays,
       serviceName: this.serviceName,
       reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,
       timeoutMinutes: s.timeoutMinutes,
@@ -95,6 +100,12 @@ export class CloudTrailPartitioner extends Construct {
       serviceName: this.serviceName,
       heartbeatWindowHours: s.heartbeatWindowHours,
       alarmEmail: s.alarmEmail,
+      logGroup: fn.logGroup,
+    });
+    this.dashboard = new PartitionerDashboard(this, 'Dashboard', {
+      serviceName: this.serviceName,
+      logGroup: fn.logGroup,
+      alarms: alarms.alarms,
     });
 
     this.function = fn.function;

@@ -33,6 +33,8 @@ const NUMBER_KEYS = [
   'backfillChunkDays',
   'activeDdlQueryQuota',
   'timeoutMinutes',
+  'auditWindowDays',
+  'silentAfterDays',
 ] as const;
 
 const STRING_KEYS = ['trailPrefix', 'orgId', 'databaseName', 'tableName', 'alarmEmail'] as const;

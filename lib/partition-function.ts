@@ -36,6 +36,10 @@ export interface PartitionFunctionProps {
   readonly maxPartitionsPerStatement: number;
   readonly maxConcurrentQueries: number;
   readonly maxRangeDays: number;
+  /** Past days the scheduled run audits. @default 7 */
+  readonly auditWindowDays?: number;
+  /** Days of recent delivery that make a day without logs a silent trail. @default 3 */
+  readonly silentAfterDays?: number;
   /** Powertools service name: the `service` dimension of every metric. */
   readonly serviceName: string;
   /**
@@ -103,6 +107,8 @@ export class PartitionFunction extends Construct {
       [ENV.maxPartitionsPerStatement]: String(props.maxPartitionsPerStatement),
       [ENV.maxConcurrentQueries]: String(props.maxConcurrentQueries),
       [ENV.maxRangeDays]: String(props.maxRangeDays),
+      [ENV.auditWindowDays]: String(props.auditWindowDays ?? 7),
+      [ENV.silentAfterDays]: String(props.silentAfterDays ?? 3),
       [ENV.serviceName]: props.serviceName,
       [ENV.metricsNamespace]: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',

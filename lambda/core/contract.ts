@@ -69,6 +69,14 @@ export const METRIC = {
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
 
+/** Log messages that alarms and saved Logs Insights queries filter on. */
+export const LOG_MESSAGE = {
+  /** One line per silent account-region, with account, region and lastDelivery. */
+  silentTrail: 'silent trail',
+  /** The scheduled audit's counts, missing ranges and orphans. */
+  scheduledAudit: 'scheduled audit',
+} as const;
+
 /** State names of the Step Functions backfill that the CLI reads progress from. */
 export const BACKFILL_STATE = {
   split: 'SplitWindow',

@@ -169,8 +169,8 @@ describe('PartitionerAlarms', () => {
 
   it('exposes every alarm', () => {
     // THEN the list and the template agree
-    expect(alarms.alarms).toHaveLength(7);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    expect(alarms.alarms).toHaveLength(9);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('watches only metric names the Lambda contract defines', () => {

@@ -13,6 +13,11 @@ export const PAGE_SIZE = 1000;
 export const MAX_SEGMENTS = 10;
 /** Pages one segment should hold before another segment pays off. */
 const PAGES_PER_SEGMENT = 10;
+/**
+ * Calls started per second, across segments. Glue documents no GetPartitions rate (it throttles
+ * per account and region); 8 a second stays under a conservative 10, whatever the latency.
+ */
+export const DEFAULT_CALLS_PER_SECOND = 8;
 
 export interface CatalogReadOptions {
   readonly database: string;
@@ -22,6 +27,8 @@ export interface CatalogReadOptions {
   readonly expectedPartitions: number;
   /** GetPartitions calls in flight at once. @default 4 */
   readonly concurrency?: number;
+  /** GetPartitions calls started per second, at most. @default 8 */
+  readonly callsPerSecond?: number;
   readonly clock: Clock;
 }
 
@@ -42,6 +49,15 @@ export async function readCatalog(port: CatalogPort, options: CatalogReadOptions
   if (!page) throw new Error('this catalog port cannot read partitions (GetPartitions)');
   const total = segmentCount(options.expectedPartitions);
   let calls = 0;
+  const interval = 1000 / (options.callsPerSecond ?? DEFAULT_CALLS_PER_SECOND);
+  let nextAt = options.clock.now();
+  // Spaces call starts evenly: the rate holds however fast Glue answers.
+  const pace = async (): Promise<void> => {
+    const now = options.clock.now();
+    const at = Math.max(now, nextAt);
+    nextAt = at + interval;
+    if (at > now) await options.clock.sleep(at - now);
+  };
   const segments = Array.from({ length: total }, (_, number) => number);
   // Segments run in parallel up to the bound; each segment's pages are sequential by nature.
   const results = await mapLimit(segments, Math.min(total, options.concurrency ?? 4), async (number) => {
@@ -49,18 +65,17 @@ export async function readCatalog(port: CatalogPort, options: CatalogReadOptions
     let nextToken: string | undefined;
     do {
       const token = nextToken;
-      const result = await retrying(
-        () =>
-          page({
-            database: options.database,
-            table: options.table,
-            expression: options.expression,
-            ...(total > 1 ? { segment: { number, total } } : {}),
-            ...(token ? { nextToken: token } : {}),
-            maxResults: PAGE_SIZE,
-          }),
-        options.clock,
-      );
+      const result = await retrying(async () => {
+        await pace();
+        return page({
+          database: options.database,
+          table: options.table,
+          expression: options.expression,
+          ...(total > 1 ? { segment: { number, total } } : {}),
+          ...(token ? { nextToken: token } : {}),
+          maxResults: PAGE_SIZE,
+        });
+      }, options.clock);
       calls++;
       found.push(...result.partitions);
       nextToken = result.nextToken;

@@ -15,6 +15,8 @@ import { countPlan } from '../lambda/core/plan';
 import { type Clock, systemClock } from '../lambda/core/ports';
 import { backfill, type ExecutionsPort } from './backfill';
 import { type Report, summarize } from '../lambda/core/report';
+import { auditMain } from './audit';
+import { isAuditCommand } from './audit-args';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError, USAGE } from './cli-args';
 
@@ -30,6 +32,7 @@ export interface CliIo {
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  if (isAuditCommand(argv)) return auditMain(argv, io);
   let command: CliCommand;
   try {
     command = parseCli(argv, io.now);

@@ -18,6 +18,8 @@ import { isSplitPayload, parseRunPayload, parseSplitPayload } from './core/reque
 import { type RunPorts, runPartitions, splitBackfill, type SplitResult } from './core/run';
 import { type Settings, settingsFromEnv } from './core/settings';
 import { emitUpkeepMetrics } from './upkeep-metrics';
+import { cachingS3 } from './core/listing-cache';
+import { scheduledChecks } from './scheduled-edge';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -79,16 +81,30 @@ export function createHandler(deps: HandlerDeps) {
         dryRun: request.dryRun,
       });
       const remaining = context.getRemainingTimeInMillis();
-      const report = await runPartitions(request, settings, ports, {
+      const deadlines = invocationDeadlines(clock.now(), remaining);
+      // The scheduled checks list the same folders again: one invocation lists each once.
+      const runPorts = request.kind === 'scheduled' ? { ...ports, s3: cachingS3(ports.s3) } : ports;
+      const report = await runPartitions(request, settings, runPorts, {
         now,
         tokenSeed: context.awsRequestId,
-        ...invocationDeadlines(clock.now(), remaining),
+        ...deadlines,
       });
       if (!report.dryRun) emitRunMetrics(metrics, report);
       if (!report.dryRun && countsAsHeartbeat(event, request))
         metrics.addMetric(METRIC.scheduledRunSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
       logger.info(summarize(report), { report: { ...report, failures: report.failures.slice(0, 20) } });
+      const scheduled =
+        request.kind === 'scheduled'
+          ? await scheduledChecks(
+              settings,
+              runPorts,
+              { now, tokenSeed: context.awsRequestId, ...deadlines, repair: report.ok },
+              metrics,
+              logger,
+            )
+          : {};
       if (!report.ok) throw new RunFailedError(summarize(report) + failureHint(report));
+      if (scheduled.error) throw new RunFailedError(`scheduled audit failed: ${scheduled.error.message}`);
       return report;
     } catch (error) {
       if (!(error instanceof RunFailedError)) {

@@ -15,6 +15,7 @@ import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';
+import { PartitionerDashboard } from './partitioner-dashboard';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 import { validatePartitionerProps, type PartitionerSettings } from './validate-props';
 
@@ -44,6 +45,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly lakeFormationGrants?: LakeFormationGrants;
   /** The schedule's own run, invoked once at stack creation, before the heartbeat alarm exists. */
   public readonly firstRun: FirstRun;
+  /** Alarm states, registrations, the audit, silent trails, catalog size and the time since the last scheduled success. */
+  public readonly dashboard: PartitionerDashboard;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -82,6 +85,8 @@ export class CloudTrailPartitioner extends Construct {
       maxPartitionsPerStatement: s.maxPartitionsPerStatement,
       maxConcurrentQueries: s.maxConcurrentQueries,
       maxRangeDays: s.maxRangeDays,
+      auditWindowDays: s.auditWindowDays,
+      silentAfterDays: s.silentAfterDays,
       serviceName: this.serviceName,
       retentionDays: s.retentionDays,
       reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,
@@ -107,6 +112,12 @@ export class CloudTrailPartitioner extends Construct {
       heartbeatWindowHours: s.heartbeatWindowHours,
       alarmEmail: s.alarmEmail,
       glueMaxPartitionsPerTable: s.glueMaxPartitionsPerTable,
+      logGroup: fn.logGroup,
+    });
+    this.dashboard = new PartitionerDashboard(this, 'Dashboard', {
+      serviceName: this.serviceName,
+      logGroup: fn.logGroup,
+      alarms: alarms.alarms,
     });
 
     this.function = fn.function;

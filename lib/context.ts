@@ -35,6 +35,8 @@ const NUMBER_KEYS = [
   'timeoutMinutes',
   'retentionDays',
   'glueMaxPartitionsPerTable',
+  'auditWindowDays',
+  'silentAfterDays',
 ] as const;
 
 const STRING_KEYS = [

@@ -35,6 +35,10 @@ export interface PartitionFunctionProps {
   readonly maxPartitionsPerStatement: number;
   readonly maxConcurrentQueries: number;
   readonly maxRangeDays: number;
+  /** Past days the scheduled run audits. @default 7 */
+  readonly auditWindowDays?: number;
+  /** Days of recent delivery that make a day without logs a silent trail. @default 3 */
+  readonly silentAfterDays?: number;
   /** Powertools service name: the `service` dimension of every metric. */
   readonly serviceName: string;
   /** Days of partitions kept; the function may drop partitions only when set. @default - none dropped */
@@ -105,6 +109,8 @@ export class PartitionFunction extends Construct {
       [ENV.maxConcurrentQueries]: String(props.maxConcurrentQueries),
       [ENV.maxRangeDays]: String(props.maxRangeDays),
       ...(props.retentionDays === undefined ? {} : { [ENV.retentionDays]: String(props.retentionDays) }),
+      [ENV.auditWindowDays]: String(props.auditWindowDays ?? 7),
+      [ENV.silentAfterDays]: String(props.silentAfterDays ?? 3),
       [ENV.serviceName]: props.serviceName,
       [ENV.metricsNamespace]: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',

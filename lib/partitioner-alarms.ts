@@ -4,6 +4,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -11,6 +12,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/contract';
 import { MAX_HEARTBEAT_WINDOW_HOURS } from './validate-props';
+import { silentTrailsQuery } from './silent-trails-query';
 
 export interface PartitionerAlarmsProps {
   readonly function: lambda.IFunction;
@@ -33,6 +35,12 @@ export interface PartitionerAlarmsProps {
    * @default 10000000
    */
   readonly glueMaxPartitionsPerTable?: number;
+  /**
+   * The function's log group: a Logs Insights query definition listing the silent account-regions
+   * is saved for it, and the SilentTrails alarm names that query.
+   * @default - no saved query; the alarm description carries the query text only
+   */
+  readonly logGroup?: logs.ILogGroup;
 }
 
 /**
@@ -65,6 +73,12 @@ export class PartitionerAlarms extends Construct {
   public readonly backfillAbortedAlarm: cloudwatch.Alarm;
   /** The table's estimated partitions reached 80 % of Glue's per-table quota. */
   public readonly catalogPartitionsAlarm: cloudwatch.Alarm;
+  /** The scheduled audit found partitions missing and could not add them. */
+  public readonly partitionsStillMissingAlarm: cloudwatch.Alarm;
+  /** An account-region that delivered recently delivered nothing on the last complete day. */
+  public readonly silentTrailsAlarm: cloudwatch.Alarm;
+  /** Lists the silent account-regions from the function's logs; undefined without `logGroup`. */
+  public readonly silentTrailsQuery?: logs.QueryDefinition;
 
   constructor(scope: Construct, id: string, props: PartitionerAlarmsProps) {
     super(scope, id);
@@ -178,6 +192,25 @@ export class PartitionerAlarms extends Construct {
       'A backfill execution was aborted.',
       sm.metricAborted(sum),
     );
+    this.partitionsStillMissingAlarm = atLeastOne(
+      'PartitionsStillMissing',
+      'The scheduled audit found days with logs in S3 but no partition, and could not add them: the log line "scheduled audit" lists the ranges and the reason. Run `cloudtrail-partitioner audit --repair` once the cause is fixed.',
+      this.serviceMetric(METRIC.partitionsStillMissing, props.serviceName, fiveMinutes),
+    );
+    const query = silentTrailsQuery();
+    const queryName = `${alarmPrefix}/SilentTrails`;
+    if (props.logGroup) {
+      this.silentTrailsQuery = new logs.QueryDefinition(this, 'SilentTrailsQuery', {
+        queryDefinitionName: queryName,
+        queryString: new logs.QueryString(query),
+        logGroups: [props.logGroup],
+      });
+    }
+    this.silentTrailsAlarm = atLeastOne(
+      'SilentTrails',
+      `An account-region that delivered CloudTrail logs in the last days delivered none on the last complete day (stopped logging, changed bucket policy, or an account that left). To see which: CloudWatch Logs Insights, saved query ${queryName}${props.logGroup ? '' : ' (or this query on the function log group)'}: ${query.fields?.join(', ')}, filter ${query.filterStatements?.join(' and ')}.`,
+      this.serviceMetric(METRIC.silentTrails, props.serviceName, fiveMinutes),
+    );
     this.catalogPartitionsAlarm = this.catalogSizeAlarm(props);
   }
 
@@ -213,6 +246,8 @@ export class PartitionerAlarms extends Construct {
       this.backfillTimedOutAlarm,
       this.backfillAbortedAlarm,
       this.catalogPartitionsAlarm,
+      this.partitionsStillMissingAlarm,
+      this.silentTrailsAlarm,
     ];
   }
 

@@ -64,6 +64,18 @@ export interface CloudTrailPartitionerProps {
   readonly heartbeatWindowHours?: number;
   /** Past days each scheduled run re-checks (0 to 90). @default 1 */
   readonly lookbackDays?: number;
+  /**
+   * Past days each scheduled run audits against the catalog, repairing what is missing (0 to 90;
+   * 0 turns the audit off).
+   * @default 7
+   */
+  readonly auditWindowDays?: number;
+  /**
+   * An account-region that delivered logs within this many days before yesterday but nothing
+   * yesterday is reported silent (0 to 30; 0 turns the check off).
+   * @default 3
+   */
+  readonly silentAfterDays?: number;
   /** Address subscribed to the alarm topic. @default - none */
   readonly alarmEmail?: string;
   /** Days Athena results are kept (1 to 3650). @default 30 */

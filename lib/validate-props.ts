@@ -45,6 +45,8 @@ export interface PartitionerSettings extends CatalogSettings {
   readonly scheduleExpression: string;
   readonly heartbeatWindowHours: number;
   readonly lookbackDays: number;
+  readonly auditWindowDays: number;
+  readonly silentAfterDays: number;
   readonly alarmEmail?: string;
   readonly resultsRetentionDays: number;
   readonly bytesScannedCutoffPerQueryBytes: number;
@@ -244,6 +246,8 @@ export function validatePartitionerProps(
     scheduleExpression,
     heartbeatWindowHours,
     lookbackDays,
+    auditWindowDays: c.integer('auditWindowDays', props.auditWindowDays, 7, 0, 90),
+    silentAfterDays: c.integer('silentAfterDays', props.silentAfterDays, 3, 0, 30),
     alarmEmail,
     resultsRetentionDays: c.integer('resultsRetentionDays', props.resultsRetentionDays, 30, 1, 3650),
     bytesScannedCutoffPerQueryBytes: c.integer(

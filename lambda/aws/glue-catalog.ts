@@ -1,7 +1,13 @@
-/** CatalogPort over Glue GetTable. Thin: one lookup and error classification. */
-import { GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+/** CatalogPort over Glue GetTable and GetPartitions. Thin: one call each and error classification. */
+import { GetPartitionsCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
 import { lakeFormationHint } from '../core/hints';
-import { PortError, type CatalogPort, type PartitionColumn } from '../core/ports';
+import {
+  PortError,
+  type CatalogPort,
+  type PartitionColumn,
+  type PartitionPage,
+  type PartitionPageRequest,
+} from '../core/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
 const THROTTLE_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
@@ -32,9 +38,40 @@ export class GlueCatalog implements CatalogPort {
       throw classify(error, database, table);
     }
   }
+
+  async getPartitionsPage(request: PartitionPageRequest): Promise<PartitionPage> {
+    try {
+      const output = await this.client.send(
+        new GetPartitionsCommand({
+          DatabaseName: request.database,
+          TableName: request.table,
+          Expression: request.expression,
+          MaxResults: request.maxResults,
+          // Values and locations are all the audit reads: the column schema would only fill the page.
+          ExcludeColumnSchema: true,
+          ...(request.segment
+            ? { Segment: { SegmentNumber: request.segment.number, TotalSegments: request.segment.total } }
+            : {}),
+          ...(request.nextToken ? { NextToken: request.nextToken } : {}),
+          ...(this.catalogId ? { CatalogId: this.catalogId } : {}),
+        }),
+      );
+      return {
+        partitions: (output.Partitions ?? []).map((partition) => ({
+          values: partition.Values ?? [],
+          ...(partition.StorageDescriptor?.Location !== undefined
+            ? { location: partition.StorageDescriptor.Location }
+            : {}),
+        })),
+        ...(output.NextToken ? { nextToken: output.NextToken } : {}),
+      };
+    } catch (error) {
+      throw classify(error, request.database, request.table, 'GetPartitions');
+    }
+  }
 }
 
-function classify(error: unknown, database: string, table: string): PortError {
+function classify(error: unknown, database: string, table: string, operation = 'GetTable'): PortError {
   const info = sdkErrorInfo(error);
   const name = `${database}.${table}`;
   if (info.code === 'EntityNotFoundException') {
@@ -47,19 +84,23 @@ function classify(error: unknown, database: string, table: string): PortError {
   if (info.code === 'AccessDeniedException' || info.status === 403) {
     return new PortError(
       'access-denied',
-      `access denied reading table ${name} from glue: ${info.message}${lakeFormationHint()}`,
+      `access denied reading table ${name} from glue${operation === 'GetTable' ? '' : ` (${operation})`}: ${info.message}${lakeFormationHint()}`,
       info.code,
     );
   }
   if (THROTTLE_CODES.has(info.code)) {
-    return new PortError('throttled', `glue throttled GetTable ${name}: ${info.message}`, info.code);
+    return new PortError('throttled', `glue throttled ${operation} ${name}: ${info.message}`, info.code);
   }
   if (
     isTransientFault(info) ||
     info.code === 'InternalServiceException' ||
     info.code === 'OperationTimeoutException'
   ) {
-    return new PortError('transient', `glue unavailable for GetTable ${name}: ${info.message}`, info.code);
+    return new PortError(
+      'transient',
+      `glue unavailable for ${operation} ${name}: ${info.message}`,
+      info.code,
+    );
   }
-  return new PortError('fatal', `glue GetTable ${name} failed: ${info.code}: ${info.message}`, info.code);
+  return new PortError('fatal', `glue ${operation} ${name} failed: ${info.code}: ${info.message}`, info.code);
 }

@@ -20,6 +20,10 @@ export const ENV = {
   maxRangeDays: 'MAX_RANGE_DAYS',
   /** Days of partitions kept; unset means none are dropped. */
   retentionDays: 'RETENTION_DAYS',
+  /** Past days the scheduled run audits against the catalog (0 turns the audit off). */
+  auditWindowDays: 'AUDIT_WINDOW_DAYS',
+  /** Days of recent delivery after which a day without logs makes a trail silent (0 turns it off). */
+  silentAfterDays: 'SILENT_AFTER_DAYS',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -66,6 +70,14 @@ export const METRIC = {
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** Log messages that alarms and saved Logs Insights queries filter on. */
+export const LOG_MESSAGE = {
+  /** One line per silent account-region, with account, region and lastDelivery. */
+  silentTrail: 'silent trail',
+  /** The scheduled audit's counts, missing ranges and orphans. */
+  scheduledAudit: 'scheduled audit',
+} as const;
 
 /** State names of the Step Functions backfill that the CLI reads progress from. */
 export const BACKFILL_STATE = {

@@ -26,6 +26,33 @@ export interface PartitionColumn {
 export interface CatalogPort {
   /** Partition columns of the table, in table order. Throws {@link PortError} `not-found` when the table is missing. */
   getPartitionKeys(database: string, table: string): Promise<PartitionColumn[]>;
+  /**
+   * One page of GetPartitions: partitions matching `expression`, in `segment` when given.
+   * Optional so ports that never audit need not implement it.
+   */
+  getPartitionsPage?(request: PartitionPageRequest): Promise<PartitionPage>;
+}
+
+/** One registered partition: values in the table's partition-key order, and its location. */
+export interface CatalogPartitionEntry {
+  readonly values: readonly string[];
+  readonly location?: string;
+}
+
+export interface PartitionPageRequest {
+  readonly database: string;
+  readonly table: string;
+  readonly expression: string;
+  /** Zero-based segment of `total` (1 to 10), for parallel reads. */
+  readonly segment?: { readonly number: number; readonly total: number };
+  readonly nextToken?: string;
+  /** At most 1,000. */
+  readonly maxResults: number;
+}
+
+export interface PartitionPage {
+  readonly partitions: readonly CatalogPartitionEntry[];
+  readonly nextToken?: string;
 }
 
 export type QueryStateName = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';

@@ -28,6 +28,10 @@ export interface Settings {
   readonly maxRangeDays: number;
   /** Partitions whose day is more than this many days before today are dropped; undefined keeps all. */
   readonly retentionDays?: number;
+  /** Past days the scheduled run audits and repairs; 0 turns the audit off. @default 7 */
+  readonly auditWindowDays?: number;
+  /** A trail that delivered within this many days before yesterday, but not yesterday, is silent; 0 turns it off. @default 3 */
+  readonly silentAfterDays?: number;
 }
 
 export const DEFAULTS = {
@@ -38,6 +42,8 @@ export const DEFAULTS = {
   maxConcurrentQueries: 4,
   /** Twenty years: CloudTrail started in November 2013. */
   maxRangeDays: 7305,
+  auditWindowDays: 7,
+  silentAfterDays: 3,
 } as const;
 
 const refineWith =
@@ -81,6 +87,8 @@ const settingsSchema = z.strictObject({
   maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
   retentionDays: intInRange('retention days', 1, 7305).optional(),
+  auditWindowDays: intInRange('audit window days', 0, 90).default(DEFAULTS.auditWindowDays),
+  silentAfterDays: intInRange('silent after days', 0, 30).default(DEFAULTS.silentAfterDays),
 });
 
 /**
@@ -116,6 +124,8 @@ const ENV_LABELS: Record<string, string> = {
   maxConcurrentQueries: ENV.maxConcurrentQueries,
   maxRangeDays: ENV.maxRangeDays,
   retentionDays: ENV.retentionDays,
+  auditWindowDays: ENV.auditWindowDays,
+  silentAfterDays: ENV.silentAfterDays,
 };
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
@@ -144,6 +154,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
     maxConcurrentQueries: number(ENV.maxConcurrentQueries),
     maxRangeDays: number(ENV.maxRangeDays),
     retentionDays: number(ENV.retentionDays),
+    auditWindowDays: number(ENV.auditWindowDays),
+    silentAfterDays: number(ENV.silentAfterDays),
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return parseSettings(defined, 'lambda environment', ENV_LABELS);

@@ -2,7 +2,7 @@ import type { LifecyclePort, PartitionValuesPort } from '../../lambda/core/catal
 import { oldestPartitionMonth, runRetention } from '../../lambda/core/retention-run';
 import { schemeFromKeyList } from '../../lambda/core/scheme';
 import { parseSettings } from '../../lambda/core/settings';
-import { parseExpression } from '../support/aws-standin/glue-partitions';
+import { parseExpression } from '../support/aws-standin/glue-expression';
 import { dayOf, isoOf, NOW, ScriptedAthena, VirtualClock } from '../support/core-fakes';
 
 const DAY = schemeFromKeyList('account,region,year,month,day');

@@ -9,7 +9,7 @@ import {
 } from '../../lambda/core/retention';
 import { schemeFromKeyList } from '../../lambda/core/scheme';
 import { dayOf, isoOf, partition } from '../support/core-fakes';
-import { parseExpression } from '../support/aws-standin/glue-partitions';
+import { parseExpression } from '../support/aws-standin/glue-expression';
 import { EARLIEST, LATEST } from '../support/core-arbitraries';
 
 const DAY = schemeFromKeyList('account,region,year,month,day');

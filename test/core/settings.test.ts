@@ -17,6 +17,8 @@ const GOOD_ENV = {
   [ENV.maxPartitionsPerStatement]: '500',
   [ENV.maxConcurrentQueries]: '8',
   [ENV.maxRangeDays]: '366',
+  [ENV.auditWindowDays]: '14',
+  [ENV.silentAfterDays]: '2',
   // Variables the settings do not read are allowed in the environment.
   AWS_REGION: 'us-east-1',
   [ENV.serviceName]: 'cloudtrail-partitioner',
@@ -39,6 +41,8 @@ describe('settingsFromEnv', () => {
       maxPartitionsPerStatement: 500,
       maxConcurrentQueries: 8,
       maxRangeDays: 366,
+      auditWindowDays: 14,
+      silentAfterDays: 2,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
     });
   });
@@ -63,6 +67,8 @@ describe('settingsFromEnv', () => {
       maxPartitionsPerStatement: DEFAULTS.maxPartitionsPerStatement,
       maxConcurrentQueries: DEFAULTS.maxConcurrentQueries,
       maxRangeDays: DEFAULTS.maxRangeDays,
+      auditWindowDays: 7,
+      silentAfterDays: 3,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
     });
   });
@@ -91,6 +97,8 @@ describe('settingsFromEnv', () => {
     ],
     [ENV.maxPartitionsPerStatement, '5001', ['MAX_PARTITIONS_PER_STATEMENT:']],
     [ENV.maxRangeDays, '7306', ['MAX_RANGE_DAYS: expected range days from 1 to 7305']],
+    [ENV.auditWindowDays, '91', ['AUDIT_WINDOW_DAYS: expected audit window days from 0 to 90', '(got 91)']],
+    [ENV.silentAfterDays, '-1', ['SILENT_AFTER_DAYS: expected silent after days from 0 to 30']],
     [ENV.trailBucket, 'Bad_Bucket', ['TRAIL_BUCKET:', '"Bad_Bucket"']],
     [ENV.trailBucket, "bucket'; --", ['TRAIL_BUCKET:', "bucket'; --"]],
     [ENV.trailPrefix, 'a//b', ['TRAIL_PREFIX:', '"a//b"']],

@@ -54,7 +54,7 @@ describe('CloudTrailPartitioner', () => {
       ['AWS::StepFunctions::StateMachine', 1],
       ['AWS::SNS::Topic', 1],
       ['AWS::SQS::Queue', 1],
-      ['AWS::CloudWatch::Alarm', 8],
+      ['AWS::CloudWatch::Alarm', 10],
     ] as const) {
       template.resourceCountIs(type, count);
     }
@@ -65,7 +65,7 @@ describe('CloudTrailPartitioner', () => {
     expect(partitioner.databaseName).toBe('cloudtrail');
     expect(partitioner.tableName).toBe('cloudtrail_logs');
     expect(partitioner.workGroupName).toMatch(/^[A-Za-z0-9._-]+$/);
-    expect(partitioner.alarms).toHaveLength(8);
+    expect(partitioner.alarms).toHaveLength(10);
     expect(partitioner.function).toBeDefined();
     expect(partitioner.resultsBucket).toBeDefined();
     expect(partitioner.stateMachine).toBeDefined();

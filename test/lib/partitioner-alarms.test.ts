@@ -170,8 +170,8 @@ describe('PartitionerAlarms', () => {
 
   it('exposes every alarm', () => {
     // THEN the list and the template agree
-    expect(alarms.alarms).toHaveLength(8);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    expect(alarms.alarms).toHaveLength(10);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
   });
 
   it('watches only metric names the Lambda contract defines', () => {

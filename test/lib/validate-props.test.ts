@@ -38,6 +38,8 @@ describe('validatePartitionerProps', () => {
       scheduleExpression: 'cron(15 0 * * ? *)',
       heartbeatWindowHours: 26,
       lookbackDays: 1,
+      auditWindowDays: 7,
+      silentAfterDays: 3,
       alarmEmail: undefined,
       resultsRetentionDays: 30,
       bytesScannedCutoffPerQueryBytes: DEFAULT_BYTES_SCANNED_CUTOFF,

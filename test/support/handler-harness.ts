@@ -41,6 +41,10 @@ export function lambdaEnv(
     AWS_ENDPOINT_URL_ATHENA: standIn.endpoint,
     AWS_ENDPOINT_URL_GLUE: standIn.endpoint,
     AWS_MAX_ATTEMPTS: '2',
+    // The scheduled audit covers the run's own past day and the silent-trail check is off, so
+    // tests of the run see its calls alone; the audit's tests set the production defaults.
+    [ENV.auditWindowDays]: '1',
+    [ENV.silentAfterDays]: '0',
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ export type AthenaErrorCode =
   | 'InternalServerException'
   | 'InvalidRequestException'
   | 'AccessDeniedException';
+export type GlueOperation = 'GetTable' | 'GetPartitions';
 export type AthenaOperation = 'StartQueryExecution' | 'GetQueryExecution' | 'BatchGetQueryExecution';
 
 /** How a query that a fault hits ends, instead of succeeding. */
@@ -41,7 +42,7 @@ interface Counted<T> {
 export class Faults {
   private readonly throttleUntil = new Map<Operation, number>();
   private readonly s3Errors: Counted<{ bucket?: string; prefix: string; code: S3ErrorCode }>[] = [];
-  private readonly glueErrors: Counted<GlueErrorCode>[] = [];
+  private readonly glueErrors: Counted<{ code: GlueErrorCode; op: GlueOperation }>[] = [];
   private readonly athenaErrors: Counted<{ op: AthenaOperation; code: AthenaErrorCode; message?: string }>[] =
     [];
   private readonly queryFaults: Counted<{ match?: SqlMatcher; outcome: QueryOutcome }>[] = [];
@@ -73,9 +74,9 @@ export class Faults {
     this.s3Errors.push({ value: { prefix: prefix === '*' ? '' : prefix, code, bucket }, remaining: times });
   }
 
-  /** The next `times` GetTable calls fail with `code`. */
-  glueError(code: GlueErrorCode, times = 1): void {
-    this.glueErrors.push({ value: code, remaining: times });
+  /** The next `times` GetTable calls (or calls to `op`) fail with `code`. */
+  glueError(code: GlueErrorCode, times = 1, op: GlueOperation = 'GetTable'): void {
+    this.glueErrors.push({ value: { code, op }, remaining: times });
   }
 
   /** The next `times` calls to an Athena operation fail with `code` (before any other processing). */
@@ -112,8 +113,8 @@ export class Faults {
     )?.code;
   }
 
-  takeGlueError(): GlueErrorCode | undefined {
-    return take(this.glueErrors, () => true);
+  takeGlueError(op: GlueOperation = 'GetTable'): GlueErrorCode | undefined {
+    return take(this.glueErrors, (f) => f.op === op)?.code;
   }
 
   takeAthenaError(op: AthenaOperation): { code: AthenaErrorCode; message?: string } | undefined {

@@ -1,109 +1,94 @@
 /**
- * Glue GetPartitions for the stand-in (retention's read): an Expression of comparisons between a
- * partition key and a '...' string, joined by AND / OR, with parentheses; string comparison, as
- * Glue does for string keys. Pages by MaxResults with an offset NextToken.
+ * Glue `GetPartitions` for the stand-in: the expression subset of glue-expression.ts, pages of
+ * at most 1,000 with an opaque NextToken, and `Segment`s that split the table's partitions into
+ * disjoint parts (by a hash of the values, so every partition is in exactly one segment).
  */
 import type { GlueCatalogStore } from './glue';
+import { ExpressionSyntaxError, parseExpression } from './glue-expression';
 import { ServiceError, jsonResponse, type WireResponse } from './protocol';
 
-type Predicate = (row: Record<string, string>) => boolean;
+const MAX_RESULTS = 1000;
 
-const TOKEN = /\s*(\(|\)|<=|>=|<>|!=|=|<|>|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*)/y;
-
-function tokens(expression: string): string[] {
-  const out: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < expression.length) {
-    if (/^\s*$/.test(expression.slice(TOKEN.lastIndex))) break;
-    const at = TOKEN.lastIndex;
-    const match = TOKEN.exec(expression);
-    if (!match) throw invalid(`unexpected text at ${at}: ${expression.slice(at, at + 10)}`);
-    out.push(match[1]);
+function fnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return out;
+  return hash;
+}
+
+interface PageToken {
+  readonly offset: number;
+  readonly query: string;
 }
 
 function invalid(message: string): ServiceError {
-  return new ServiceError(400, 'InvalidInputException', `Unsupported expression: ${message}`);
+  return new ServiceError(400, 'InvalidInputException', message);
 }
 
-const COMPARE: Record<string, (a: string, b: string) => boolean> = {
-  '=': (a, b) => a === b,
-  '<>': (a, b) => a !== b,
-  '!=': (a, b) => a !== b,
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-};
-
-/** or := and (OR and)*; and := atom (AND atom)*; atom := ( or ) | key op 'value'. */
-export function parseExpression(expression: string, keys: readonly string[]): Predicate {
-  const t = tokens(expression);
-  let i = 0;
-  const word = (w: string): boolean => t[i]?.toUpperCase() === w;
-  const or = (): Predicate => {
-    const parts = [and()];
-    while (word('OR')) {
-      i++;
-      parts.push(and());
-    }
-    return (row) => parts.some((p) => p(row));
-  };
-  const and = (): Predicate => {
-    const parts = [atom()];
-    while (word('AND')) {
-      i++;
-      parts.push(atom());
-    }
-    return (row) => parts.every((p) => p(row));
-  };
-  const atom = (): Predicate => {
-    if (t[i] === '(') {
-      i++;
-      const inner = or();
-      if (t[i++] !== ')') throw invalid('missing )');
-      return inner;
-    }
-    const key = (t[i++] ?? '').toLowerCase();
-    const op = t[i++] ?? '';
-    const literal = t[i++] ?? '';
-    if (!keys.includes(key)) throw invalid(`unknown key ${key}`);
-    if (!COMPARE[op] || !literal.startsWith("'")) throw invalid(`bad comparison ${key} ${op} ${literal}`);
-    const value = literal.slice(1, -1).replace(/''/g, "'");
-    return (row) => COMPARE[op](row[key], value);
-  };
-  const predicate = or();
-  if (i !== t.length) throw invalid(`trailing ${t[i]}`);
-  return predicate;
-}
-
-export function handleGetPartitions(input: Record<string, unknown>, catalog: GlueCatalogStore): WireResponse {
+export function getPartitions(input: Record<string, unknown>, catalog: GlueCatalogStore): WireResponse {
   const database = typeof input.DatabaseName === 'string' ? input.DatabaseName : '';
   const name = typeof input.TableName === 'string' ? input.TableName : '';
+  if (!database || !name) throw invalid('DatabaseName and TableName are required');
   const table = catalog.getTable(database, name);
   if (!table) throw new ServiceError(400, 'EntityNotFoundException', `Table ${name} not found.`);
-  const keys = table.partitionKeys.map((k) => k.name.toLowerCase());
-  const matches =
-    typeof input.Expression === 'string' && input.Expression.trim() !== ''
-      ? parseExpression(input.Expression, keys)
-      : () => true;
-  const all = catalog
-    .partitions(database, name)
-    .filter((p) => matches(Object.fromEntries(keys.map((k, j) => [k, p.values[j]]))));
-  const start = typeof input.NextToken === 'string' ? Number(input.NextToken) : 0;
-  const size = Math.min(1000, typeof input.MaxResults === 'number' ? input.MaxResults : 1000);
-  const page = all.slice(start, start + size);
-  const next = start + size < all.length ? String(start + size) : undefined;
+  const maxResults = input.MaxResults === undefined ? MAX_RESULTS : Number(input.MaxResults);
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_RESULTS) {
+    throw invalid(`MaxResults must be 1 to ${MAX_RESULTS}`);
+  }
+  const segment = input.Segment as { SegmentNumber?: number; TotalSegments?: number } | undefined;
+  const total = segment?.TotalSegments ?? 1;
+  const number = segment?.SegmentNumber ?? 0;
+  if (
+    !Number.isInteger(total) ||
+    total < 1 ||
+    total > 10 ||
+    !Number.isInteger(number) ||
+    number < 0 ||
+    number >= total
+  ) {
+    throw invalid('Segment must have TotalSegments 1 to 10 and SegmentNumber below it');
+  }
+  const expression = typeof input.Expression === 'string' ? input.Expression : '';
+  if (expression.length > 2048) throw invalid('Expression is longer than 2048 characters');
+  const keys = table.partitionKeys.map((key) => key.name.toLowerCase());
+  let predicate: (row: Record<string, string>) => boolean = () => true;
+  if (expression.trim() !== '') {
+    try {
+      predicate = parseExpression(expression, keys);
+    } catch (error) {
+      if (error instanceof ExpressionSyntaxError) throw invalid(`Unsupported expression: ${error.message}`);
+      throw error;
+    }
+  }
+  const query = JSON.stringify([expression, total, number]);
+  let offset = 0;
+  if (typeof input.NextToken === 'string') {
+    let token: PageToken;
+    try {
+      token = JSON.parse(Buffer.from(input.NextToken, 'base64').toString('utf8')) as PageToken;
+    } catch {
+      throw invalid('invalid NextToken');
+    }
+    if (token.query !== query) throw invalid('NextToken does not belong to this request');
+    offset = token.offset;
+  }
+  const matching = catalog.partitions(database, name).filter((partition) => {
+    if (total > 1 && fnv(partition.values.join('\u0000')) % total !== number) return false;
+    return predicate(Object.fromEntries(keys.map((key, i) => [key, partition.values[i] ?? ''])));
+  });
+  const page = matching.slice(offset, offset + maxResults);
+  const next = offset + maxResults < matching.length ? offset + maxResults : undefined;
   return jsonResponse({
-    Partitions: page.map((p) => ({
-      Values: [...p.values],
+    Partitions: page.map((partition) => ({
       DatabaseName: table.database,
       TableName: table.name,
-      ...(input.ExcludeColumnSchema === true || p.location === undefined
-        ? {}
-        : { StorageDescriptor: { Location: p.location } }),
+      Values: [...partition.values],
+      ...(partition.location !== undefined ? { StorageDescriptor: { Location: partition.location } } : {}),
     })),
-    ...(next ? { NextToken: next } : {}),
+    ...(next !== undefined
+      ? { NextToken: Buffer.from(JSON.stringify({ offset: next, query })).toString('base64') }
+      : {}),
   });
 }

@@ -4,8 +4,8 @@
  */
 import type { Faults, GlueErrorCode } from './faults';
 import { ServiceError, jsonResponse, type WireResponse } from './protocol';
+import { getPartitions } from './glue-partitions';
 import { bump, type StandInStats, type TokenBucket } from './quota-model';
-import { handleGetPartitions } from './glue-partitions';
 
 export interface PartitionKeyDef {
   readonly name: string;
@@ -97,6 +97,13 @@ export class GlueCatalogStore {
     }
     return added;
   }
+
+  /** Deletes partitions by their values (a partition dropped by hand); returns how many existed. */
+  removePartitions(database: string, name: string, values: readonly (readonly string[])[]): number {
+    const table = this.getTable(database, name);
+    if (!table) return 0;
+    return values.filter((v) => table.partitions.delete(partitionKey(v))).length;
+  }
 }
 
 export function partitionKey(values: readonly string[]): string {
@@ -112,6 +119,8 @@ export interface GlueContext {
   readonly faults: Faults;
   readonly stats: StandInStats;
   readonly rate?: TokenBucket;
+  /** GetPartitions' own rate. */
+  readonly partitionsRate?: TokenBucket;
 }
 
 export function handleGlue(
@@ -119,10 +128,7 @@ export function handleGlue(
   input: Record<string, unknown>,
   ctx: GlueContext,
 ): WireResponse {
-  if (operation === 'GetPartitions') {
-    bump(ctx.stats.calls, 'GetPartitions');
-    return handleGetPartitions(input, ctx.catalog);
-  }
+  if (operation === 'GetPartitions') return handleGetPartitions(input, ctx);
   if (operation !== 'GetTable') {
     throw new ServiceError(
       400,
@@ -162,6 +168,25 @@ export function handleGlue(
       ...(typeof input.CatalogId === 'string' ? { CatalogId: input.CatalogId } : {}),
     },
   });
+}
+
+function handleGetPartitions(input: Record<string, unknown>, ctx: GlueContext): WireResponse {
+  bump(ctx.stats.calls, 'GetPartitions');
+  if (ctx.faults.isThrottled('GetPartitions') || (ctx.partitionsRate && !ctx.partitionsRate.tryTake())) {
+    bump(ctx.stats.throttled, 'GetPartitions');
+    throw glueError('ThrottlingException');
+  }
+  const injected = ctx.faults.takeGlueError('GetPartitions');
+  if (injected) {
+    bump(injected === 'ThrottlingException' ? ctx.stats.throttled : ctx.stats.errors, 'GetPartitions');
+    throw glueError(injected);
+  }
+  try {
+    return getPartitions(input, ctx.catalog);
+  } catch (error) {
+    bump(ctx.stats.errors, 'GetPartitions');
+    throw error;
+  }
 }
 
 function glueError(code: GlueErrorCode): ServiceError {

@@ -13,6 +13,7 @@ export { startStandIn, STANDIN_CREDENTIALS, type StandIn, type StandInOptions } 
 export {
   ATHENA_RATES,
   DEFAULT_QUOTAS,
+  GLUE_RATES,
   type Operation,
   type QuotaOptions,
   type RateLimit,
@@ -24,6 +25,7 @@ export type {
   AthenaOperation,
   Faults,
   GlueErrorCode,
+  GlueOperation,
   QueryOutcome,
   S3ErrorCode,
   SqlMatcher,

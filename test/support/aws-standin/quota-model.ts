@@ -11,10 +11,10 @@
 export type Operation =
   | 'ListObjectsV2'
   | 'GetTable'
+  | 'GetPartitions'
   | 'StartQueryExecution'
   | 'GetQueryExecution'
-  | 'BatchGetQueryExecution'
-  | 'GetPartitions';
+  | 'BatchGetQueryExecution';
 
 export interface RateLimit {
   /** Sustained calls per simulated second. */
@@ -49,6 +49,15 @@ export const ATHENA_RATES: Partial<Record<Operation, RateLimit>> = {
 };
 
 /**
+ * Glue documents no per-operation rate for GetPartitions (only that requests are throttled per
+ * account and region). The stand-in assumes a conservative 10 calls/s with a burst of 20, so a
+ * read that passes here passes any higher real limit. *Unverified*: see docs/audit.md.
+ */
+export const GLUE_RATES: Partial<Record<Operation, RateLimit>> = {
+  GetPartitions: { perSecond: 10, burst: 20 },
+};
+
+/**
  * Quota defaults. Athena documents no DDL latency, so the defaults come from public reports
  * (see docs/benchmark.md): one `ALTER TABLE ADD IF NOT EXISTS` of 365 partitions took about
  * 15 s (duo-labs/cloudtracker#49), and a small DDL takes 1-2 s. ddlFixedMs 1,500 plus
@@ -62,7 +71,7 @@ export const DEFAULT_QUOTAS: QuotaOptions = {
   ddlPerPartitionMs: 37,
   maxQueryBytes: 262_144,
   maxBatchGetIds: 50,
-  rates: ATHENA_RATES,
+  rates: { ...ATHENA_RATES, ...GLUE_RATES },
 };
 
 export function resolveQuotas(overrides: Partial<QuotaOptions> = {}): QuotaOptions {

@@ -62,6 +62,8 @@ export interface StandIn {
   dropTable(database: string, table: string): void;
   /** Pre-existing partitions for a test; returns how many were new. */
   seedPartitions(database: string, table: string, partitions: readonly CatalogPartition[]): number;
+  /** Deletes partitions by their values, as a person would by hand; returns how many existed. */
+  removePartitions(database: string, table: string, values: readonly (readonly string[])[]): number;
   /** Partitions in the catalog now (finished DDL applied), sorted by values. */
   partitions(database: string, table: string): CatalogPartition[];
   /** Every query accepted so far, with its simulated timeline. */
@@ -113,7 +115,13 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       }
       if (service === 'AmazonAthena') return athena.handle(operation, input);
       if (service === 'AWSGlue')
-        return handleGlue(operation, input, { catalog, faults, stats, rate: rates.GetTable });
+        return handleGlue(operation, input, {
+          catalog,
+          faults,
+          stats,
+          rate: rates.GetTable,
+          partitionsRate: rates.GetPartitions,
+        });
       throw new ServiceError(400, 'UnknownOperationException', `the stand-in does not serve ${target}`);
     } catch (e) {
       if (e instanceof ServiceError) return jsonError(e);
@@ -166,6 +174,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     defineTable: (database, table, keys, location) => catalog.defineTable(database, table, keys, location),
     dropTable: (database, table) => catalog.dropTable(database, table),
     seedPartitions: (database, table, partitions) => catalog.addPartitions(database, table, partitions),
+    removePartitions: (database, table, values) => {
+      athena.advance();
+      return catalog.removePartitions(database, table, values);
+    },
     partitions: (database, table) => {
       athena.advance();
       return catalog.partitions(database, table);

@@ -1,0 +1,61 @@
+/**
+ * The Lambda edge of the scheduled checks: runs them when time allows, logs each silent
+ * account-region (the SilentTrails alarm's Logs Insights query lists these lines), and emits
+ * the audit and silent-trail metrics, zeros included, so their alarms see data.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { LOG_MESSAGE, METRIC } from './core/contract';
+import type { RunPorts } from './core/run';
+import { runScheduledChecks, type ScheduledCheckOptions, type ScheduledChecks } from './core/scheduled';
+import type { Settings } from './core/settings';
+
+/** The log message of one silent account-region: the alarm's query filters on it. */
+export const SILENT_TRAIL_MESSAGE = LOG_MESSAGE.silentTrail;
+
+export interface ScheduledEdgeResult {
+  readonly checks?: ScheduledChecks;
+  /** Set when the checks could not run to the end: the invocation must fail loudly. */
+  readonly error?: Error;
+}
+
+export async function scheduledChecks(
+  settings: Settings,
+  ports: RunPorts,
+  options: ScheduledCheckOptions,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<ScheduledEdgeResult> {
+  if (options.startDeadline !== undefined && ports.clock.now() >= options.startDeadline) {
+    // What time is left belongs to publishing the run's own metrics; the next run audits.
+    logger.warn('scheduled audit skipped: the invocation is out of time', {});
+    return {};
+  }
+  let checks: ScheduledChecks;
+  try {
+    checks = await runScheduledChecks(settings, ports, options);
+  } catch (error) {
+    logger.error('scheduled audit failed', { error: (error as Error).message, name: (error as Error).name });
+    return { error: error as Error };
+  }
+  for (const trail of checks.silent) logger.warn(SILENT_TRAIL_MESSAGE, { ...trail });
+  metrics.addMetric(METRIC.silentTrails, MetricUnit.Count, checks.silent.length);
+  const audit = checks.audit;
+  metrics.addMetric(METRIC.partitionsMissing, MetricUnit.Count, audit?.missing ?? 0);
+  metrics.addMetric(METRIC.partitionsRepaired, MetricUnit.Count, audit?.repaired ?? 0);
+  metrics.addMetric(METRIC.partitionsStillMissing, MetricUnit.Count, audit?.stillMissing ?? 0);
+  if (audit) {
+    const { missingRanges, stillMissingRanges, orphaned, ...counts } = audit;
+    logger.info(LOG_MESSAGE.scheduledAudit, {
+      audit: {
+        ...counts,
+        orphaned: orphaned.length,
+        missingRanges: missingRanges.slice(0, 20),
+        stillMissingRanges: stillMissingRanges.slice(0, 20),
+        orphanedSample: orphaned.slice(0, 20),
+      },
+      silentTrails: checks.silent.length,
+    });
+  }
+  return { checks };
+}

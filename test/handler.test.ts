@@ -20,8 +20,13 @@ const NOW = new Date('2024-03-10T06:00:00Z');
 const ACCOUNTS = ['111111111111', '222222222222'];
 const REGIONS = ['eu-west-1', 'us-east-1'];
 const SCHEDULED = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
-/** What every real scheduled run publishes (the audit, retention and catalog metrics have their own paths). */
+/** What every real scheduled run publishes (the retention metric only where retention is set). */
 const SCHEDULED_RUN_METRICS = [
+  METRIC.partitionsMissing,
+  METRIC.partitionsRepaired,
+  METRIC.partitionsStillMissing,
+  METRIC.silentTrails,
+  METRIC.catalogPartitions,
   METRIC.partitionsRequested,
   METRIC.partitionsSkippedEmpty,
   METRIC.statementsSucceeded,

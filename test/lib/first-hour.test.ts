@@ -26,13 +26,23 @@ describe('contradictory settings', () => {
 
 describe('region names at synth', () => {
   it('warns about a region the SDK does not know, and still deploys it', () => {
-    // GIVEN one misspelt and one real region WHEN synthesized
-    const { stack, template } = buildStack({ regions: ['us-est-1', 'eu-west-1'] });
-    // THEN one warning names the misspelt one, and the function still gets both
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('region'));
+    // GIVEN one misspelt and one real region WHEN synthesized (the validation report, which
+    // prints warnings on the console at every synth, is captured)
+    const lines: unknown[] = [];
+    const printed = jest.spyOn(console, 'error').mockImplementation((...args) => void lines.push(...args));
+    let warnings, template;
+    try {
+      const built = buildStack({ regions: ['us-est-1', 'eu-west-1'] });
+      template = built.template;
+      warnings = Annotations.fromStack(built.stack).findWarning('*', Match.stringLikeRegexp('region'));
+    } finally {
+      printed.mockRestore();
+    }
+    // THEN one warning names the misspelt one, the report shows it, and the function still gets both
     expect(warnings.map((w) => w.entry.data)).toEqual([
       expect.stringContaining('regions entry "us-est-1" is not a region the AWS SDK knows (partition aws)'),
     ]);
+    expect(lines.join('\n')).toContain('Annotation::cloudtrail-partitioner:unknown-region');
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ REGIONS: 'us-est-1,eu-west-1' }) },
     });

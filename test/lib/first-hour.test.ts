@@ -1,5 +1,7 @@
 /** Issue 12 at synth: contradictory settings are refused, misspelt regions are warned about. */
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
+import { CDK_JSON_CONTEXT } from '../support/cdk-context';
 import { validatePartitionerProps } from '../../lib/validate-props';
 import { buildStack, TRAIL_BUCKET } from './fixtures';
 
@@ -52,5 +54,17 @@ describe('region names at synth', () => {
     // GIVEN known regions WHEN synthesized THEN no region warning
     const { stack } = buildStack({ regions: ['us-east-1', 'ap-southeast-2'] });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('region'))).toEqual([]);
+  });
+});
+
+describe('cdk.json', () => {
+  it('sets every feature flag the installed aws-cdk-lib recommends, as cdk init would', () => {
+    // GIVEN the recommended flags of the installed aws-cdk-lib WHEN compared with cdk.json
+    // THEN each is set to its recommended value (so `cdk synth` reports no unconfigured flags)
+    const missing = Object.entries(CURRENTLY_RECOMMENDED_FLAGS).filter(
+      ([flag, value]) => JSON.stringify(CDK_JSON_CONTEXT[flag]) !== JSON.stringify(value),
+    );
+    expect(missing).toEqual([]);
+    expect(Object.keys(CURRENTLY_RECOMMENDED_FLAGS).length).toBeGreaterThan(50);
   });
 });

@@ -3,13 +3,13 @@
  * value goes through the same validators as the Lambda's settings and payloads, and any
  * problem is a {@link UsageError} (exit code 2) before anything touches AWS.
  */
-import { type DayWindow, defaultWindow, parseIsoDate } from '../lambda/core/dates';
+import type { DayWindow } from '../lambda/core/dates';
 import { checkAccount, checkRegion, show, STACK_NAME } from '../lambda/core/names';
 import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
-import { checkWindow, parseSplitPayload } from '../lambda/core/request';
+import { parseSplitPayload } from '../lambda/core/request';
 import { type PartitionScheme, schemeFromKeyList } from '../lambda/core/scheme';
 import { DEFAULTS, parseSettings, type Settings } from '../lambda/core/settings';
-import { splitList } from '../lambda/core/validation';
+import { inFlags, integer, listFlag, parseWindow, rethrow } from './cli-values';
 import {
   type CommandSpec,
   commandHelp,
@@ -89,82 +89,6 @@ const LABELS: Record<string, string> = {
   maxPartitionsPerStatement: '--max-partitions-per-statement',
   maxConcurrentQueries: '--max-concurrent-queries',
 };
-
-function integer(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`invalid ${flag} ${show(value)}: expected a whole number`);
-  return Number(value);
-}
-
-/** The checkWindow messages say `from` and `to`; this says the flags the user typed. */
-function inFlags<T>(fn: () => T, flags: { readonly from: string; readonly to: string }): T {
-  try {
-    return fn();
-  } catch (error) {
-    const message = (error as Error).message
-      .replace(/^invalid range: (\d{4}-\d{2}-\d{2}) to /, 'invalid range: from $1 to ')
-      .replace(/\b(from|to) (?=\d{4}-\d{2}-\d{2})/g, (_m, key: 'from' | 'to') => `${flags[key]} `);
-    throw new UsageError(message);
-  }
-}
-
-function parseWindow(
-  values: { date?: string; from?: string; to?: string },
-  now: Date,
-  settings: Settings,
-): DayWindow {
-  const day = (flag: string, text: string): number => {
-    const parsed = parseIsoDate(text);
-    if (parsed === undefined)
-      throw new UsageError(`invalid ${flag} ${show(text)}: expected a real calendar date YYYY-MM-DD`);
-    return parsed;
-  };
-  if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
-    throw new UsageError('invalid options: give --date or --from/--to, not both');
-  }
-  if ((values.from === undefined) !== (values.to === undefined)) {
-    throw new UsageError('invalid options: --from and --to go together');
-  }
-  if (values.date !== undefined) {
-    const one = day('--date', values.date);
-    return inFlags(() => checkWindow({ from: one, to: one }, now, settings), {
-      from: '--date',
-      to: '--date',
-    });
-  }
-  if (values.from !== undefined && values.to !== undefined) {
-    const window = { from: day('--from', values.from), to: day('--to', values.to) };
-    return inFlags(() => checkWindow(window, now, settings), { from: '--from', to: '--to' });
-  }
-  // The scheduled function's own default window (lookbackDays before today through tomorrow),
-  // so `plan` and `run` without dates show and do what the deployed function does each day.
-  return defaultWindow(now, settings.lookbackDays);
-}
-
-function rethrow<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-/** A comma-separated flag value, each entry checked, so the message names the flag and the entry. */
-function listFlag(
-  flag: string,
-  text: string | undefined,
-  check: (value: string) => string | undefined,
-): string[] | undefined {
-  const items = splitList(text);
-  for (const [index, item] of (items ?? []).entries()) {
-    const problem = check(item);
-    if (problem !== undefined)
-      throw new UsageError(problem.replace(/^invalid (account|region) /, `invalid --${flag} entry `));
-    if (items?.indexOf(item) !== index)
-      throw new UsageError(`invalid --${flag}: ${show(item)} is listed twice`);
-  }
-  return items;
-}
 
 const COMMAND_NAMES = (): string => orList(COMMANDS.map((c) => c.name));
 
@@ -288,6 +212,7 @@ function parseBackfill(values: FlagValues<typeof BACKFILL_SPEC>, now: Date): Bac
               const flag = key === 'chunkDays' ? 'chunk-days' : key;
               return `--${flag}${end}`;
             }),
+          { cause: error },
         );
       }
     },

@@ -14,7 +14,7 @@ describe('a quiet test suite', () => {
     // WHEN the module is loaded afresh
     try {
       jest.isolateModules(() => {
-        require('../../lambda/handler');
+        jest.requireActual('../../lambda/handler');
       });
     } finally {
       spies.forEach((spy) => spy.mockRestore());

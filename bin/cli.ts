@@ -17,7 +17,7 @@ import { backfill, type ExecutionsPort } from './backfill';
 import { summarize } from '../lambda/core/report';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError } from './cli-args';
-import { usage } from './usage';
+import { COMMANDS, usage } from './usage';
 import { plural } from '../lambda/core/plural';
 
 export interface CliIo {
@@ -39,7 +39,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     command = parseCli(argv, io.now);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see --help)\n`);
+    // Point at the help of the command the user typed, when there is one.
+    const named = COMMANDS.some((c) => c.name === argv[0]) ? `${argv[0]} ` : '';
+    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see cloudtrail-partitioner ${named}--help)\n`);
     return 2;
   }
   try {

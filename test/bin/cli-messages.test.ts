@@ -52,6 +52,14 @@ describe('messages name what the user typed', () => {
     expect(stderr).not.toMatch(/\.0:| to 20\d\d|positional/);
   });
 
+  it('points at the help of the command the user typed', async () => {
+    // GIVEN a mistake in plan, and one with no command WHEN running THEN the hint names the right help
+    expect((await cli([...SAMPLE, '--bogus'])).stderr).toMatch(
+      /\n\(see cloudtrail-partitioner plan --help\)\n$/,
+    );
+    expect((await cli(['--bogus'])).stderr).toMatch(/\n\(see cloudtrail-partitioner --help\)\n$/);
+  });
+
   it('plan --help lists the formats plan accepts, and the listed one is accepted', async () => {
     // GIVEN plan's help WHEN every format it lists is used THEN each is accepted
     const help = (await cli(['plan', '--help'])).stdout;

@@ -7,5 +7,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(dt-sql-parser|antlr4ng|antlr4-c3)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 60000,
+  setupFiles: ['<rootDir>/test/support/jest-setup.js'],
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

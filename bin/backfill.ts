@@ -21,6 +21,17 @@ export interface BackfillIo {
   readonly stderr: (text: string) => void;
   /** True when stderr is a terminal: the progress line is redrawn in place. */
   readonly interactive: boolean;
+  /** The region the stack is read and the execution started in, for error messages. */
+  readonly region?: string;
+}
+
+/** Says which step failed: the SDK's own message (`getaddrinfo ENOTFOUND ...`) does not. */
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw new Error(`${what}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Step Functions history is cheap to read but rate-limited: every 5 s is plenty for minutes-long chunks. */
@@ -32,8 +43,15 @@ export async function backfill(
   io: BackfillIo,
   clock: Clock,
 ): Promise<number> {
-  const arn = command.stateMachineArn ?? (await executions.stateMachineArn(command.stackName));
-  const executionArn = await executions.start(arn, command.input);
+  const where = io.region ? `in ${io.region}` : 'in the configured region';
+  const arn =
+    command.stateMachineArn ??
+    (await step(`reading stack ${command.stackName}'s outputs ${where}`, () =>
+      executions.stateMachineArn(command.stackName),
+    ));
+  const executionArn = await step(`starting an execution of ${arn}`, () =>
+    executions.start(arn, command.input),
+  );
   if (!command.wait) {
     io.stdout(`${executionArn}\n`);
     return 0;
@@ -42,8 +60,11 @@ export async function backfill(
   const started = clock.now();
   let lastLine = '';
   for (;;) {
-    const status = await executions.describe(executionArn);
-    const progress = progressFromEvents(await executions.history(executionArn));
+    const status = await step(`polling execution ${executionArn}`, () => executions.describe(executionArn));
+    const events = await step(`reading the history of execution ${executionArn}`, () =>
+      executions.history(executionArn),
+    );
+    const progress = progressFromEvents(events);
     const line = renderProgress(progress, clock.now() - started);
     if (io.interactive) io.stderr(`\r${line}\u001b[K`);
     else if (line !== lastLine) io.stderr(`${line}\n`);

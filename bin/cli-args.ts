@@ -3,24 +3,33 @@
  * value goes through the same validators as the Lambda's settings and payloads, and any
  * problem is a {@link UsageError} (exit code 2) before anything touches AWS.
  */
-import { parseArgs } from 'node:util';
-import { type DayWindow, parseIsoDate, utcDay } from '../lambda/core/dates';
-import { show, STACK_NAME } from '../lambda/core/names';
+import type { DayWindow } from '../lambda/core/dates';
+import { checkAccount, checkRegion, show, STACK_NAME } from '../lambda/core/names';
 import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
-import { checkWindow, parseSplitPayload } from '../lambda/core/request';
+import { parseSplitPayload } from '../lambda/core/request';
 import { type PartitionScheme, schemeFromKeyList } from '../lambda/core/scheme';
 import { DEFAULTS, parseSettings, type Settings } from '../lambda/core/settings';
-import { splitList } from '../lambda/core/validation';
+import { inFlags, integer, listFlag, parseWindow, rethrow } from './cli-values';
+import {
+  type CommandSpec,
+  commandHelp,
+  type FlagValues,
+  orList,
+  parseFlags,
+  suggest,
+  UsageError,
+} from './flags';
+import { unknownRegionWarnings } from '../lambda/aws/known-regions';
+import { BACKFILL_SPEC, COMMANDS, PLAN_SPEC, PROGRAM, RUN_SPEC } from './usage';
 
+export { UsageError } from './flags';
 export { USAGE } from './usage';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 export type Format = 'sql' | 'json' | 'text';
 
 export interface PlanCommand {
+  /** Printed on stderr: region names the SDK does not know. */
+  readonly warnings?: readonly string[];
   readonly command: 'plan';
   readonly settings: Settings;
   readonly window: DayWindow;
@@ -31,6 +40,8 @@ export interface PlanCommand {
 }
 
 export interface RunCommand {
+  /** Printed on stderr: region names the SDK does not know. */
+  readonly warnings?: readonly string[];
   readonly command: 'run';
   readonly settings: Settings & { readonly workgroup: string };
   readonly window: DayWindow;
@@ -40,6 +51,8 @@ export interface RunCommand {
 }
 
 export interface BackfillCommand {
+  /** Printed on stderr: region names the SDK does not know. */
+  readonly warnings?: readonly string[];
   readonly command: 'backfill';
   /** The state machine's input, validated like the split step will validate it. */
   readonly input: {
@@ -55,34 +68,14 @@ export interface BackfillCommand {
   readonly wait: boolean;
 }
 
-export type CliCommand = PlanCommand | RunCommand | BackfillCommand | { readonly command: 'help' };
-
-const OPTIONS = {
-  bucket: { type: 'string' },
-  prefix: { type: 'string' },
-  'org-id': { type: 'string' },
-  accounts: { type: 'string' },
-  regions: { type: 'string' },
-  date: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  database: { type: 'string' },
-  table: { type: 'string' },
-  workgroup: { type: 'string' },
-  'partition-keys': { type: 'string' },
-  'max-partitions-per-statement': { type: 'string' },
-  'max-concurrent-queries': { type: 'string' },
-  'retention-days': { type: 'string' },
-  format: { type: 'string' },
-  discover: { type: 'boolean' },
-  'include-empty-days': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  stack: { type: 'string' },
-  'state-machine-arn': { type: 'string' },
-  'chunk-days': { type: 'string' },
-  'no-wait': { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+export type CliCommand =
+  | PlanCommand
+  | RunCommand
+  | BackfillCommand
+  | {
+      readonly command: 'help';
+      /** One command's help; the overall usage when absent. */ readonly usage?: string;
+    };
 
 const LABELS: Record<string, string> = {
   bucket: '--bucket',
@@ -98,83 +91,50 @@ const LABELS: Record<string, string> = {
   retentionDays: '--retention-days',
 };
 
-function integer(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`invalid ${flag} ${show(value)}: expected a whole number`);
-  return Number(value);
-}
+const COMMAND_NAMES = (): string => orList(COMMANDS.map((c) => c.name));
 
-function parseWindow(
-  values: { date?: string; from?: string; to?: string },
-  now: Date,
-  settings: Settings,
-): DayWindow {
-  const day = (flag: string, text: string): number => {
-    const parsed = parseIsoDate(text);
-    if (parsed === undefined)
-      throw new UsageError(`invalid ${flag} ${show(text)}: expected a real calendar date YYYY-MM-DD`);
-    return parsed;
-  };
-  if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
-    throw new UsageError('invalid options: give --date or --from/--to, not both');
-  }
-  if ((values.from === undefined) !== (values.to === undefined)) {
-    throw new UsageError('invalid options: --from and --to go together');
-  }
-  const tomorrow = utcDay(now) + 1;
-  const window =
-    values.date !== undefined
-      ? { from: day('--date', values.date), to: day('--date', values.date) }
-      : values.from !== undefined && values.to !== undefined
-        ? { from: day('--from', values.from), to: day('--to', values.to) }
-        : { from: tomorrow, to: tomorrow };
-  return rethrow(() => checkWindow(window, now, settings));
-}
-
-function rethrow<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+function findCommand(name: string | undefined): CommandSpec {
+  if (name === undefined) throw new UsageError(`missing command: expected ${COMMAND_NAMES()}`);
+  const spec = COMMANDS.find((c) => c.name === name);
+  if (spec !== undefined) return spec;
+  if (name.startsWith('-'))
+    throw new UsageError(`missing command: expected ${COMMAND_NAMES()} before ${show(name)}`);
+  const near = suggest(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  throw new UsageError(
+    `unknown command ${show(name)}${near ? `; did you mean ${near}?` : ''}: expected ${COMMAND_NAMES()}`,
+  );
 }
 
 export function parseCli(argv: readonly string[], now: Date): CliCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = (error as Error).message.replace(/\n/g, ' ');
-    throw new UsageError(`invalid options: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
-  if (positionals.length === 0) throw new UsageError('missing command: expected plan, run or backfill');
-  const [command, ...extra] = positionals;
-  if (command !== 'plan' && command !== 'run' && command !== 'backfill') {
-    throw new UsageError(`unknown command ${show(command)}: expected plan, run or backfill`);
-  }
-  if (extra.length > 0) throw new UsageError(`unexpected argument ${show(extra[0])}`);
-  const only = (flag: keyof typeof OPTIONS, where: CliCommand['command']): void => {
-    if (values[flag] !== undefined && command !== where)
-      throw new UsageError(`--${flag} is for ${where} only`);
-  };
-  for (const flag of ['stack', 'state-machine-arn', 'chunk-days', 'no-wait'] as const) only(flag, 'backfill');
-  if (command === 'backfill') return parseBackfill(values, now);
-  only('partition-keys', 'plan');
-  only('discover', 'plan');
-  only('workgroup', 'run');
-  only('max-concurrent-queries', 'run');
-  only('dry-run', 'run');
-  only('retention-days', 'run');
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') return { command: 'help' };
+  const spec = findCommand(name);
+  const others = COMMANDS.filter((c) => c !== spec);
+  const values = parseFlags(spec, args, others);
+  if (values.help) return { command: 'help', usage: commandHelp(PROGRAM, spec) };
+  if (spec === BACKFILL_SPEC) return parseBackfill(values as FlagValues<typeof BACKFILL_SPEC>, now);
+  if (spec === PLAN_SPEC || spec === RUN_SPEC)
+    return parseSelection(spec === PLAN_SPEC ? 'plan' : 'run', values as Selection, now);
+  // Commands added in their own files are dispatched in cli.ts before parseCli.
+  throw new Error(`command ${spec.name} has no parser in bin/cli-args.ts`);
+}
+
+type Selection = FlagValues<typeof PLAN_SPEC> & FlagValues<typeof RUN_SPEC>;
+
+function parseSelection(command: 'plan' | 'run', values: Selection, now: Date): PlanCommand | RunCommand {
   if (values.bucket === undefined) throw new UsageError('missing --bucket: expected the trail bucket name');
+  const accounts = listFlag('accounts', values.accounts, checkAccount);
+  const regions = listFlag('regions', values.regions, checkRegion);
   const input = Object.fromEntries(
     Object.entries({
       bucket: values.bucket,
       prefix: values.prefix,
       orgId: values['org-id'],
-      accounts: splitList(values.accounts),
-      regions: splitList(values.regions),
+      accounts,
+      regions,
       database: values.database,
       table: values.table,
       workgroup: values.workgroup,
@@ -189,10 +149,7 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   const settings = rethrow(() => parseSettings(input, 'options', LABELS));
   const window = parseWindow(values, now, settings);
   const includeEmptyDays = values['include-empty-days'] ?? false;
-  const format = values.format ?? (command === 'plan' ? 'sql' : 'text');
-  const formats = command === 'plan' ? ['sql', 'json'] : ['text', 'json'];
-  if (!formats.includes(format))
-    throw new UsageError(`invalid --format ${show(format)}: expected ${formats.join(' or ')}`);
+  const warnings = unknownRegionWarnings(regions ?? [], '--regions entry');
   if (command === 'run') {
     if (settings.workgroup === undefined)
       throw new UsageError('missing --workgroup: run needs the athena workgroup');
@@ -202,7 +159,8 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
       window,
       includeEmptyDays,
       dryRun: values['dry-run'] ?? false,
-      format: format as Format,
+      format: (values.format ?? 'text') as Format,
+      warnings,
     };
   }
   const discover = values.discover ?? false;
@@ -219,57 +177,49 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
       `invalid --accounts: --partition-keys ${scheme.columns.join(',')} is a single-account table; give exactly one account`,
     );
   }
-  return { command, settings, window, scheme, discover, includeEmptyDays, format: format as Format };
+  const format = (values.format ?? 'sql') as Format;
+  return { command, settings, window, scheme, discover, includeEmptyDays, format, warnings };
 }
 
-const BACKFILL_FLAGS = new Set([
-  'from',
-  'to',
-  'accounts',
-  'regions',
-  'chunk-days',
-  'include-empty-days',
-  'stack',
-  'state-machine-arn',
-  'no-wait',
-  'help',
-]);
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
-function parseBackfill(
-  values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'],
-  now: Date,
-): BackfillCommand {
-  // The deployed stack knows its layout and limits: any other flag is a mistake, not a no-op.
-  const extra = Object.keys(values).find((flag) => !BACKFILL_FLAGS.has(flag));
-  if (extra !== undefined)
-    throw new UsageError(`--${extra} is not for backfill: the deployed stack decides it`);
+function parseBackfill(values: FlagValues<typeof BACKFILL_SPEC>, now: Date): BackfillCommand {
+  // The deployed stack knows its layout and limits: other commands' flags are refused by the spec.
   if (values.from === undefined || values.to === undefined) {
     throw new UsageError('missing --from or --to: backfill needs both, YYYY-MM-DD');
   }
+  const accounts = listFlag('accounts', values.accounts, checkAccount);
+  const regions = listFlag('regions', values.regions, checkRegion);
   const input = {
     from: values.from,
     to: values.to,
-    ...(values.accounts !== undefined ? { accounts: splitList(values.accounts) } : {}),
-    ...(values.regions !== undefined ? { regions: splitList(values.regions) } : {}),
+    ...(accounts !== undefined ? { accounts } : {}),
+    ...(regions !== undefined ? { regions } : {}),
     ...(values['chunk-days'] !== undefined
       ? { chunkDays: integer('--chunk-days', values['chunk-days']) }
       : {}),
     ...(values['include-empty-days'] ? { includeEmptyDays: true } : {}),
   };
   // The same validation the split step runs, so a bad range never starts an execution.
-  try {
-    parseSplitPayload({ action: 'split', ...input }, now, DEFAULTS);
-  } catch (error) {
-    // Same words, in the flags the user typed.
-    const message = (error as Error).message
-      .replace(/^invalid split payload: /, 'invalid options: ')
-      .replace(/\b(chunkDays|accounts|regions|from|to)([.:])/g, (_m, key: string, end: string) => {
-        const flag = key === 'chunkDays' ? 'chunk-days' : key;
-        return `--${flag}${end}`;
-      });
-    throw new UsageError(message);
-  }
+  inFlags(
+    () => {
+      try {
+        parseSplitPayload({ action: 'split', ...input }, now, DEFAULTS);
+      } catch (error) {
+        // Same words, in the flags the user typed.
+        throw new Error(
+          (error as Error).message
+            .replace(/^invalid split payload: /, 'invalid options: ')
+            .replace(/\b(chunkDays|accounts|regions|from|to)([.:])/g, (_m, key: string, end: string) => {
+              const flag = key === 'chunkDays' ? 'chunk-days' : key;
+              return `--${flag}${end}`;
+            }),
+          { cause: error },
+        );
+      }
+    },
+    { from: '--from', to: '--to' },
+  );
   const stackName = values.stack ?? DEFAULT_STACK_NAME;
   if (!STACK_NAME.test(stackName)) {
     throw new UsageError(
@@ -282,5 +232,6 @@ function parseBackfill(
       `invalid --state-machine-arn ${show(arn)}: expected arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`,
     );
   }
-  return { command: 'backfill', input, stackName, stateMachineArn: arn, wait: !values['no-wait'] };
+  const warnings = unknownRegionWarnings(regions ?? [], '--regions entry');
+  return { command: 'backfill', input, stackName, stateMachineArn: arn, wait: !values['no-wait'], warnings };
 }

@@ -18,7 +18,9 @@ import { type Report, summarize } from '../lambda/core/report';
 import { auditMain } from './audit';
 import { isAuditCommand } from './audit-args';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
-import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError, USAGE } from './cli-args';
+import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError } from './cli-args';
+import { COMMANDS, usage } from './usage';
+import { plural } from '../lambda/core/plural';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -29,6 +31,8 @@ export interface CliIo {
   /** Overrides for tests: the Step Functions side of `backfill`, and the clock it polls with. */
   readonly executions?: () => ExecutionsPort;
   readonly clock?: Clock;
+  /** For tests with `executions`: the region named in backfill's error messages. */
+  readonly region?: string;
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -38,24 +42,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     command = parseCli(argv, io.now);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see --help)\n`);
+    // Point at the help of the command the user typed, when there is one.
+    const named = COMMANDS.some((c) => c.name === argv[0]) ? `${argv[0]} ` : '';
+    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see cloudtrail-partitioner ${named}--help)\n`);
     return 2;
   }
   try {
     if (command.command === 'help') {
-      io.stdout(`${USAGE}\n`);
+      io.stdout(`${command.usage ?? usage()}\n`);
       return 0;
     }
+    for (const warning of command.warnings ?? []) io.stderr(`cloudtrail-partitioner: warning: ${warning}\n`);
     if (command.command === 'backfill') {
       // A given state machine ARN names its region; otherwise the SDK's configuration decides.
       const region = command.stateMachineArn?.split(':')[3];
       const config = region ? { region } : {};
-      const executions =
-        io.executions?.() ?? new BackfillExecutions(new SFNClient(config), new CloudFormationClient(config));
+      const cfn = new CloudFormationClient(config);
+      const executions = io.executions?.() ?? new BackfillExecutions(new SFNClient(config), cfn);
+      // Named in error messages; an unresolvable region is the SDK's own error, reported by the first step.
+      const resolved = io.executions ? io.region : await cfn.config.region().catch(() => undefined);
       return await backfill(
         command,
         executions,
-        { ...io, interactive: io.interactive ?? false },
+        { ...io, interactive: io.interactive ?? false, region: resolved },
         io.clock ?? systemClock,
       );
     }
@@ -112,9 +121,9 @@ async function plan(command: PlanCommand, io: CliIo): Promise<number> {
     }
     io.stdout(`\n],"partitions":${counts.partitions},"skippedEmpty":${counts.skippedEmpty}}\n`);
   }
-  io.stderr(
-    `${counts.partitions} partitions in ${count} statements (${counts.skippedEmpty} empty past days skipped)\n`,
-  );
+  // Without --discover nothing is known about S3, so nothing can have been skipped.
+  const skipped = command.discover ? ` (${plural(counts.skippedEmpty, 'empty past day')} skipped)` : '';
+  io.stderr(`${plural(counts.partitions, 'partition')} in ${plural(count, 'statement')}${skipped}\n`);
   return 0;
 }
 

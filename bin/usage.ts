@@ -1,37 +1,172 @@
-/** The CLI's help text: every command and flag, with its default. */
-export const USAGE = `usage: cloudtrail-partitioner <plan|run|backfill|audit> [options]
+/**
+ * Every command's flags, as specs: the parser (bin/flags.ts) and the help text both read
+ * them, so what `--help` lists is exactly what a command accepts.
+ */
+import { type CommandSpec, flagLines } from './flags';
 
-  plan      print the statements for a date or range, without touching AWS
-            (with --discover, accounts, regions and empty days come from S3)
-  run       discover, read the table's partition keys, run the statements in Athena, wait, summarize
-  backfill  start the deployed stack's Step Functions backfill for --from/--to and show its progress
-  audit     compare days with logs in S3 (--from/--to, past days) with the partitions in Glue:
-            missing, orphaned, covered; --repair adds the missing (needs --workgroup);
-            exit code 1 when anything is still missing
+export const PROGRAM = 'cloudtrail-partitioner';
 
-options:
-  --bucket NAME              trail bucket (plan and run: required)
-  --prefix P                 key prefix before AWSLogs/ (default: none)
-  --org-id o-xxxxxxxxxx      organization id, for organization trails
-  --accounts a,b             12-digit account ids (plan: required without --discover; run: default discovered)
-  --regions r1,r2            region names (plan: required without --discover; run: default discovered)
-  --date D | --from D --to D day or inclusive range, YYYY-MM-DD UTC (default: tomorrow)
-  --database NAME            default cloudtrail
-  --table NAME               default cloudtrail_logs
-  --partition-keys k1,k2     plan only; default account,region,year,month,day
-  --workgroup NAME           run only; required
-  --max-partitions-per-statement N   default 1000
-  --max-concurrent-queries N         run only; default 4
-  --retention-days N         run only: also drop partitions more than N days before today (utc)
-  --include-empty-days       register past days even when S3 holds no logs for them
-  --dry-run                  run only: discover and plan, submit nothing
-  --discover                 plan only: read accounts, regions and empty days from S3
-  --format sql|json|text     plan: sql (default) or json; run and audit: text (default) or json
-  --stack NAME               backfill: the deployed stack (default CloudTrailPartitioner)
-  --state-machine-arn ARN    backfill: use this state machine instead of the stack's output
-  --chunk-days N             backfill: days per chunk (default: sized from the account-regions)
-  --no-wait                  backfill: print the execution arn and return
-  --repair                   audit: add missing partitions through athena
-  --retention-days N         audit: days of partitions the table keeps (for the retention check)
+const bucket = { name: 'bucket', type: 'string', value: 'NAME', help: 'trail bucket (required)' } as const;
+const prefix = {
+  name: 'prefix',
+  type: 'string',
+  value: 'P',
+  help: 'key prefix before AWSLogs/ (default: none)',
+} as const;
+const orgId = {
+  name: 'org-id',
+  type: 'string',
+  value: 'o-xxxxxxxxxx',
+  help: 'organization id, for organization trails',
+} as const;
+const date = {
+  name: 'date',
+  type: 'string',
+  value: 'YYYY-MM-DD',
+  help: 'one day, UTC (default: yesterday to tomorrow, the scheduled run window)',
+} as const;
+const from = {
+  name: 'from',
+  type: 'string',
+  value: 'YYYY-MM-DD',
+  help: 'first day, UTC, with --to',
+} as const;
+const to = {
+  name: 'to',
+  type: 'string',
+  value: 'YYYY-MM-DD',
+  help: 'last day, inclusive, with --from',
+} as const;
+const database = { name: 'database', type: 'string', value: 'NAME', help: 'default cloudtrail' } as const;
+const table = { name: 'table', type: 'string', value: 'NAME', help: 'default cloudtrail_logs' } as const;
+const maxPartitions = {
+  name: 'max-partitions-per-statement',
+  type: 'string',
+  value: 'N',
+  help: 'default 1000',
+} as const;
+const includeEmpty = {
+  name: 'include-empty-days',
+  type: 'boolean',
+  help: 'register past days even when S3 holds no logs for them',
+} as const;
 
-exit codes: 0 ok, 1 the run failed, 2 bad usage`;
+function list(name: 'accounts' | 'regions', what: string, plan: boolean) {
+  return {
+    name,
+    type: 'string',
+    value: name === 'accounts' ? 'a,b' : 'r1,r2',
+    help: plan ? `${what} (required without --discover)` : `${what} (default: discovered in S3)`,
+  } as const;
+}
+
+export const PLAN_SPEC = {
+  name: 'plan',
+  summary: 'print the statements for a day or range, without touching AWS (--discover reads S3)',
+  flags: [
+    bucket,
+    prefix,
+    orgId,
+    list('accounts', '12-digit account ids', true),
+    list('regions', 'region names', true),
+    date,
+    from,
+    to,
+    database,
+    table,
+    {
+      name: 'partition-keys',
+      type: 'string',
+      value: 'k1,k2',
+      help: 'default account,region,year,month,day',
+    },
+    maxPartitions,
+    includeEmpty,
+    {
+      name: 'discover',
+      type: 'boolean',
+      help: 'read accounts, regions and empty days from S3 (read-only: what a deploy would do)',
+    },
+    { name: 'format', type: 'string', choices: ['sql', 'json'], help: 'default sql' },
+  ],
+} as const satisfies CommandSpec;
+
+export const RUN_SPEC = {
+  name: 'run',
+  summary: "discover, read the table's partition keys, run the statements in Athena, wait, summarize",
+  flags: [
+    bucket,
+    prefix,
+    orgId,
+    list('accounts', '12-digit account ids', false),
+    list('regions', 'region names', false),
+    date,
+    from,
+    to,
+    database,
+    table,
+    { name: 'workgroup', type: 'string', value: 'NAME', help: 'athena workgroup (required)' },
+    maxPartitions,
+    { name: 'max-concurrent-queries', type: 'string', value: 'N', help: 'default 4' },
+    includeEmpty,
+    {
+      name: 'retention-days',
+      type: 'string',
+      value: 'N',
+      help: 'also drop partitions more than N days before today, UTC (default: keep all)',
+    },
+    { name: 'dry-run', type: 'boolean', help: 'discover and plan, submit nothing' },
+    { name: 'format', type: 'string', choices: ['text', 'json'], help: 'default text' },
+  ],
+} as const satisfies CommandSpec;
+
+export const BACKFILL_SPEC = {
+  name: 'backfill',
+  summary: "start the deployed stack's Step Functions backfill for --from/--to and show its progress",
+  flags: [
+    { ...from, help: 'first day, UTC (required)' },
+    { ...to, help: 'last day, inclusive (required)' },
+    list('accounts', '12-digit account ids', false),
+    list('regions', 'region names', false),
+    {
+      name: 'chunk-days',
+      type: 'string',
+      value: 'N',
+      help: 'days per chunk (default: sized from the account-regions)',
+    },
+    includeEmpty,
+    {
+      name: 'stack',
+      type: 'string',
+      value: 'NAME',
+      help: 'the deployed stack (default CloudTrailPartitioner)',
+    },
+    {
+      name: 'state-machine-arn',
+      type: 'string',
+      value: 'ARN',
+      help: "use this state machine instead of the stack's output",
+    },
+    { name: 'no-wait', type: 'boolean', help: 'print the execution arn and return' },
+  ],
+} as const satisfies CommandSpec;
+
+/** Every command, in the order the help lists them. Add a new command's spec here. */
+export const COMMANDS: CommandSpec[] = [PLAN_SPEC, RUN_SPEC, BACKFILL_SPEC];
+
+/** The overall help: every command, and every command's flags. */
+export function usage(commands: readonly CommandSpec[] = COMMANDS): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    `usage: ${PROGRAM} <${commands.map((c) => c.name).join('|')}> [options]`,
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    ...commands.flatMap((c) => ['', `${c.name} options:`, ...flagLines(c)]),
+    '',
+    `${PROGRAM} COMMAND --help shows one command's options.`,
+    'exit codes: 0 ok, 1 the run failed, 2 bad usage',
+  ].join('\n');
+}
+
+/** The CLI's help text. */
+export const USAGE = usage();

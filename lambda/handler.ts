@@ -154,4 +154,11 @@ function defaultPorts(clock: Clock, logger: Logger): (settings: Settings) => Run
   };
 }
 
-export const handler = createHandler({ env: process.env });
+let coldStart: ReturnType<typeof createHandler> | undefined;
+
+/**
+ * The Lambda entry point, built (and the environment validated) on the first invocation of a
+ * cold start, so merely importing this module (tests, tools) logs nothing.
+ */
+export const handler: ReturnType<typeof createHandler> = (event, context) =>
+  (coldStart ??= createHandler({ env: process.env }))(event, context);

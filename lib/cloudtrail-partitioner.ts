@@ -1,4 +1,4 @@
-import { CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,7 @@ import { PartitionerAlarms } from './partitioner-alarms';
 import { PartitionerDashboard } from './partitioner-dashboard';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 import { validatePartitionerProps, type PartitionerSettings } from './validate-props';
+import { unknownRegionWarnings } from '../lambda/aws/known-regions';
 
 export type { CloudTrailPartitionerProps } from './partitioner-props';
 
@@ -54,6 +55,9 @@ export class CloudTrailPartitioner extends Construct {
     super(scope, id);
     const s = validatePartitionerProps(props);
     this.settings = s;
+    // Accepted by shape (new regions work), but a name the SDK does not know is probably misspelt.
+    for (const warning of unknownRegionWarnings(s.regions, 'regions entry'))
+      Annotations.of(this).addWarningV2('cloudtrail-partitioner:unknown-region', warning);
     this.serviceName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
 
     this.table = new CloudTrailTable(this, 'Table', {

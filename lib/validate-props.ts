@@ -222,6 +222,13 @@ export function validatePartitionerProps(
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
   }
 
+  // createDatabase only applies when the table is created: asking for both opposites is a mistake.
+  if (props.createTable === false && props.createDatabase === true) {
+    c.add(
+      'invalid createDatabase true with createTable false: an existing table needs an existing database; drop createDatabase, or set createTable true',
+    );
+  }
+
   const lookbackDays = c.integer('lookbackDays', props.lookbackDays, 1, 0, 90);
   // A run covers today - lookbackDays .. tomorrow, so runs further apart than lookbackDays + 2
   // days would leave days that no run ever registers.

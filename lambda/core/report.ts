@@ -1,4 +1,5 @@
 /** What a run did, in the shape the handler returns and the CLI prints. */
+import { plural } from './plural';
 import type { PartitionRange } from './ranges';
 import type { RetentionReport } from './retention-run';
 import type { StatementProblem, SubmitResult } from './submit';
@@ -80,7 +81,8 @@ export function reportFrom(base: Base, result: SubmitResult): Report {
 
 /** One line for logs and the CLI. */
 export function summarize(report: Report): string {
-  const head = `${report.window.from}..${report.window.to}: ${report.partitions} partitions in ${report.statements} statements`;
-  if (report.dryRun) return `${head} (dry run, nothing submitted; ${report.skippedEmpty} empty days skipped)`;
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${report.notSubmitted} partitions not submitted; ${report.skippedEmpty} empty days skipped`;
+  const head = `${report.window.from}..${report.window.to}: ${plural(report.partitions, 'partition')} in ${plural(report.statements, 'statement')}`;
+  const skipped = `${plural(report.skippedEmpty, 'empty day')} skipped`;
+  if (report.dryRun) return `${head} (dry run, nothing submitted; ${skipped})`;
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}`;
 }

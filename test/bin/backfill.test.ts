@@ -115,7 +115,7 @@ describe('cli backfill', () => {
     ],
     [['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--stack', 'bad stack'], /--stack/],
     [['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--chunk-days', '0'], /chunk days/],
-    [['plan', '--bucket', 'b-b-b', '--no-wait'], /--no-wait is for backfill only/],
+    [['plan', '--bucket', 'b-b-b', '--no-wait'], /--no-wait is not for plan \(it is for backfill\)/],
   ])('refuses %j with exit code 2 and starts nothing', async (argv, message) => {
     // GIVEN bad options WHEN running THEN usage error and no execution started
     const { port, calls } = fakeExecutions([{ status: { status: 'RUNNING' }, events: [] }]);

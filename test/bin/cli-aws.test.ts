@@ -97,7 +97,7 @@ describe('cli against AWS (local stand-in)', () => {
     );
     // THEN every partition is in the catalog and the summary says so
     expect(code).toBe(0);
-    expect(stdout).toMatch(/8 partitions in 1 statements; 1 succeeded, 0 failed/);
+    expect(stdout).toMatch(/8 partitions in 1 statement; 1 succeeded, 0 failed/);
     expect(stderr).toContain('1 statements done, 8/8 partitions added');
     expect(standIn.partitions(DB, TABLE)).toHaveLength(8);
     expect(standIn.queries().every((q) => q.workGroup === 'partitioner')).toBe(true);

@@ -23,12 +23,16 @@ const SAMPLE = [
 ];
 
 describe('cli plan', () => {
-  it('prints one valid statement per batch for tomorrow by default', async () => {
+  it("prints one valid statement per batch for the scheduled function's window by default", async () => {
     // GIVEN a sample layout and no date
     // WHEN planning
     const { code, stdout, stderr } = await cli(...SAMPLE);
-    // THEN tomorrow (2024-03-11) is rendered for both regions, as valid Hive DDL
+    // THEN yesterday to tomorrow (2024-03-09..11) is rendered for both regions, as valid Hive DDL
     expect(code).toBe(0);
+    expect(stdout).toContain(
+      "LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/09/'",
+    );
+    expect(stdout).not.toContain('/2024/03/08/');
     expect(stdout).toContain(
       "LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/11/'",
     );
@@ -38,7 +42,7 @@ describe('cli plan', () => {
     const statements = stdout.split(';\n\n').filter((s) => s.trim() !== '');
     expect(statements).toHaveLength(1);
     expect(new HiveSQL().validate(statements[0])).toEqual([]);
-    expect(stderr).toContain('2 partitions in 1 statements');
+    expect(stderr).toBe('6 partitions in 1 statement\n');
   });
 
   it('renders an organization layout with a prefix, and splits by --max-partitions-per-statement', async () => {
@@ -76,8 +80,6 @@ describe('cli plan', () => {
       'json',
       '--partition-keys',
       'region,year,month,day',
-      '--accounts',
-      '111122223333',
     );
     // THEN the document parses and names the values per key
     expect(code).toBe(0);
@@ -94,15 +96,15 @@ describe('cli plan', () => {
   it.each([
     [['plan', '--accounts', '111122223333', '--regions', 'us-east-1'], /missing --bucket/],
     [[...SAMPLE, '--date', '2023-02-29'], /--date "2023-02-29"/],
-    [[...SAMPLE, '--from', '2024-03-02', '--to', '2024-03-01'], /from 2024-03-02 is after to 2024-03-01/],
+    [[...SAMPLE, '--from', '2024-03-02', '--to', '2024-03-01'], /--from 2024-03-02 is after --to 2024-03-01/],
     [[...SAMPLE, '--date', '2024-03-12'], /after tomorrow/],
     [
       ['plan', '--bucket', 'my-trail', '--accounts', '1111222233334', '--regions', 'us-east-1'],
-      /--accounts\.0.*1111222233334/,
+      /invalid --accounts entry "1111222233334"/,
     ],
     [
       ['plan', '--bucket', 'my-trail', '--accounts', '111122223333', '--regions', 'mars-north-1x'],
-      /--regions\.0/,
+      /invalid --regions entry "mars-north-1x"/,
     ],
     [[...SAMPLE, '--prefix', "logs'; DROP TABLE x; --"], /--prefix/],
     [[...SAMPLE, '--table', 'logs`x'], /--table/],
@@ -110,7 +112,7 @@ describe('cli plan', () => {
     [[...SAMPLE, '--max-partitions-per-statement', '0'], /--max-partitions-per-statement/],
     [[...SAMPLE, '--format', 'yaml'], /--format "yaml"/],
     [[...SAMPLE, '--partition-keys', 'dt'], /unsupported partition keys/],
-    [[...SAMPLE, '--workgroup', 'primary'], /--workgroup is for run only/],
+    [[...SAMPLE, '--workgroup', 'primary'], /--workgroup is not for plan \(it is for run\)/],
     [[...SAMPLE, '--bogus'], /bogus/],
     [['plan', '--bucket', 'my-trail'], /missing --accounts or --regions/],
     [['deploy'], /unknown command "deploy"/],
@@ -144,7 +146,7 @@ describe('the installed command (bin/cloudtrail-partitioner.js)', () => {
     expect(result.stdout).toContain(
       "LOCATION 's3://my-trail/AWSLogs/111122223333/CloudTrail/us-east-1/2024/01/05/'",
     );
-    expect(result.stderr).toContain('2 partitions in 1 statements');
+    expect(result.stderr).toBe('2 partitions in 1 statement\n');
   });
 
   it('exits 2 on bad usage with nothing on stdout', () => {

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { CDK_JSON_CONTEXT } from '../support/cdk-context';
 import { buildIntegTest, INTEG_DATABASE } from './integ.partitioner';
 
 /** Asset hashes change with every code edit and salts with every synth; the snapshot keeps the shape. */
@@ -13,7 +14,7 @@ function normalize(template: unknown): unknown {
 
 describe('integration test app (synthesized offline, never deployed in CI)', () => {
   // GIVEN the integ app, without bundling
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   buildIntegTest(app, 'cloudtrail-partitioner-integ-trail');
   const assembly = app.synth();
   // The assertion stack is the one stack in the assembly that is neither the fixture nor the stack under test.

@@ -8,12 +8,13 @@ import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CloudTrailPartitionerStack } from '../../lib/cloudtrail-partitioner-stack';
 import type { CloudTrailPartitionerProps } from '../../lib/cloudtrail-partitioner';
+import { CDK_JSON_CONTEXT } from '../support/cdk-context';
 
 export const TRAIL_BUCKET = 'example-trail-bucket';
 
 /** An App that never runs esbuild. */
 export function newApp(): App {
-  return new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new App({ context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
 }
 
 export function newStack(id = 'Test'): Stack {

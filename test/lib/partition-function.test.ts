@@ -152,11 +152,12 @@ describe('PartitionFunction', () => {
   it('grants Athena actions on its workgroup only', () => {
     // THEN the statement lists the five query actions on one ARN
     const athena = sid(statements, 'RunQueriesInOwnWorkGroup');
+    // Sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders them.
     expect(actionsOf(athena)).toEqual([
-      'athena:StartQueryExecution',
-      'athena:GetQueryExecution',
       'athena:BatchGetQueryExecution',
+      'athena:GetQueryExecution',
       'athena:GetWorkGroup',
+      'athena:StartQueryExecution',
     ]);
     expect(JSON.stringify(athena.Resource)).toMatch(/:athena:.*:workgroup\/partitioner"/);
   });
@@ -164,14 +165,15 @@ describe('PartitionFunction', () => {
   it('grants Glue partition actions on the catalog, database and table only', () => {
     // THEN three ARNs, nothing else
     const glue = sid(statements, 'AddPartitionsToTable');
+    // Sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders them.
     expect(actionsOf(glue)).toEqual([
-      'glue:GetDatabase',
-      'glue:GetTable',
-      'glue:GetPartition',
-      'glue:GetPartitions',
+      'glue:BatchCreatePartition',
       'glue:BatchGetPartition',
       'glue:CreatePartition',
-      'glue:BatchCreatePartition',
+      'glue:GetDatabase',
+      'glue:GetPartition',
+      'glue:GetPartitions',
+      'glue:GetTable',
     ]);
     const arns = resourcesOf(glue).map((r) => JSON.stringify(r));
     expect(arns).toHaveLength(3);
@@ -215,11 +217,12 @@ describe('PartitionFunction', () => {
   it('writes query results only under the workgroup output prefix', () => {
     // THEN object actions are on BUCKET/results/*
     const write = sid(statements, 'WriteQueryResults');
+    // Sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders them.
     expect(actionsOf(write)).toEqual([
-      's3:GetObject',
-      's3:PutObject',
       's3:AbortMultipartUpload',
+      's3:GetObject',
       's3:ListMultipartUploadParts',
+      's3:PutObject',
     ]);
     expect(JSON.stringify(write.Resource)).toMatch(/ResultsBucket.*"\/results\/\*"/);
     expect(actionsOf(sid(statements, 'UseResultsBucket'))).toEqual([

@@ -164,7 +164,9 @@ export function partitionFilter(input: FilterInput): PartitionFilter {
     range(keys, lo, hi),
     ...timeBounds(input),
   ]);
-  return { expr, sql: renderFilter(expr), predicates: countPredicates(expr) };
+  // Parenthesized when it is an OR, so it can be ANDed with anything as it stands.
+  const sql = 'or' in expr ? `(${renderFilter(expr)})` : renderFilter(expr);
+  return { expr, sql, predicates: countPredicates(expr) };
 }
 
 export function countPredicates(expr: FilterExpr): number {

@@ -17,6 +17,7 @@ import { backfill, type ExecutionsPort } from './backfill';
 import { summarize } from '../lambda/core/report';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError, USAGE } from './cli-args';
+import { query, type QueryIo } from './query';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -27,9 +28,13 @@ export interface CliIo {
   /** Overrides for tests: the Step Functions side of `backfill`, and the clock it polls with. */
   readonly executions?: () => ExecutionsPort;
   readonly clock?: Clock;
+  /** Overrides for tests of `query`: the Athena client, the SQL file reader, the poll interval. */
+  readonly query?: Partial<QueryIo>;
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  // `query` has its own flags (bin/query-args.ts).
+  if (argv[0] === 'query') return query(argv.slice(1), { ...io, clock: io.clock, ...io.query });
   let command: CliCommand;
   try {
     command = parseCli(argv, io.now);

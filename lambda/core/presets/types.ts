@@ -85,7 +85,7 @@ export function litList(values: readonly string[]): string {
 /** Columns every event listing shows, so one event can be found again by its ID. */
 export const EVENT_COLUMNS = [
   'eventtime',
-  'recipientaccountid AS account',
+  'recipientaccountid',
   'awsregion',
   'eventsource',
   'eventname',

@@ -17,6 +17,8 @@ export interface SelectResponse {
   readonly failure?: string;
   /** Never ends: stays RUNNING (to test the bounded wait). */
   readonly hang?: boolean;
+  /** StartQueryExecution itself fails with this error (e.g. no such workgroup). */
+  readonly startError?: { readonly code: string; readonly message: string };
 }
 
 export interface SelectQuery {
@@ -56,6 +58,11 @@ export class AthenaSelectSim {
 
   handle(operation: string, input: Record<string, unknown>): WireResponse {
     if (operation === 'StartQueryExecution') {
+      const refusal = this.pending[0]?.startError;
+      if (refusal) {
+        this.pending.shift();
+        throw new ServiceError(400, refusal.code, refusal.message);
+      }
       const context = (input.QueryExecutionContext ?? {}) as { Database?: string };
       const query: SelectQuery = {
         id: randomUUID(),

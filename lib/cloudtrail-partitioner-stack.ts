@@ -45,6 +45,11 @@ export class CloudTrailPartitionerStack extends Stack {
       description: 'Backfill a range (up to the 15-minute Lambda timeout) with one synchronous invocation',
       value: `aws lambda invoke --function-name ${p.function.functionName} --cli-binary-format raw-in-base64-out --payload '${EXAMPLE_WINDOW}' /dev/stdout`,
     });
+    new CfnOutput(this, 'QueryCommand', {
+      description:
+        'Investigate: who changed Route 53 records in a range (see query --list for the other presets)',
+      value: `npx cloudtrail-partitioner query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ${p.workGroupName} --database ${p.databaseName} --table ${p.tableName}`,
+    });
     new CfnOutput(this, 'StateMachineBackfillCommand', {
       description: 'Backfill any range through Step Functions, in parallel chunks',
       value: `aws stepfunctions start-execution --state-machine-arn ${p.stateMachine.stateMachineArn} --input '${EXAMPLE_WINDOW}'`,

@@ -11,6 +11,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { AthenaResults } from './athena-results';
 import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
+import { PresetNamedQueries } from './named-queries';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
@@ -36,6 +37,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly alarms: cloudwatch.Alarm[];
   /** Powertools service name: the `service` dimension of the function's metrics. */
   public readonly serviceName: string;
+  /** Every investigation preset, saved as an Athena named query in the workgroup. */
+  public readonly namedQueries: PresetNamedQueries;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -58,6 +61,11 @@ export class CloudTrailPartitioner extends Construct {
       resultsRetentionDays: s.resultsRetentionDays,
       bytesScannedCutoffPerQueryBytes: s.bytesScannedCutoffPerQueryBytes,
       accessLogsBucket: props.accessLogsBucket,
+    });
+    this.namedQueries = new PresetNamedQueries(this, 'NamedQueries', {
+      workGroup: results.workGroup,
+      databaseName: this.table.databaseName,
+      tableName: this.table.tableName,
     });
     const fn = new PartitionFunction(this, 'Function', {
       table: this.table,

@@ -14,7 +14,9 @@ export function formatBytes(bytes: number): string {
 
 /** Control characters would break the grid: shown escaped, as JSON would. */
 const cell = (value: string | null): string =>
-  value === null ? '' : value.replace(/[\u0000-\u001f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  value === null
+    ? ''
+    : [...value].map((c) => (c.charCodeAt(0) < 0x20 ? JSON.stringify(c).slice(1, -1) : c)).join('');
 
 export function renderTable(
   columns: readonly string[],

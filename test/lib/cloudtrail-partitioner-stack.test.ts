@@ -27,6 +27,7 @@ describe('CloudTrailPartitionerStack', () => {
         'AlarmTopicArn',
         'BackfillCommand',
         'FunctionName',
+        'QueryCommand',
         'ResultsBucketName',
         'StateMachineArn',
         'StateMachineBackfillCommand',

@@ -34,7 +34,7 @@ export interface CliIo {
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   // `query` has its own flags (bin/query-args.ts).
-  if (argv[0] === 'query') return query(argv.slice(1), { ...io, clock: io.clock, ...io.query });
+  if (argv[0] === 'query') return query(argv.slice(1), { ...io, ...io.query });
   let command: CliCommand;
   try {
     command = parseCli(argv, io.now);

@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { runSelect, SelectError } from '../lambda/aws/athena-query';
-import type { Clock } from '../lambda/core/ports';
-import { systemClock } from '../lambda/core/ports';
+import { type Clock, systemClock } from '../lambda/core/ports';
 import { composeSql, PRESETS } from '../lambda/core/presets';
 import { applyPartitionFilter, QuerySqlError } from '../lambda/core/query-sql';
 import { UsageError } from './cli-args';

@@ -39,7 +39,7 @@ export class AthenaSelectSim {
   private readonly byId = new Map<string, SelectQuery>();
   private readonly pending: SelectResponse[] = [];
 
-  /** The next queries answer with these, in order; afterwards an empty result. */
+  /** The next SELECTs answer with these, in order; a SELECT with no answer left goes to the DDL simulator. */
   respond(...responses: SelectResponse[]): void {
     this.pending.push(...responses);
   }
@@ -50,8 +50,14 @@ export class AthenaSelectSim {
 
   /** True when this request is a SELECT's, so the DDL simulator never sees it. */
   claims(operation: string, input: Record<string, unknown>): boolean {
+    // Only SELECTs a test has given an answer for: any other statement still reaches the DDL
+    // simulator, which refuses what it cannot parse, as before.
     if (operation === 'StartQueryExecution')
-      return typeof input.QueryString === 'string' && SELECT.test(stripComments(input.QueryString));
+      return (
+        this.pending.length > 0 &&
+        typeof input.QueryString === 'string' &&
+        SELECT.test(stripComments(input.QueryString))
+      );
     if (OPERATIONS.has(operation)) return true;
     return operation === 'GetQueryExecution' && this.byId.has(String(input.QueryExecutionId));
   }
@@ -69,7 +75,7 @@ export class AthenaSelectSim {
         sql: String(input.QueryString),
         workGroup: typeof input.WorkGroup === 'string' ? input.WorkGroup : 'primary',
         database: context.Database ?? 'default',
-        response: this.pending.shift() ?? { columns: [], rows: [] },
+        response: this.pending.shift() as SelectResponse,
         polls: 0,
         state: 'QUEUED',
         resultPages: 0,

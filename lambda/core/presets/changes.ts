@@ -7,7 +7,7 @@ const CHANGE = "'$.changeBatch.changes[0]";
 export const route53Changes = definePreset({
   name: 'route53-changes',
   description: 'who changed Route 53 records (ChangeResourceRecordSets), by name, type and action',
-  note: 'Route 53 is a global service: it logs in us-east-1, so --regions defaults to us-east-1. Name, type and action are matched on the first change of each batch, as the console writes one change per batch.',
+  note: 'Route 53 is a global service: it logs in us-east-1, so --regions defaults to us-east-1. Name, type and action are read from the first change of each batch (as in the seed query); requestparameters shows the whole batch.',
   defaultRegions: ['us-east-1'],
   shape: {
     name: param.dnsName.optional(),

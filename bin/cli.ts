@@ -21,6 +21,7 @@ import { planStatements, resolveTargets, runPartitions } from '../lambda/core/ru
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError } from './cli-args';
 import { COMMANDS, usage } from './usage';
 import { plural } from '../lambda/core/plural';
+import { query, type QueryIo } from './query';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -33,10 +34,13 @@ export interface CliIo {
   readonly clock?: Clock;
   /** For tests with `executions`: the region named in backfill's error messages. */
   readonly region?: string;
+  /** Overrides for tests of `query`: the Athena client, the SQL file reader, the poll interval. */
+  readonly query?: Partial<QueryIo>;
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   if (isAuditCommand(argv)) return auditMain(argv, io);
+  if (argv[0] === 'query') return query(argv.slice(1), { ...io, ...io.query });
   let command: CliCommand;
   try {
     command = parseCli(argv, io.now);

@@ -57,6 +57,11 @@ export class CloudTrailPartitionerStack extends Stack {
         'Backfill a range (up to the Lambda timeout) with one synchronous invocation; AWS CLI v2, no CLI retries',
       value: lambdaBackfillCommand(p.function.functionName, p.settings.timeoutMinutes),
     });
+    new CfnOutput(this, 'QueryCommand', {
+      description:
+        'Investigate: who changed Route 53 records in a range (see query --list for the other presets)',
+      value: `npx cloudtrail-partitioner query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ${p.workGroupName} --database ${p.databaseName} --table ${p.tableName}`,
+    });
     new CfnOutput(this, 'StateMachineBackfillCommand', {
       description: 'Backfill any range through Step Functions, in parallel chunks',
       value: `aws stepfunctions start-execution --state-machine-arn ${p.stateMachine.stateMachineArn} --input '${EXAMPLE_WINDOW}'`,

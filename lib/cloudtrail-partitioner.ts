@@ -13,6 +13,7 @@ import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
+import { PresetNamedQueries } from './named-queries';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';
 import { PartitionerDashboard } from './partitioner-dashboard';
@@ -48,6 +49,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly firstRun: FirstRun;
   /** Alarm states, registrations, the audit, silent trails, catalog size and the time since the last scheduled success. */
   public readonly dashboard: PartitionerDashboard;
+  /** Every investigation preset, saved as an Athena named query in the workgroup. */
+  public readonly namedQueries: PresetNamedQueries;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -75,6 +78,11 @@ export class CloudTrailPartitioner extends Construct {
       resultsRetentionDays: s.resultsRetentionDays,
       bytesScannedCutoffPerQueryBytes: s.bytesScannedCutoffPerQueryBytes,
       accessLogsBucket: props.accessLogsBucket,
+    });
+    this.namedQueries = new PresetNamedQueries(this, 'NamedQueries', {
+      workGroup: results.workGroup,
+      databaseName: this.table.databaseName,
+      tableName: this.table.tableName,
     });
     const fn = new PartitionFunction(this, 'Function', {
       table: this.table,

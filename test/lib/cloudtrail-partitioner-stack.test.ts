@@ -29,6 +29,7 @@ describe('CloudTrailPartitionerStack', () => {
         'BackfillCommand',
         'FunctionName',
         'FunctionRoleArn',
+        'QueryCommand',
         'ResultsBucketName',
         'StateMachineArn',
         'StateMachineBackfillCommand',

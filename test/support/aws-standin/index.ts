@@ -34,3 +34,4 @@ export type { CatalogPartition, PartitionKeyDef } from './glue';
 export type { BucketOptions } from './s3';
 export type { QueryInfo, QueryStateName } from './athena';
 export { parseAddPartitions, DdlParseError, type AddPartitionsDdl } from './ddl-parser';
+export { AthenaSelectSim, type SelectResponse, type SelectQuery } from './athena-select';

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AthenaSim, type QueryInfo } from './athena';
+import { AthenaSelectSim } from './athena-select';
 import { Faults } from './faults';
 import { GlueCatalogStore, handleGlue, type CatalogPartition, type PartitionKeyDef } from './glue';
 import { ServiceError, jsonError, xmlError, type WireResponse } from './protocol';
@@ -50,6 +51,8 @@ export interface StandIn {
   readonly quotas: QuotaOptions;
   readonly clock: SimClock;
   readonly faults: Faults;
+  /** SELECT queries: canned results (`respond`), polls and pages served. */
+  readonly selects: AthenaSelectSim;
   createBucket(name: string, options?: BucketOptions): void;
   putObjects(bucket: string, keys: Iterable<string>): void;
   objectCount(bucket: string): number;
@@ -90,6 +93,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     if (limit) rates[op] = new TokenBucket(limit, clock);
   }
   const athena = new AthenaSim({ clock, quotas, catalog, faults, stats, rates });
+  const selects = new AthenaSelectSim();
 
   const route = (req: http.IncomingMessage, body: string): WireResponse => {
     const target = req.headers['x-amz-target'];
@@ -113,6 +117,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       } catch {
         throw new ServiceError(400, 'SerializationException', 'request body is not JSON');
       }
+      if (service === 'AmazonAthena' && selects.claims(operation, input))
+        return selects.handle(operation, input);
       if (service === 'AmazonAthena') return athena.handle(operation, input);
       if (service === 'AWSGlue')
         return handleGlue(operation, input, {
@@ -168,6 +174,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     quotas,
     clock,
     faults,
+    selects,
     createBucket: (name, bucketOptions) => store.createBucket(name, bucketOptions),
     putObjects: (bucket, keys) => store.putObjects(bucket, keys),
     objectCount: (bucket) => store.keyCount(bucket),

@@ -1,0 +1,161 @@
+/**
+ * Parses `cloudtrail-partitioner query ...` into a validated command. Every problem is a
+ * {@link UsageError} (exit code 2) before anything reads a file or touches AWS.
+ */
+import { parseArgs } from 'node:util';
+import { FilterError, partitionFilter } from '../lambda/core/filter';
+import { checkIdentifier, show } from '../lambda/core/names';
+import { findPreset, parsePresetParams, type Preset, PresetError } from '../lambda/core/presets';
+import { parseQueryWindow, type QueryWindow, QueryWindowError } from '../lambda/core/query-window';
+import { type PartitionScheme, schemeFromKeyList, SchemeError } from '../lambda/core/scheme';
+import { DEFAULTS } from '../lambda/core/settings';
+import { splitList } from '../lambda/core/validation';
+import { UsageError } from './cli-args';
+
+export type QueryFormat = 'sql' | 'json' | 'table' | 'csv';
+
+export type QueryCommand =
+  | { readonly command: 'query-list'; readonly format: 'table' | 'json' }
+  | { readonly command: 'query-help' }
+  | QueryRun;
+
+export interface QueryRun {
+  readonly command: 'query';
+  /** A preset and its validated parameters, or the user's SQL file (`-` is standard input). */
+  readonly source:
+    | { readonly preset: Preset; readonly params: Readonly<Record<string, string | undefined>> }
+    | { readonly sqlFile: string };
+  readonly window: QueryWindow;
+  readonly scheme: PartitionScheme;
+  readonly database: string;
+  readonly table: string;
+  /** The rendered partition filter (Trino), ready to AND in. */
+  readonly filterSql: string;
+  readonly allowFullScan: boolean;
+  readonly dryRun: boolean;
+  readonly format: QueryFormat;
+  readonly workgroup?: string;
+}
+
+const OPTIONS = {
+  list: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  accounts: { type: 'string' },
+  regions: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  database: { type: 'string' },
+  table: { type: 'string' },
+  'partition-keys': { type: 'string' },
+  sql: { type: 'string' },
+  'allow-full-scan': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  format: { type: 'string' },
+  workgroup: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
+
+function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (
+      error instanceof FilterError ||
+      error instanceof PresetError ||
+      error instanceof QueryWindowError ||
+      error instanceof SchemeError
+    ) {
+      throw new UsageError(error.message);
+    }
+    throw error;
+  }
+}
+
+/** `key=value` pairs; the value may hold `=`. */
+function parseParams(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`invalid --param ${show(pair)}: expected key=value`);
+    const key = pair.slice(0, at);
+    if (key in out) throw new UsageError(`invalid --param ${show(pair)}: ${key} is given twice`);
+    out[key] = pair.slice(at + 1);
+  }
+  return out;
+}
+
+/** argv after the word `query`. */
+export function parseQueryArgs(argv: readonly string[]): QueryCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = (error as Error).message.replace(/\n/g, ' ');
+    throw new UsageError(`invalid options: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'query-help' };
+  if (values.list) {
+    const format = values.format ?? 'table';
+    if (format !== 'table' && format !== 'json')
+      throw new UsageError(`invalid --format ${show(format)}: expected table or json with --list`);
+    return { command: 'query-list', format };
+  }
+  if (positionals.length > 1) throw new UsageError(`unexpected argument ${show(positionals[1])}`);
+  const name = positionals[0];
+  if ((name === undefined) === (values.sql === undefined)) {
+    throw new UsageError('missing query: give a PRESET name (see query --list) or --sql FILE, not both');
+  }
+  if (values.sql !== undefined && values.param !== undefined)
+    throw new UsageError('--param is for presets; --sql takes none');
+  if (values.from === undefined || values.to === undefined) {
+    throw new UsageError('missing --from or --to: query needs both, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ');
+  }
+  const window = usage(() => parseQueryWindow(values.from as string, values.to as string));
+  const scheme = usage(() => schemeFromKeyList(values['partition-keys'] ?? 'account,region,year,month,day'));
+  const database = values.database ?? DEFAULTS.database;
+  const table = values.table ?? DEFAULTS.table;
+  for (const [kind, value] of [
+    ['database', database],
+    ['table', table],
+  ] as const) {
+    const problem = checkIdentifier(kind, value);
+    if (problem) throw new UsageError(problem.replace(`${kind} name`, `--${kind}`));
+  }
+  const preset = name === undefined ? undefined : usage(() => findPreset(name));
+  const params = preset ? usage(() => parsePresetParams(preset, parseParams(values.param ?? []))) : undefined;
+  const regions = splitList(values.regions) ?? preset?.defaultRegions;
+  const filter = usage(() =>
+    partitionFilter({ scheme, window, accounts: splitList(values.accounts), regions }),
+  );
+  const dryRun = values['dry-run'] ?? false;
+  const format = values.format ?? (dryRun ? 'sql' : 'table');
+  const formats = dryRun ? ['sql', 'json'] : ['table', 'csv', 'json'];
+  if (!formats.includes(format))
+    throw new UsageError(
+      `invalid --format ${show(format)}: expected ${formats.join(', ')}${dryRun ? ' with --dry-run' : ''}`,
+    );
+  const workgroup = values.workgroup;
+  if (!dryRun && workgroup === undefined)
+    throw new UsageError('missing --workgroup: query needs the athena workgroup (or --dry-run)');
+  if (workgroup !== undefined && !WORKGROUP.test(workgroup)) {
+    throw new UsageError(
+      `invalid --workgroup ${show(workgroup)}: expected 1 to 128 letters, digits, dots, hyphens or underscores`,
+    );
+  }
+  return {
+    command: 'query',
+    source: preset && params ? { preset, params } : { sqlFile: values.sql as string },
+    window,
+    scheme,
+    database,
+    table,
+    filterSql: filter.sql,
+    allowFullScan: values['allow-full-scan'] ?? false,
+    dryRun,
+    format: format as QueryFormat,
+    ...(workgroup !== undefined ? { workgroup } : {}),
+  };
+}

@@ -1,0 +1,111 @@
+/** Presets about who signed in, who used root, who did what, and who was refused. */
+import { z } from 'zod';
+import { definePreset, EVENT_COLUMNS, lit, litList, param } from './types';
+
+export const consoleLogins = definePreset({
+  name: 'console-logins',
+  description: 'console sign-ins, successes and failures, with or without MFA',
+  note: 'ConsoleLogin is logged in the region of the sign-in endpoint (often us-east-1).',
+  shape: {
+    result: z.enum(['success', 'failure']).optional(),
+    mfa: z.enum(['yes', 'no']).optional(),
+  },
+  docs: {
+    result: { description: 'success or failure (default both)', example: 'failure' },
+    mfa: { description: 'yes or no: whether MFA was used (default both)', example: 'no' },
+  },
+  sql: (p) => ({
+    select: [
+      ...EVENT_COLUMNS,
+      "json_extract_scalar(responseelements, '$.ConsoleLogin') AS result",
+      "json_extract_scalar(additionaleventdata, '$.MFAUsed') AS mfa_used",
+      'useragent',
+    ],
+    where: [
+      "eventname = 'ConsoleLogin'",
+      ...(p.result
+        ? [
+            `json_extract_scalar(responseelements, '$.ConsoleLogin') = ${lit(p.result === 'success' ? 'Success' : 'Failure')}`,
+          ]
+        : []),
+      ...(p.mfa
+        ? [`json_extract_scalar(additionaleventdata, '$.MFAUsed') = ${lit(p.mfa === 'yes' ? 'Yes' : 'No')}`]
+        : []),
+    ],
+    orderBy: ['eventtime'],
+  }),
+});
+
+export const rootActivity = definePreset({
+  name: 'root-activity',
+  description: 'anything done by the root user (not by AWS services on its behalf)',
+  shape: {},
+  docs: {},
+  sql: () => ({
+    select: [...EVENT_COLUMNS, 'useragent'],
+    // The CIS benchmark's definition: root, not invoked by a service, not a service event.
+    where: ["useridentity.type = 'Root'", 'useridentity.invokedby IS NULL', "eventtype <> 'AwsServiceEvent'"],
+    orderBy: ['eventtime'],
+  }),
+});
+
+/** How one principal shows up in an event, by the form of the value. */
+export function principalMatch(principal: string): string {
+  if (principal.startsWith('arn:')) {
+    // An assumed-role ARN names the session; the role ARN is the session issuer's.
+    return `(useridentity.arn = ${lit(principal)} OR useridentity.sessioncontext.sessionissuer.arn = ${lit(principal)})`;
+  }
+  if (/^(AKIA|ASIA)/.test(principal) && principal.length === 20)
+    return `useridentity.accesskeyid = ${lit(principal)}`;
+  return `(useridentity.username = ${lit(principal)} OR useridentity.sessioncontext.sessionissuer.username = ${lit(principal)})`;
+}
+
+export const whoDid = definePreset({
+  name: 'who-did',
+  description: 'everything one principal did',
+  shape: { principal: param.principal },
+  docs: {
+    principal: {
+      description: 'an IAM/STS ARN (a role ARN also matches its sessions), an access key ID or a user name',
+      example: 'arn:aws:iam::012345678901:user/alice',
+    },
+  },
+  sql: (p) => ({
+    select: [...EVENT_COLUMNS, 'useridentity.accesskeyid AS access_key', 'requestparameters'],
+    where: [principalMatch(p.principal)],
+    orderBy: ['eventtime'],
+  }),
+});
+
+export const ACCESS_DENIED_CODES = [
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'Client.UnauthorizedOperation',
+] as const;
+
+export const accessDenied = definePreset({
+  name: 'access-denied',
+  description: 'AccessDenied and UnauthorizedOperation errors, grouped by principal and action',
+  shape: { principal: param.principal.optional() },
+  docs: {
+    principal: { description: 'only this principal (ARN, access key ID or user name)', example: 'alice' },
+  },
+  sql: (p) => ({
+    select: [
+      'useridentity.arn AS principal',
+      'eventsource',
+      'eventname',
+      'errorcode',
+      'count(*) AS events',
+      'min(eventtime) AS first_seen',
+      'max(eventtime) AS last_seen',
+    ],
+    where: [
+      `errorcode IN (${litList(ACCESS_DENIED_CODES)})`,
+      ...(p.principal ? [principalMatch(p.principal)] : []),
+    ],
+    groupBy: ['useridentity.arn', 'eventsource', 'eventname', 'errorcode'],
+    orderBy: ['events DESC', 'principal', 'eventsource', 'eventname', 'errorcode'],
+  }),
+});

@@ -1,0 +1,63 @@
+import * as athena from 'aws-cdk-lib/aws-athena';
+import { Construct } from 'constructs';
+import { composeSql, PRESETS, type Preset } from '../lambda/core/presets';
+import { lastDaysFilter } from '../lambda/core/relative-filter';
+import { schemeFromColumns } from '../lambda/core/scheme';
+import { CLOUDTRAIL_PARTITION_KEYS } from './cloudtrail-schema';
+
+export interface PresetNamedQueriesProps {
+  /** The workgroup the queries are saved in (they show under its "Saved queries"). */
+  readonly workGroup: athena.CfnWorkGroup;
+  readonly databaseName: string;
+  readonly tableName: string;
+  /**
+   * Days the saved partition filter covers, today (UTC) included.
+   * @default 7
+   */
+  readonly lastDays?: number;
+}
+
+/** The text saved for one preset: a header saying how to change the range, then the statement. */
+export function namedQueryText(preset: Preset, database: string, table: string, lastDays = 7): string {
+  const scheme = schemeFromColumns(CLOUDTRAIL_PARTITION_KEYS);
+  const params = Object.fromEntries(preset.params.filter((p) => p.required).map((p) => [p.name, p.example]));
+  const header = [
+    `${preset.name}: ${preset.description}`,
+    ...(preset.note ? [preset.note] : []),
+    `Range: the last ${lastDays} days, today (UTC) included. For another range, replace the`,
+    'partition filter after WHERE (up to the first "AND" line) with the exact one printed by:',
+    `  cloudtrail-partitioner query ${preset.name} --from YYYY-MM-DD --to YYYY-MM-DD --dry-run`,
+    '  (add --accounts a,b and --regions r1,r2 to narrow it further)',
+    ...preset.params.map(
+      (p) =>
+        `Parameter ${p.name}: ${p.description}. ${p.required ? `Replace the example value ${p.example} below.` : `Add it with --param ${p.name}=VALUE.`}`,
+    ),
+  ];
+  return composeSql(
+    preset.sql(preset.parse(params)),
+    { database, table },
+    lastDaysFilter(scheme, lastDays),
+    header,
+  );
+}
+
+/** Every preset as an Athena named query in the workgroup, so the console lists them under "Saved queries". */
+export class PresetNamedQueries extends Construct {
+  public readonly queries: readonly athena.CfnNamedQuery[];
+
+  constructor(scope: Construct, id: string, props: PresetNamedQueriesProps) {
+    super(scope, id);
+    this.queries = PRESETS.map((preset) => {
+      const query = new athena.CfnNamedQuery(this, preset.name, {
+        name: `cloudtrail-${preset.name}`,
+        description: preset.description.slice(0, 1024),
+        database: props.databaseName,
+        workGroup: props.workGroup.name,
+        queryString: namedQueryText(preset, props.databaseName, props.tableName, props.lastDays),
+      });
+      // The workgroup is named, not referenced: the query must wait for it to exist.
+      query.addDependency(props.workGroup);
+      return query;
+    });
+  }
+}

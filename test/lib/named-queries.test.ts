@@ -1,0 +1,102 @@
+/**
+ * The stack saves every preset as an Athena named query in its workgroup: the header says how to
+ * set the range, and the partition filter, relative to current_date, covers the last 7 days.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { formatIsoDate, parseIsoDate } from '../../lambda/core/dates';
+import { PRESETS } from '../../lambda/core/presets';
+import { lastDaysFilter } from '../../lambda/core/relative-filter';
+import { schemeFromKeyList } from '../../lambda/core/scheme';
+import { namedQueryText } from '../../lib/named-queries';
+import { loadCalendar, startDuckDb, type TrinoStandIn } from '../support/duckdb-trino';
+import { trinoErrors, trinoStatementCount } from '../support/query-harness';
+import { buildStack } from './fixtures';
+
+describe('stack', () => {
+  const { template, stack } = buildStack();
+
+  test('deploys one named query per preset, in the workgroup, after it', () => {
+    // GIVEN the default stack THEN every preset is an AWS::Athena::NamedQuery in the workgroup
+    template.resourceCountIs('AWS::Athena::NamedQuery', PRESETS.length);
+    const workGroups = template.findResources('AWS::Athena::WorkGroup');
+    const [workGroupId] = Object.keys(workGroups);
+    for (const preset of PRESETS) {
+      template.hasResource('AWS::Athena::NamedQuery', {
+        Properties: {
+          Name: `cloudtrail-${preset.name}`,
+          Description: preset.description,
+          Database: Match.anyValue(),
+          WorkGroup: Match.anyValue(),
+          QueryString: Match.stringLikeRegexp(`^-- ${preset.name}: `),
+        },
+        DependsOn: Match.arrayWith([workGroupId]),
+      });
+    }
+    expect(stack.partitioner.namedQueries.queries).toHaveLength(PRESETS.length);
+  });
+
+  test('outputs a ready-to-paste query command for its workgroup and table', () => {
+    const output = template.findOutputs('QueryCommand').QueryCommand as { Value: unknown };
+    const text = JSON.stringify(output.Value);
+    expect(text).toContain(
+      'npx cloudtrail-partitioner query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ',
+    );
+    expect(text).toContain('--database cloudtrail --table cloudtrail_logs');
+  });
+});
+
+describe('named query text', () => {
+  test.each(PRESETS.map((p) => [p.name, p] as const))(
+    '%s: one Trino statement with a how-to header',
+    (_name, preset) => {
+      const sql = namedQueryText(preset, 'cloudtrail', 'cloudtrail_logs');
+      expect(trinoErrors(sql)).toEqual([]);
+      expect(trinoStatementCount(sql)).toBe(1);
+      expect(sql).toContain('-- Range: the last 7 days, today (UTC) included.');
+      expect(sql).toContain(
+        `--   cloudtrail-partitioner query ${preset.name} --from YYYY-MM-DD --to YYYY-MM-DD --dry-run`,
+      );
+      expect(sql).toContain(
+        `WHERE ${lastDaysFilter(schemeFromKeyList('account,region,year,month,day'), 7)}\n`,
+      );
+    },
+  );
+});
+
+describe('the last-days filter selects exactly the last N days, whatever today is', () => {
+  let db: TrinoStandIn;
+  beforeAll(async () => {
+    db = await startDuckDb();
+    // Trino's MySQL-style date_format, for the two patterns the filter uses.
+    await db.connection.run('CREATE MACRO date_format(d, f) AS strftime(d, f)');
+    await loadCalendar(db, 2022, 2026);
+  });
+  afterAll(() => db.close());
+
+  test.each([
+    ['2024-03-03', 'day', 7],
+    ['2024-01-03', 'day', 7],
+    ['2024-03-01', 'month', 7],
+    ['2025-01-01', 'month', 7],
+    ['2024-06-15', 'day', 1],
+    ['2024-12-31', 'day', 366],
+  ] as const)('today %s, %s partitions, %i days', async (today, granularity, days) => {
+    // GIVEN today's date standing in for current_date
+    const scheme = schemeFromKeyList(
+      granularity === 'day' ? 'account,region,year,month,day' : 'account,region,year,month',
+    );
+    const filter = lastDaysFilter(scheme, days).replace(/current_date/g, `DATE '${today}'`);
+    // WHEN the filter runs over the calendar (eventtime at noon)
+    const rows = await db.rows(`SELECT date FROM calendar WHERE ${filter} ORDER BY date`);
+    // THEN it holds exactly today and the days before it
+    const end = parseIsoDate(today) as number;
+    const want = Array.from({ length: days }, (_, i) => formatIsoDate(end - days + 1 + i));
+    expect(rows.map((r) => r.date)).toEqual(want);
+  });
+
+  test('refuses a count outside 1..366', () => {
+    expect(() => lastDaysFilter(schemeFromKeyList('account,region,year,month,day'), 0)).toThrow(
+      /invalid days 0/,
+    );
+  });
+});

@@ -1,15 +1,15 @@
 /**
- * Parses `cloudtrail-partitioner audit --from D --to D [options]` into a validated command:
- * the same settings validation as `run`, and any problem is a {@link UsageError} (exit 2)
- * before anything touches AWS.
+ * Turns the flags of `cloudtrail-partitioner audit` (parsed by AUDIT_SPEC in bin/usage.ts) into a
+ * validated command: the same settings validation as `run`, and any problem is a
+ * {@link UsageError} (exit 2) before anything touches AWS.
  */
-import { parseArgs } from 'node:util';
 import { type DayWindow, parseIsoDate, utcDay } from '../lambda/core/dates';
-import { show } from '../lambda/core/names';
+import { checkAccount, checkRegion, show } from '../lambda/core/names';
 import { checkWindow } from '../lambda/core/request';
 import { parseSettings, type Settings } from '../lambda/core/settings';
-import { splitList } from '../lambda/core/validation';
-import { UsageError } from './cli-args';
+import { integer, listFlag } from './cli-values';
+import { type FlagValues, UsageError } from './flags';
+import type { AUDIT_SPEC } from './usage';
 
 export interface AuditCommand {
   readonly command: 'audit';
@@ -22,25 +22,6 @@ export interface AuditCommand {
   readonly retentionDays?: number;
 }
 
-const OPTIONS = {
-  bucket: { type: 'string' },
-  prefix: { type: 'string' },
-  'org-id': { type: 'string' },
-  accounts: { type: 'string' },
-  regions: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  database: { type: 'string' },
-  table: { type: 'string' },
-  workgroup: { type: 'string' },
-  'max-partitions-per-statement': { type: 'string' },
-  'max-concurrent-queries': { type: 'string' },
-  'retention-days': { type: 'string' },
-  repair: { type: 'boolean' },
-  format: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
 const LABELS: Record<string, string> = {
   bucket: '--bucket',
   prefix: '--prefix',
@@ -52,30 +33,8 @@ const LABELS: Record<string, string> = {
   workgroup: '--workgroup',
   maxPartitionsPerStatement: '--max-partitions-per-statement',
   maxConcurrentQueries: '--max-concurrent-queries',
+  retentionDays: '--retention-days',
 };
-
-/** True when the command word (the first positional) is `audit`. */
-export function isAuditCommand(argv: readonly string[]): boolean {
-  try {
-    const { positionals } = parseArgs({
-      args: [...argv],
-      options: OPTIONS,
-      allowPositionals: true,
-      strict: false,
-    });
-    return positionals[0] === 'audit';
-  } catch {
-    return false;
-  }
-}
-
-function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(`invalid ${flag} ${show(value)}: expected a whole number from ${min} to ${max}`);
-  }
-  return Number(value);
-}
 
 function day(flag: string, text: string | undefined): number {
   if (text === undefined) throw new UsageError('missing --from or --to: audit needs both, YYYY-MM-DD');
@@ -85,38 +44,24 @@ function day(flag: string, text: string | undefined): number {
   return parsed;
 }
 
-export function parseAuditCli(
-  argv: readonly string[],
-  now: Date,
-): AuditCommand | { readonly command: 'help' } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = (error as Error).message.replace(/\n/g, ' ');
-    throw new UsageError(`invalid options for audit: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
-  if (positionals.length > 1) throw new UsageError(`unexpected argument ${show(positionals[1])}`);
+export function auditCommand(values: FlagValues<typeof AUDIT_SPEC>, now: Date): AuditCommand {
   if (values.bucket === undefined) throw new UsageError('missing --bucket: expected the trail bucket name');
   const input = Object.fromEntries(
     Object.entries({
       bucket: values.bucket,
       prefix: values.prefix,
       orgId: values['org-id'],
-      accounts: splitList(values.accounts),
-      regions: splitList(values.regions),
+      accounts: listFlag('accounts', values.accounts, checkAccount),
+      regions: listFlag('regions', values.regions, checkRegion),
       database: values.database,
       table: values.table,
       workgroup: values.workgroup,
-      maxPartitionsPerStatement: wholeNumber(
+      maxPartitionsPerStatement: integer(
         '--max-partitions-per-statement',
         values['max-partitions-per-statement'],
-        1,
-        5000,
       ),
-      maxConcurrentQueries: wholeNumber('--max-concurrent-queries', values['max-concurrent-queries'], 1, 20),
+      maxConcurrentQueries: integer('--max-concurrent-queries', values['max-concurrent-queries']),
+      retentionDays: integer('--retention-days', values['retention-days']),
     }).filter(([, value]) => value !== undefined),
   );
   let settings: Settings;
@@ -138,17 +83,13 @@ export function parseAuditCli(
   if (repair && settings.workgroup === undefined) {
     throw new UsageError('missing --workgroup: audit --repair adds partitions through athena');
   }
-  const format = values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    throw new UsageError(`invalid --format ${show(format)}: expected text or json`);
-  }
-  const retentionDays = wholeNumber('--retention-days', values['retention-days'], 1, 7305);
+  const { retentionDays } = settings;
   return {
     command: 'audit',
     settings,
     window,
     repair,
-    format,
+    format: values.format ?? 'text',
     ...(retentionDays !== undefined ? { retentionDays } : {}),
   };
 }

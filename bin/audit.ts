@@ -9,9 +9,7 @@ import { type AuditReport, runAudit } from '../lambda/core/audit-run';
 import { type Clock, systemClock } from '../lambda/core/ports';
 import type { RunPorts } from '../lambda/core/run';
 import type { Settings } from '../lambda/core/settings';
-import { type AuditCommand, parseAuditCli } from './audit-args';
-import { UsageError } from './cli-args';
-import { USAGE } from './usage';
+import type { AuditCommand } from './audit-args';
 
 export interface AuditIo {
   readonly stdout: (text: string) => void;
@@ -63,26 +61,4 @@ export function formatAudit(report: AuditReport, repaired: boolean): string {
   }
   for (const reason of report.repairFailures) lines.push(`  repair failed: ${reason}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** The `audit` command end to end: flags → command → run → exit code (2 for bad usage). */
-export async function auditMain(argv: readonly string[], io: AuditIo): Promise<number> {
-  let command: AuditCommand | { readonly command: 'help' };
-  try {
-    command = parseAuditCli(argv, io.now);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see --help)\n`);
-    return 2;
-  }
-  if (command.command === 'help') {
-    io.stdout(`${USAGE}\n`);
-    return 0;
-  }
-  try {
-    return await audit(command, io);
-  } catch (error) {
-    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}\n`);
-    return 1;
-  }
 }

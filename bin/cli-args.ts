@@ -20,7 +20,10 @@ import {
   UsageError,
 } from './flags';
 import { unknownRegionWarnings } from '../lambda/aws/known-regions';
-import { BACKFILL_SPEC, COMMANDS, PLAN_SPEC, PROGRAM, RUN_SPEC } from './usage';
+import { AUDIT_SPEC, BACKFILL_SPEC, COMMANDS, PLAN_SPEC, PROGRAM, RUN_SPEC } from './usage';
+import { type AuditCommand, auditCommand } from './audit-args';
+import { type QueryCommand, queryCommand } from './query-args';
+import { QUERY_SPEC } from './query-spec';
 
 export { UsageError } from './flags';
 export { USAGE } from './usage';
@@ -72,6 +75,8 @@ export type CliCommand =
   | PlanCommand
   | RunCommand
   | BackfillCommand
+  | QueryCommand
+  | AuditCommand
   | {
       readonly command: 'help';
       /** One command's help; the overall usage when absent. */ readonly usage?: string;
@@ -93,12 +98,16 @@ const LABELS: Record<string, string> = {
 
 const COMMAND_NAMES = (): string => orList(COMMANDS.map((c) => c.name));
 
-function findCommand(name: string | undefined): CommandSpec {
+function findCommand(name: string | undefined, args: readonly string[]): CommandSpec {
   if (name === undefined) throw new UsageError(`missing command: expected ${COMMAND_NAMES()}`);
   const spec = COMMANDS.find((c) => c.name === name);
   if (spec !== undefined) return spec;
-  if (name.startsWith('-'))
-    throw new UsageError(`missing command: expected ${COMMAND_NAMES()} before ${show(name)}`);
+  if (name.startsWith('-')) {
+    // `--bucket b audit`: the command word is there, in the wrong place.
+    const later = args.find((arg) => COMMANDS.some((c) => c.name === arg));
+    const first = later ? `; the command comes first, as in ${PROGRAM} ${later} --help` : '';
+    throw new UsageError(`missing command: expected ${COMMAND_NAMES()} before ${show(name)}${first}`);
+  }
   const near = suggest(
     name,
     COMMANDS.map((c) => c.name),
@@ -111,14 +120,15 @@ function findCommand(name: string | undefined): CommandSpec {
 export function parseCli(argv: readonly string[], now: Date): CliCommand {
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h' || name === 'help') return { command: 'help' };
-  const spec = findCommand(name);
+  const spec = findCommand(name, args);
   const others = COMMANDS.filter((c) => c !== spec);
   const values = parseFlags(spec, args, others);
   if (values.help) return { command: 'help', usage: commandHelp(PROGRAM, spec) };
   if (spec === BACKFILL_SPEC) return parseBackfill(values as FlagValues<typeof BACKFILL_SPEC>, now);
   if (spec === PLAN_SPEC || spec === RUN_SPEC)
     return parseSelection(spec === PLAN_SPEC ? 'plan' : 'run', values as Selection, now);
-  // Commands added in their own files are dispatched in cli.ts before parseCli.
+  if (spec === QUERY_SPEC) return queryCommand(values as FlagValues<typeof QUERY_SPEC>);
+  if (spec === AUDIT_SPEC) return auditCommand(values as FlagValues<typeof AUDIT_SPEC>, now);
   throw new Error(`command ${spec.name} has no parser in bin/cli-args.ts`);
 }
 

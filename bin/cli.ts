@@ -15,8 +15,7 @@ import { countPlan } from '../lambda/core/plan';
 import { type Clock, systemClock } from '../lambda/core/ports';
 import { backfill, type ExecutionsPort } from './backfill';
 import { type Report, summarize } from '../lambda/core/report';
-import { auditMain } from './audit';
-import { isAuditCommand } from './audit-args';
+import { audit } from './audit';
 import { planStatements, resolveTargets, runPartitions } from '../lambda/core/run';
 import { type CliCommand, parseCli, type PlanCommand, type RunCommand, UsageError } from './cli-args';
 import { COMMANDS, usage } from './usage';
@@ -39,24 +38,22 @@ export interface CliIo {
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  if (isAuditCommand(argv)) return auditMain(argv, io);
-  if (argv[0] === 'query') return query(argv.slice(1), { ...io, ...io.query });
   let command: CliCommand;
   try {
     command = parseCli(argv, io.now);
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    // Point at the help of the command the user typed, when there is one.
-    const named = COMMANDS.some((c) => c.name === argv[0]) ? `${argv[0]} ` : '';
-    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see cloudtrail-partitioner ${named}--help)\n`);
-    return 2;
+    return usageFailure(error, argv, io);
   }
   try {
     if (command.command === 'help') {
       io.stdout(`${command.usage ?? usage()}\n`);
       return 0;
     }
-    for (const warning of command.warnings ?? []) io.stderr(`cloudtrail-partitioner: warning: ${warning}\n`);
+    const warnings = 'warnings' in command ? command.warnings : undefined;
+    for (const warning of warnings ?? []) io.stderr(`cloudtrail-partitioner: warning: ${warning}\n`);
+    if (command.command === 'query' || command.command === 'query-list')
+      return await query(command, { ...io, ...io.query });
+    if (command.command === 'audit') return await audit(command, io);
     if (command.command === 'backfill') {
       // A given state machine ARN names its region; otherwise the SDK's configuration decides.
       const region = command.stateMachineArn?.split(':')[3];
@@ -74,9 +71,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return command.command === 'plan' ? await plan(command, io) : await run(command, io);
   } catch (error) {
+    // Bad usage found after parsing (a query whose statement would not be sent) is still exit 2.
+    if (error instanceof UsageError) return usageFailure(error, argv, io);
     io.stderr(`cloudtrail-partitioner: ${(error as Error).message}${hint((error as Error).message)}\n`);
     return 1;
   }
+}
+
+/** Exit 2 with the message, pointing at the help of the command the user typed, when there is one. */
+function usageFailure(error: unknown, argv: readonly string[], io: CliIo): number {
+  if (!(error instanceof UsageError)) throw error;
+  const named = COMMANDS.some((c) => c.name === argv[0]) ? `${argv[0]} ` : '';
+  io.stderr(`cloudtrail-partitioner: ${error.message}\n(see cloudtrail-partitioner ${named}--help)\n`);
+  return 2;
 }
 
 /** What to do about the SDK's two most common first-run errors. */

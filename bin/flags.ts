@@ -14,8 +14,11 @@ export class UsageError extends Error {
 export interface Flag {
   /** Without the dashes: `bucket` for `--bucket`. */
   readonly name: string;
-  /** A string flag takes a value (`--bucket NAME` or `--bucket=NAME`); a boolean flag takes none. */
-  readonly type: 'string' | 'boolean';
+  /**
+   * A string flag takes a value (`--bucket NAME` or `--bucket=NAME`); a boolean flag takes none;
+   * a repeatable flag takes a value and may be given again (`--param a=1 --param b=2`).
+   */
+  readonly type: 'string' | 'boolean' | 'repeatable';
   /** The value's placeholder in the help text, such as `NAME`. @default 'VALUE' */
   readonly value?: string;
   /** The only values accepted; checked here and listed in the help text. */
@@ -30,17 +33,31 @@ export interface CommandSpec {
   /** One line for the overall usage. */
   readonly summary: string;
   readonly flags: readonly Flag[];
+  /** The placeholder of the one word the command takes besides flags (`PRESET`); none when absent. */
+  readonly argument?: string;
+  /** The usage lines after the program name, when `NAME [options]` does not say enough. */
+  readonly synopsis?: readonly string[];
+  /** Text after the options in the command's help: notes, exit codes. */
+  readonly details?: string;
 }
 
 /** `--help` and `-h`, which every command takes. */
-const HELP: Flag = { name: 'help', type: 'boolean', help: 'show this help' };
+const HELP: Flag = { name: 'help', type: 'boolean', help: 'show this help (also -h)' };
 
-/** The parsed values, typed from a spec declared `as const`: strings for string flags, true for booleans. */
+/**
+ * The parsed values, typed from a spec declared `as const`: strings for string flags, true for
+ * booleans, one of the choices where there are choices, every value in order for repeatable
+ * flags; `argument` is the command's one word.
+ */
 export type FlagValues<S extends CommandSpec> = {
   -readonly [F in S['flags'][number] as F['name']]?: F extends { readonly type: 'boolean' }
     ? boolean
-    : string;
-} & { help?: boolean };
+    : F extends { readonly type: 'repeatable' }
+      ? string[]
+      : F extends { readonly choices: readonly (infer C)[] }
+        ? C
+        : string;
+} & { help?: boolean; argument?: string };
 
 /** Levenshtein distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {
@@ -73,11 +90,27 @@ function unknownOption(typed: string, spec: CommandSpec, others: readonly Comman
   const valid = `valid options for ${spec.name}: ${[...names, 'help'].map((n) => `--${n}`).join(', ')}`;
   if (owners.length > 0) {
     return new UsageError(
-      `--${typed} is not for ${spec.name} (it is for ${owners.map((o) => o.name).join(' and ')}); ${valid}`,
+      `--${typed} is not for ${spec.name} (it is for ${orList(
+        owners.map((o) => o.name),
+        'and',
+      )}); ${valid}`,
     );
   }
   const near = suggest(typed, names);
   return new UsageError(`unknown option --${typed}${near ? `; did you mean --${near}?` : ''} (${valid})`);
+}
+
+/** A word that is not an option: `-x`, a stray value, or a second argument. */
+function notAnOption(token: string, spec: CommandSpec, argument: string | undefined): UsageError {
+  if (token.startsWith('-'))
+    return new UsageError(`unknown option ${show(token)}: options start with --, such as --help`);
+  const after = argument === undefined ? spec.name : `${spec.name} ${show(argument)}`;
+  const one = spec.argument ? `give one ${spec.argument}; ` : '';
+  // A value-taking flag of this command, as it would be typed: `--bucket NAME`.
+  const flag = spec.flags.find((f) => f.type !== 'boolean') ?? { name: 'bucket', value: 'NAME' };
+  return new UsageError(
+    `unexpected argument ${show(token)} after ${after}: ${one}values follow their option, such as --${flag.name} ${flag.value ?? 'VALUE'}`,
+  );
 }
 
 /**
@@ -90,7 +123,7 @@ export function parseFlags<S extends CommandSpec>(
   args: readonly string[],
   others: readonly CommandSpec[] = [],
 ): FlagValues<S> {
-  const values: Record<string, string | boolean> = {};
+  const values: Record<string, string | boolean | string[]> = {};
   const flags = new Map([...spec.flags, HELP].map((flag) => [flag.name, flag]));
   for (let i = 0; i < args.length; i++) {
     const token = args[i];
@@ -99,11 +132,10 @@ export function parseFlags<S extends CommandSpec>(
       continue;
     }
     if (!token.startsWith('--')) {
-      throw new UsageError(
-        token.startsWith('-')
-          ? `unknown option ${show(token)}: options start with --, such as --help`
-          : `unexpected argument ${show(token)} after ${spec.name}: values follow their option, such as --bucket NAME`,
-      );
+      if (spec.argument === undefined || token.startsWith('-') || values.argument !== undefined)
+        throw notAnOption(token, spec, values.argument as string | undefined);
+      values.argument = token;
+      continue;
     }
     const eq = token.indexOf('=');
     const name = token.slice(2, eq === -1 ? undefined : eq);
@@ -122,41 +154,44 @@ export function parseFlags<S extends CommandSpec>(
       value = next;
       i++;
     }
-    if (name in values) {
+    if (flag.type !== 'repeatable' && name in values) {
       const both = typeof value === 'string' ? ` (${show(values[name])} and ${show(value)})` : '';
       throw new UsageError(`--${name} given twice${both}: give it once`);
     }
     if (flag.choices && typeof value === 'string' && !flag.choices.includes(value))
       throw new UsageError(`invalid --${name} ${show(value)}: expected ${orList(flag.choices)}`);
-    values[name] = value;
+    const earlier = (values[name] as string[] | undefined) ?? [];
+    values[name] = flag.type === 'repeatable' ? [...earlier, value as string] : value;
   }
   return values as FlagValues<S>;
 }
 
-/** `a`, `a or b`, `a, b or c`. */
-export function orList(items: readonly string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+/** `a`, `a or b`, `a, b or c` (or `and`). */
+export function orList(items: readonly string[], word: 'or' | 'and' = 'or'): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${word} ${items.at(-1)}`;
 }
 
 /** The options block of a command's help, one flag a line, aligned. */
-export function flagLines(spec: CommandSpec): string[] {
-  const left = spec.flags.map((flag) =>
+export function flagLines(spec: CommandSpec, flags: readonly Flag[] = spec.flags): string[] {
+  const left = flags.map((flag) =>
     flag.type === 'boolean'
       ? `--${flag.name}`
       : `--${flag.name} ${flag.choices ? flag.choices.join('|') : (flag.value ?? 'VALUE')}`,
   );
   const width = Math.max(...left.map((text) => text.length)) + 2;
-  return spec.flags.map((flag, i) => `  ${left[i].padEnd(width)}${flag.help}`);
+  return flags.map((flag, i) => `  ${left[i].padEnd(width)}${flag.help}`);
 }
 
-/** `cloudtrail-partitioner plan --help`. */
+/** `cloudtrail-partitioner plan --help`: the options are every flag the parser accepts. */
 export function commandHelp(program: string, spec: CommandSpec): string {
+  const synopsis = spec.synopsis ?? [`${spec.argument ? `${spec.argument} ` : ''}[options]`];
   return [
-    `usage: ${program} ${spec.name} [options]`,
+    ...synopsis.map((line, i) => `${i === 0 ? 'usage:' : '      '} ${program} ${spec.name} ${line}`),
     '',
     `  ${spec.summary}`,
     '',
     'options:',
-    ...flagLines(spec),
+    ...flagLines(spec, [...spec.flags, HELP]),
+    ...(spec.details ? ['', spec.details] : []),
   ].join('\n');
 }

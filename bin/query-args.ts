@@ -2,22 +2,19 @@
  * Parses `cloudtrail-partitioner query ...` into a validated command. Every problem is a
  * {@link UsageError} (exit code 2) before anything reads a file or touches AWS.
  */
-import { parseArgs } from 'node:util';
 import { FilterError, partitionFilter } from '../lambda/core/filter';
-import { checkIdentifier, show } from '../lambda/core/names';
+import { checkAccount, checkIdentifier, checkRegion, show } from '../lambda/core/names';
 import { findPreset, parsePresetParams, type Preset, PresetError } from '../lambda/core/presets';
 import { parseQueryWindow, type QueryWindow, QueryWindowError } from '../lambda/core/query-window';
 import { type PartitionScheme, schemeFromKeyList, SchemeError } from '../lambda/core/scheme';
 import { DEFAULTS } from '../lambda/core/settings';
-import { splitList } from '../lambda/core/validation';
-import { UsageError } from './cli-args';
+import { listFlag } from './cli-values';
+import { type FlagValues, parseFlags, UsageError } from './flags';
+import { QUERY_SPEC } from './query-spec';
 
 export type QueryFormat = 'sql' | 'json' | 'table' | 'csv';
 
-export type QueryCommand =
-  | { readonly command: 'query-list'; readonly format: 'table' | 'json' }
-  | { readonly command: 'query-help' }
-  | QueryRun;
+export type QueryCommand = { readonly command: 'query-list'; readonly format: 'table' | 'json' } | QueryRun;
 
 export interface QueryRun {
   readonly command: 'query';
@@ -36,24 +33,6 @@ export interface QueryRun {
   readonly format: QueryFormat;
   readonly workgroup?: string;
 }
-
-const OPTIONS = {
-  list: { type: 'boolean' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  accounts: { type: 'string' },
-  regions: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  database: { type: 'string' },
-  table: { type: 'string' },
-  'partition-keys': { type: 'string' },
-  sql: { type: 'string' },
-  'allow-full-scan': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  format: { type: 'string' },
-  workgroup: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
 
@@ -86,25 +65,20 @@ function parseParams(pairs: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** argv after the word `query`. */
+/** argv after the word `query` (the CLI itself goes through parseCli, which handles --help). */
 export function parseQueryArgs(argv: readonly string[]): QueryCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = (error as Error).message.replace(/\n/g, ' ');
-    throw new UsageError(`invalid options: ${message.charAt(0).toLowerCase()}${message.slice(1)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: 'query-help' };
+  return queryCommand(parseFlags(QUERY_SPEC, argv));
+}
+
+/** The flags of `query`, parsed by its spec, to a validated command. */
+export function queryCommand(values: FlagValues<typeof QUERY_SPEC>): QueryCommand {
   if (values.list) {
     const format = values.format ?? 'table';
     if (format !== 'table' && format !== 'json')
       throw new UsageError(`invalid --format ${show(format)}: expected table or json with --list`);
     return { command: 'query-list', format };
   }
-  if (positionals.length > 1) throw new UsageError(`unexpected argument ${show(positionals[1])}`);
-  const name = positionals[0];
+  const name = values.argument;
   if ((name === undefined) === (values.sql === undefined)) {
     throw new UsageError('missing query: give a PRESET name (see query --list) or --sql FILE, not both');
   }
@@ -126,10 +100,10 @@ export function parseQueryArgs(argv: readonly string[]): QueryCommand {
   }
   const preset = name === undefined ? undefined : usage(() => findPreset(name));
   const params = preset ? usage(() => parsePresetParams(preset, parseParams(values.param ?? []))) : undefined;
-  const regions = splitList(values.regions) ?? preset?.defaultRegions;
-  const filter = usage(() =>
-    partitionFilter({ scheme, window, accounts: splitList(values.accounts), regions }),
-  );
+  // Checked here first so a message names the flag: `invalid --accounts entry "123"`.
+  const accounts = listFlag('accounts', values.accounts, checkAccount);
+  const regions = listFlag('regions', values.regions, checkRegion) ?? preset?.defaultRegions;
+  const filter = usage(() => partitionFilter({ scheme, window, accounts, regions }));
   const dryRun = values['dry-run'] ?? false;
   const format = values.format ?? (dryRun ? 'sql' : 'table');
   const formats = dryRun ? ['sql', 'json'] : ['table', 'csv', 'json'];

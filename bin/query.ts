@@ -9,10 +9,9 @@ import { runSelect, SelectError } from '../lambda/aws/athena-query';
 import { type Clock, systemClock } from '../lambda/core/ports';
 import { composeSql, PRESETS } from '../lambda/core/presets';
 import { applyPartitionFilter, QuerySqlError } from '../lambda/core/query-sql';
-import { UsageError } from './cli-args';
-import { parseQueryArgs, type QueryRun } from './query-args';
+import { UsageError } from './flags';
+import type { QueryCommand, QueryRun } from './query-args';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
-import { QUERY_USAGE } from './usage';
 
 export interface QueryIo {
   readonly stdout: (text: string) => void;
@@ -73,26 +72,17 @@ export function listPresets(format: 'table' | 'json'): string {
   );
 }
 
-export async function query(argv: readonly string[], io: QueryIo): Promise<number> {
-  let sql: string;
-  let run: QueryRun;
-  try {
-    const command = parseQueryArgs(argv);
-    if (command.command === 'query-help') {
-      io.stdout(`${QUERY_USAGE}\n`);
-      return 0;
-    }
-    if (command.command === 'query-list') {
-      io.stdout(listPresets(command.format));
-      return 0;
-    }
-    run = command;
-    sql = statementFor(run, io.readSql);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`cloudtrail-partitioner: ${error.message}\n(see query --help)\n`);
-    return 2;
+/**
+ * Runs a parsed query command (bin/cli.ts parses it). A statement that would not be sent
+ * (unreadable --sql file, no partition filter) is a UsageError, which the CLI reports with exit 2.
+ */
+export async function query(command: QueryCommand, io: QueryIo): Promise<number> {
+  if (command.command === 'query-list') {
+    io.stdout(listPresets(command.format));
+    return 0;
   }
+  const run = command;
+  const sql = statementFor(run, io.readSql);
   if (run.dryRun) {
     io.stdout(
       run.format === 'json'

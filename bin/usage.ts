@@ -3,6 +3,7 @@
  * them, so what `--help` lists is exactly what a command accepts.
  */
 import { type CommandSpec, flagLines } from './flags';
+import { QUERY_SPEC } from './query-spec';
 
 export const PROGRAM = 'cloudtrail-partitioner';
 
@@ -151,8 +152,37 @@ export const BACKFILL_SPEC = {
   ],
 } as const satisfies CommandSpec;
 
+export const AUDIT_SPEC = {
+  name: 'audit',
+  summary: 'compare days with logs in S3 (past days) with the partitions in Glue: missing, orphaned, covered',
+  flags: [
+    bucket,
+    prefix,
+    orgId,
+    list('accounts', '12-digit account ids', false),
+    list('regions', 'region names', false),
+    { ...from, help: 'first day, UTC (required)' },
+    { ...to, help: 'last day, inclusive, up to yesterday (required)' },
+    database,
+    table,
+    { name: 'workgroup', type: 'string', value: 'NAME', help: 'athena workgroup (required with --repair)' },
+    maxPartitions,
+    { name: 'max-concurrent-queries', type: 'string', value: 'N', help: 'with --repair; default 4' },
+    {
+      name: 'retention-days',
+      type: 'string',
+      value: 'N',
+      help: "the stack's retention, 1 to 7305 (checked; the audit does not use it yet)",
+    },
+    { name: 'repair', type: 'boolean', help: 'add the missing partitions through athena' },
+    { name: 'format', type: 'string', choices: ['text', 'json'], help: 'default text' },
+  ],
+  details:
+    'exit codes: 0 nothing missing, 1 partitions still missing or the audit failed, 2 bad usage\n(orphaned partitions are reported but do not fail it)',
+} as const satisfies CommandSpec;
+
 /** Every command, in the order the help lists them. Add a new command's spec here. */
-export const COMMANDS: CommandSpec[] = [PLAN_SPEC, RUN_SPEC, BACKFILL_SPEC];
+export const COMMANDS: CommandSpec[] = [PLAN_SPEC, RUN_SPEC, BACKFILL_SPEC, QUERY_SPEC, AUDIT_SPEC];
 
 /** The overall help: every command, and every command's flags. */
 export function usage(commands: readonly CommandSpec[] = COMMANDS): string {
@@ -170,29 +200,3 @@ export function usage(commands: readonly CommandSpec[] = COMMANDS): string {
 
 /** The CLI's help text. */
 export const USAGE = usage();
-
-/** The query command's help (its flags are parsed in bin/query-args.ts). */
-export const QUERY_USAGE = `usage: cloudtrail-partitioner query --list
-       cloudtrail-partitioner query PRESET --from D --to D [options] [--param key=value]...
-       cloudtrail-partitioner query --sql FILE|- --from D --to D [options]
-
-  Runs a ready-made investigation (a preset) or your own SELECT with the exact partition filter
-  for the range: only the days in it are read, so a query costs what those days hold.
-
-  --list                     print the presets, their parameters and notes
-  --from D --to D            inclusive range: YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SSZ (UTC) inside a day
-  --accounts a,b             12-digit account ids (default: every account)
-  --regions r1,r2            region names (default: every region; route53-changes: us-east-1)
-  --param key=value          a preset parameter (repeat for more; see --list)
-  --sql FILE | -             your own SELECT; the filter goes at {{partitions}}, or is ANDed into
-                             the WHERE of a query that reads the table once
-  --allow-full-scan          run --sql even though it reads the table without a partition filter
-  --database NAME            default cloudtrail
-  --table NAME               default cloudtrail_logs
-  --partition-keys k1,k2     the table's keys: account,region,year,month,day (default),
-                             account,region,year,month, or region,year,month,day
-  --dry-run                  print the statement; touch nothing
-  --format F                 --dry-run: sql (default) or json; live: table (default), csv or json
-  --workgroup NAME           the Athena workgroup (required without --dry-run)
-
-exit codes: 0 ok, 1 the query failed (Athena's reason on stderr), 2 bad usage`;

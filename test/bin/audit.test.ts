@@ -1,6 +1,6 @@
 /** `cloudtrail-partitioner audit` against the local stand-in, and its argument parsing. */
-import { parseAuditCli, isAuditCommand } from '../../bin/audit-args';
 import { main } from '../../bin/cli';
+import { parseCli } from '../../bin/cli-args';
 import type { StandIn } from '../support/aws-standin';
 import {
   BUCKET,
@@ -130,15 +130,16 @@ describe('audit against AWS (local stand-in)', () => {
 describe('audit arguments', () => {
   const now = new Date('2024-03-10T06:00:00Z');
 
-  it('is recognised wherever the command word sits', () => {
-    expect(isAuditCommand(['audit', '--bucket', 'b'])).toBe(true);
-    expect(isAuditCommand(['--bucket', 'b', 'audit'])).toBe(true);
-    expect(isAuditCommand(['run', '--bucket', 'b'])).toBe(false);
-    expect(isAuditCommand([])).toBe(false);
+  it('is the first word, like every command, and a misplaced one is pointed at', async () => {
+    // GIVEN the command word after a flag WHEN running THEN exit 2, saying the command comes first
+    let stderr = '';
+    const io = { stdout: () => undefined, stderr: (t: string) => (stderr += t), now };
+    expect(await main(['--bucket', 'b', 'audit'], io)).toBe(2);
+    expect(stderr).toContain('the command comes first, as in cloudtrail-partitioner audit --help');
   });
 
   it('carries --retention-days for the retention check', () => {
-    const command = parseAuditCli(
+    const command = parseCli(
       [
         'audit',
         '--bucket',
@@ -162,9 +163,15 @@ describe('audit arguments', () => {
     [['--from', '2024-03-05', '--to', '2024-03-01'], /is after to/],
     [['--from', '2024-03-01', '--to', '2024-03-02', '--repair'], /missing --workgroup/],
     [['--from', '2024-03-01', '--to', '2024-03-02', '--format', 'sql'], /expected text or json/],
-    [['--from', '2024-03-01', '--to', '2024-03-02', '--accounts', '123'], /--accounts\.0/],
-    [['--from', '2024-03-01', '--to', '2024-03-02', '--retention-days', '0'], /--retention-days "0"/],
-    [['--from', '2024-03-01', '--to', '2024-03-02', '--date', '2024-03-01'], /invalid options for audit/],
+    [['--from', '2024-03-01', '--to', '2024-03-02', '--accounts', '123'], /invalid --accounts entry "123"/],
+    [
+      ['--from', '2024-03-01', '--to', '2024-03-02', '--retention-days', '0'],
+      /--retention-days: expected retention days from 1 to 7305 \(got 0\)/,
+    ],
+    [
+      ['--from', '2024-03-01', '--to', '2024-03-02', '--date', '2024-03-01'],
+      /--date is not for audit \(it is for plan and run\)/,
+    ],
   ])('refuses %j with exit code 2', async (flags, message) => {
     let stderr = '';
     const code = await main(['audit', '--bucket', 'trail-bucket', ...flags], {
@@ -176,11 +183,15 @@ describe('audit arguments', () => {
     expect(stderr).toMatch(message);
   });
 
-  it('prints the usage, which lists audit', async () => {
+  it('--help prints the help of audit, and the overall usage lists audit', async () => {
+    // GIVEN audit --help and the bare --help WHEN running THEN audit's own help, and audit in the list
     let stdout = '';
-    expect(
-      await main(['audit', '--help'], { stdout: (t) => (stdout += t), stderr: () => undefined, now }),
-    ).toBe(0);
+    const io = { stdout: (t: string) => (stdout += t), stderr: () => undefined, now };
+    expect(await main(['audit', '--help'], io)).toBe(0);
+    expect(stdout).toMatch(/^usage: cloudtrail-partitioner audit \[options\]\n/);
+    expect(stdout).toContain('--repair');
+    stdout = '';
+    expect(await main(['--help'], io)).toBe(0);
     expect(stdout).toContain('audit     compare days with logs in S3');
   });
 });

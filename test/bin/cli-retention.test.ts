@@ -45,7 +45,7 @@ describe('cli --retention-days', () => {
       '30',
     );
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--retention-days is not for plan \(it is for run\)/);
+    expect(stderr).toMatch(/--retention-days is not for plan \(it is for run and audit\)/);
   });
 
   it('plans a month table with --partition-keys account,region,year,month as valid Hive', async () => {

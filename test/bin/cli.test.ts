@@ -112,7 +112,7 @@ describe('cli plan', () => {
     [[...SAMPLE, '--max-partitions-per-statement', '0'], /--max-partitions-per-statement/],
     [[...SAMPLE, '--format', 'yaml'], /--format "yaml"/],
     [[...SAMPLE, '--partition-keys', 'dt'], /unsupported partition keys/],
-    [[...SAMPLE, '--workgroup', 'primary'], /--workgroup is not for plan \(it is for run\)/],
+    [[...SAMPLE, '--workgroup', 'primary'], /--workgroup is not for plan \(it is for run, query and audit\)/],
     [[...SAMPLE, '--bogus'], /bogus/],
     [['plan', '--bucket', 'my-trail'], /missing --accounts or --regions/],
     [['deploy'], /unknown command "deploy"/],

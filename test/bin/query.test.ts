@@ -159,7 +159,7 @@ describe('query usage errors exit 2 and touch nothing', () => {
         '123',
         '--dry-run',
       ],
-      /invalid account "123"/,
+      /invalid --accounts entry "123": expected 12 digits/,
     ],
     [
       [
@@ -210,7 +210,7 @@ describe('query usage errors exit 2 and touch nothing', () => {
     ],
     [
       ['query', 'root-activity', '--from', '2020-06-01', '--to', '2020-06-30', '--bogus'],
-      /invalid options: unknown option '--bogus'/,
+      /unknown option --bogus \(valid options for query: --list, /,
     ],
   ])('%j', async (argv, message) => {
     const { code, stdout, stderr } = await cli(argv, { athena });

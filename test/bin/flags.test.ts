@@ -62,6 +62,24 @@ describe('parseFlags', () => {
     expect(refusal(args)).toContain(message);
   });
 
+  it('collects a repeatable flag in order, and takes one argument when the spec has one', () => {
+    // GIVEN a spec with an argument and a repeatable flag WHEN both are given THEN every value, in order
+    const spec = {
+      name: 'ask',
+      summary: 'ask',
+      argument: 'PRESET',
+      flags: [{ name: 'param', type: 'repeatable', value: 'k=v', help: 'a parameter' }],
+    } as const;
+    expect(parseFlags(spec, ['p1', '--param', 'a=1', '--param=b=2'])).toEqual({
+      argument: 'p1',
+      param: ['a=1', 'b=2'],
+    });
+    // AND a second argument is refused, naming the first
+    expect(() => parseFlags(spec, ['p1', 'p2'])).toThrow(
+      'unexpected argument "p2" after ask "p1": give one PRESET; values follow their option, such as --param k=v',
+    );
+  });
+
   it('edit distance is a metric that suggest() respects', () => {
     // GIVEN any words WHEN measuring THEN symmetric, zero only on equal words, bounded by the longer length
     fc.assert(
@@ -88,5 +106,12 @@ describe('help from the specs', () => {
     expect(commandHelp('x', RUN_SPEC)).toContain('--format text|json ');
     expect(commandHelp('x', BACKFILL_SPEC)).not.toContain('--format');
     expect(usage()).toContain('plan options:');
+  });
+
+  it('prints a synopsis and details when the spec has them', () => {
+    // GIVEN a spec with synopsis lines and details WHEN rendering THEN both, around the options
+    const help = commandHelp('p', { ...SPEC, synopsis: ['--list', 'NAME [options]'], details: 'exit 0' });
+    expect(help).toMatch(/^usage: p demo --list\n {7}p demo NAME \[options\]\n/);
+    expect(help).toMatch(/ {2}--help +show this help \(also -h\)\n\nexit 0$/);
   });
 });

@@ -1,8 +1,9 @@
 /** What a run did, in the shape the handler returns and the CLI prints. */
 import type { PartitionRange } from './ranges';
 import type { StatementProblem, SubmitResult } from './submit';
+import { type DiscoveryNotes, summarizeNotes } from './discovery-notes';
 
-export interface Report {
+export interface Report extends DiscoveryNotes {
   /** True when every partition was added (or, for a dry run, planned). */
   readonly ok: boolean;
   readonly dryRun: boolean;
@@ -29,6 +30,8 @@ export interface Report {
   readonly notSubmittedRanges: readonly PartitionRange[];
   /** Dry runs only: the first statement, as a sample. */
   readonly firstStatement?: string;
+  /** Why submission stopped early (an Athena operation that kept failing), when it did. */
+  readonly stopReason?: string;
 }
 
 type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
@@ -70,12 +73,16 @@ export function reportFrom(base: Base, result: SubmitResult): Report {
     athenaCalls: { start: result.startCalls, poll: result.pollCalls },
     failures,
     notSubmittedRanges: result.notSubmitted.ranges,
+    ...(result.stopReason !== undefined ? { stopReason: result.stopReason } : {}),
   };
 }
 
 /** One line for logs and the CLI. */
 export function summarize(report: Report): string {
   const head = `${report.window.from}..${report.window.to}: ${report.partitions} partitions in ${report.statements} statements`;
-  if (report.dryRun) return `${head} (dry run, nothing submitted; ${report.skippedEmpty} empty days skipped)`;
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${report.notSubmitted} partitions not submitted; ${report.skippedEmpty} empty days skipped`;
+  const notes = summarizeNotes(report);
+  if (report.dryRun)
+    return `${head} (dry run, nothing submitted; ${report.skippedEmpty} empty days skipped)${notes}`;
+  const stopped = report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '';
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${report.notSubmitted} partitions not submitted; ${report.skippedEmpty} empty days skipped${notes}${stopped}`;
 }

@@ -9,6 +9,8 @@ import { type Layout, makeLayout } from './layout';
 import { checkBucket, checkIdentifier, checkOrgId, normalizePrefix } from './names';
 import { accountList, describeIssues, intInRange, regionList, ValidationError } from './validation';
 import { ENV } from './contract';
+import { defaultBackfillConcurrency } from './concurrency';
+import { DEFAULT_API_PATIENCE_MS } from './patience';
 
 export interface Settings {
   readonly layout: Layout;
@@ -26,6 +28,10 @@ export interface Settings {
   readonly maxConcurrentQueries: number;
   /** Longest window one request may ask for. */
   readonly maxRangeDays: number;
+  /** Chunks the Step Functions backfill runs at once; each takes its part of maxConcurrentQueries. */
+  readonly backfillMaxConcurrency: number;
+  /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
+  readonly apiPatienceSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -33,9 +39,12 @@ export const DEFAULTS = {
   table: 'cloudtrail_logs',
   lookbackDays: 1,
   maxPartitionsPerStatement: DEFAULT_MAX_PARTITIONS_PER_STATEMENT,
-  maxConcurrentQueries: 4,
+  /** A backfill's share of the active-DDL quota: 20 less the scheduled run's 2. */
+  maxConcurrentQueries: defaultBackfillConcurrency(),
   /** Twenty years: CloudTrail started in November 2013. */
   maxRangeDays: 7305,
+  backfillMaxConcurrency: 3,
+  apiPatienceSeconds: DEFAULT_API_PATIENCE_MS / 1000,
 } as const;
 
 const refineWith =
@@ -76,7 +85,11 @@ const settingsSchema = z.strictObject({
   maxPartitionsPerStatement: intInRange('partitions per statement', 1, 5000).default(
     DEFAULTS.maxPartitionsPerStatement,
   ),
-  maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
+  maxConcurrentQueries: intInRange('concurrent queries', 1, 1000).default(DEFAULTS.maxConcurrentQueries),
+  backfillMaxConcurrency: intInRange('backfill chunks at once', 1, 20).default(
+    DEFAULTS.backfillMaxConcurrency,
+  ),
+  apiPatienceSeconds: intInRange('api patience seconds', 10, 3600).default(DEFAULTS.apiPatienceSeconds),
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
 });
 
@@ -112,6 +125,8 @@ const ENV_LABELS: Record<string, string> = {
   maxPartitionsPerStatement: ENV.maxPartitionsPerStatement,
   maxConcurrentQueries: ENV.maxConcurrentQueries,
   maxRangeDays: ENV.maxRangeDays,
+  backfillMaxConcurrency: ENV.backfillMaxConcurrency,
+  apiPatienceSeconds: ENV.apiPatienceSeconds,
 };
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
@@ -139,6 +154,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
     maxPartitionsPerStatement: number(ENV.maxPartitionsPerStatement),
     maxConcurrentQueries: number(ENV.maxConcurrentQueries),
     maxRangeDays: number(ENV.maxRangeDays),
+    backfillMaxConcurrency: number(ENV.backfillMaxConcurrency),
+    apiPatienceSeconds: number(ENV.apiPatienceSeconds),
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return parseSettings(defined, 'lambda environment', ENV_LABELS);

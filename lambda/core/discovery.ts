@@ -130,10 +130,12 @@ async function discoverAccount(
 ): Promise<{ targets: Target[]; missingRegions: string[]; unreadable?: string }> {
   const { layout, window, today } = request;
   try {
-    const found = hasFolder ? await listRegions(s3, layout, account) : [];
+    // Given regions with every day registered need nothing from the region folder: no listing.
+    const skipListing = !hasFolder || (request.regions !== undefined && request.includeEmptyDays);
+    const found = skipListing ? [] : await listRegions(s3, layout, account);
     const regions = request.regions ? [...request.regions] : found;
     const present = new Set(found);
-    const missingRegions = hasFolder ? regions.filter((region) => !present.has(region)) : [];
+    const missingRegions = skipListing ? [] : regions.filter((region) => !present.has(region));
     const past: DayWindow = { from: window.from, to: Math.min(window.to, today - 1) };
     const targets: Target[] = [];
     for (const region of regions) {

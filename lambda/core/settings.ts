@@ -85,7 +85,7 @@ const settingsSchema = z.strictObject({
   maxPartitionsPerStatement: intInRange('partitions per statement', 1, 5000).default(
     DEFAULTS.maxPartitionsPerStatement,
   ),
-  maxConcurrentQueries: intInRange('concurrent queries', 1, 1000).default(DEFAULTS.maxConcurrentQueries),
+  maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
   backfillMaxConcurrency: intInRange('backfill chunks at once', 1, 20).default(
     DEFAULTS.backfillMaxConcurrency,
   ),

@@ -16,6 +16,8 @@ const GOOD_ENV = {
   [ENV.lookbackDays]: '3',
   [ENV.maxPartitionsPerStatement]: '500',
   [ENV.maxConcurrentQueries]: '8',
+  [ENV.backfillMaxConcurrency]: '2',
+  [ENV.apiPatienceSeconds]: '120',
   [ENV.maxRangeDays]: '366',
   // Variables the settings do not read are allowed in the environment.
   AWS_REGION: 'us-east-1',
@@ -39,6 +41,8 @@ describe('settingsFromEnv', () => {
       maxPartitionsPerStatement: 500,
       maxConcurrentQueries: 8,
       maxRangeDays: 366,
+      backfillMaxConcurrency: 2,
+      apiPatienceSeconds: 120,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
     });
   });
@@ -63,8 +67,14 @@ describe('settingsFromEnv', () => {
       maxPartitionsPerStatement: DEFAULTS.maxPartitionsPerStatement,
       maxConcurrentQueries: DEFAULTS.maxConcurrentQueries,
       maxRangeDays: DEFAULTS.maxRangeDays,
+      backfillMaxConcurrency: DEFAULTS.backfillMaxConcurrency,
+      apiPatienceSeconds: DEFAULTS.apiPatienceSeconds,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
     });
+    // AND the defaults are fast: a backfill takes the quota less the scheduled run's share, statements carry no partition cap
+    expect(DEFAULTS.maxConcurrentQueries).toBe(18);
+    expect(DEFAULTS.maxPartitionsPerStatement).toBe(Number.POSITIVE_INFINITY);
+    expect(DEFAULTS.apiPatienceSeconds).toBe(300);
   });
 
   test.each<[string, string, string[]]>([

@@ -72,6 +72,7 @@ const OPTIONS = {
   'partition-keys': { type: 'string' },
   'max-partitions-per-statement': { type: 'string' },
   'max-concurrent-queries': { type: 'string' },
+  'api-patience-seconds': { type: 'string' },
   format: { type: 'string' },
   discover: { type: 'boolean' },
   'include-empty-days': { type: 'boolean' },
@@ -94,6 +95,7 @@ const LABELS: Record<string, string> = {
   workgroup: '--workgroup',
   maxPartitionsPerStatement: '--max-partitions-per-statement',
   maxConcurrentQueries: '--max-concurrent-queries',
+  apiPatienceSeconds: '--api-patience-seconds',
 };
 
 function integer(flag: string, value: string | undefined): number | undefined {
@@ -163,6 +165,7 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
   only('discover', 'plan');
   only('workgroup', 'run');
   only('max-concurrent-queries', 'run');
+  only('api-patience-seconds', 'run');
   only('dry-run', 'run');
   if (values.bucket === undefined) throw new UsageError('missing --bucket: expected the trail bucket name');
   const input = Object.fromEntries(
@@ -180,6 +183,7 @@ export function parseCli(argv: readonly string[], now: Date): CliCommand {
         values['max-partitions-per-statement'],
       ),
       maxConcurrentQueries: integer('--max-concurrent-queries', values['max-concurrent-queries']),
+      apiPatienceSeconds: integer('--api-patience-seconds', values['api-patience-seconds']),
     }).filter(([, value]) => value !== undefined),
   );
   const settings = rethrow(() => parseSettings(input, 'options', LABELS));

@@ -17,8 +17,9 @@ options:
   --table NAME               default cloudtrail_logs
   --partition-keys k1,k2     plan only; default account,region,year,month,day
   --workgroup NAME           run only; required
-  --max-partitions-per-statement N   default 1000
-  --max-concurrent-queries N         run only; default 4
+  --max-partitions-per-statement N   default none: statements are bound by bytes (261,120)
+  --max-concurrent-queries N         run only; default 18 (Athena's 20 DDL slots less 2 for the schedule)
+  --api-patience-seconds N           run only; stop when an AWS call keeps failing this long (default 300)
   --include-empty-days       register past days even when S3 holds no logs for them
   --dry-run                  run only: discover and plan, submit nothing
   --discover                 plan only: read accounts, regions and empty days from S3

@@ -71,6 +71,8 @@ export class CloudTrailPartitioner extends Construct {
       lookbackDays: s.lookbackDays,
       maxPartitionsPerStatement: s.maxPartitionsPerStatement,
       maxConcurrentQueries: s.maxConcurrentQueries,
+      backfillMaxConcurrency: s.backfillMaxConcurrency,
+      apiPatienceSeconds: s.apiPatienceSeconds,
       maxRangeDays: s.maxRangeDays,
       serviceName: this.serviceName,
       reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import { DEFAULT_MAX_PARTITIONS_PER_STATEMENT, DEFAULT_MAX_STATEMENT_BYTES } from '../lambda/core/ddl';
 import { DEFAULT_QUOTAS } from '../test/support/aws-standin';
 import { runBaseline, type BaselineResult } from './baseline';
-import { benchBundle, benchPlan } from './cpu';
+import { benchBundle, benchMinimalLoop, benchPlan } from './cpu';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { renderReport, type BenchResults } from './report';
 import { runOurs, SCENARIOS, type Scenario } from './scenarios';
@@ -26,9 +26,20 @@ function runCpu(): CpuResult {
   progress('cpu: plan + render 1M partitions (best of 3)');
   const runs = [benchPlan(100, 590), benchPlan(100, 590), benchPlan(100, 590)];
   const plan1M = runs.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+  progress('cpu: the minimal loop over the same 1M partitions (best of 3)');
+  benchMinimalLoop(100, 59);
+  const loops = [benchMinimalLoop(100, 590), benchMinimalLoop(100, 590), benchMinimalLoop(100, 590)];
+  const loop1M = loops.reduce((best, run) => (run.seconds < best.seconds ? run : best));
   progress('cpu: bundle size and cold load');
   const bundles = [benchBundle('bundled'), benchBundle('external')];
-  return { plan100k, plan1M, plan1MSeconds: runs.map((r) => Math.round(r.seconds * 1000) / 1000), bundles };
+  return {
+    plan100k,
+    plan1M,
+    plan1MSeconds: runs.map((r) => Math.round(r.seconds * 1000) / 1000),
+    loop1M,
+    ratioToLoop: Math.round((plan1M.seconds / loop1M.seconds) * 100) / 100,
+    bundles,
+  };
 }
 
 /** A sequential baseline does not depend on concurrency or the DDL quota: same work, same result. */
@@ -97,7 +108,9 @@ async function main(): Promise<void> {
       rates: { ...quotas.rates },
       baselineSlice: options.baselineSlice,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
-      maxPartitionsPerStatement: DEFAULT_MAX_PARTITIONS_PER_STATEMENT,
+      maxPartitionsPerStatement: Number.isFinite(DEFAULT_MAX_PARTITIONS_PER_STATEMENT)
+        ? DEFAULT_MAX_PARTITIONS_PER_STATEMENT
+        : null,
     },
     scenarios,
     ...(cpu ? { cpu } : {}),

@@ -11,6 +11,11 @@ export interface PollTiming {
   readonly pollStepMs?: number;
   /** Longest wait between status calls, whatever the estimate. @default 5000 */
   readonly pollMaxMs?: number;
+  /**
+   * One call waits this much past the earliest expected end to catch the ends that follow it
+   * (queries started one after another end one after another). @default 250
+   */
+  readonly pollCoalesceMs?: number;
 }
 
 interface Watch {
@@ -29,6 +34,7 @@ export class PollPlanner {
   private readonly watches = new Map<string, Watch>();
   private readonly stepMs: number;
   private readonly maxMs: number;
+  private readonly coalesceMs: number;
 
   constructor(
     timing: PollTiming = {},
@@ -36,6 +42,7 @@ export class PollPlanner {
   ) {
     this.stepMs = timing.pollStepMs ?? 250;
     this.maxMs = timing.pollMaxMs ?? 5000;
+    this.coalesceMs = timing.pollCoalesceMs ?? 250;
   }
 
   started(queryId: string, partitions: number, now: number): void {
@@ -58,7 +65,9 @@ export class PollPlanner {
     const watch = this.watches.get(queryId);
     if (!watch) return;
     this.watches.delete(queryId);
-    const endedAbout = (watch.seenRunningAt + now) / 2;
+    // Seen running since it started: it ended between then and now. Never seen running: the
+    // call came after its end, so now is the closer bound (the start is far too early).
+    const endedAbout = watch.seenRunningAt > watch.startedAt ? (watch.seenRunningAt + now) / 2 : now;
     this.latency.observe(watch.partitions, endedAbout - watch.startedAt);
   }
 
@@ -66,10 +75,14 @@ export class PollPlanner {
     this.watches.delete(queryId);
   }
 
-  /** Milliseconds until the next status call is due. */
+  /** Milliseconds until the next status call is due: the earliest check, and those just after it. */
   delayMs(now: number): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const watch of this.watches.values()) earliest = Math.min(earliest, watch.checkAt);
-    return Math.max(MIN_GAP_MS, Math.min(this.maxMs, earliest - now));
+    let due = earliest;
+    for (const watch of this.watches.values()) {
+      if (watch.checkAt <= earliest + this.coalesceMs) due = Math.max(due, watch.checkAt);
+    }
+    return Math.max(MIN_GAP_MS, Math.min(this.maxMs, due - now));
   }
 }

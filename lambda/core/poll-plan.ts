@@ -9,7 +9,7 @@ import { LatencyEstimator } from './latency';
 export interface PollTiming {
   /** First re-check after a query was seen still running; doubles with each miss. @default 250 */
   readonly pollStepMs?: number;
-  /** Longest wait between status calls, whatever the estimate. @default 5000 */
+  /** Longest wait between status calls, whatever the estimate. @default 60000 */
   readonly pollMaxMs?: number;
   /**
    * One call waits this much past the earliest expected end to catch the ends that follow it
@@ -21,12 +21,12 @@ export interface PollTiming {
 interface Watch {
   readonly partitions: number;
   readonly startedAt: number;
-  /** Last time a status call saw it not yet ended (its end lies after this). */
-  seenRunningAt: number;
   checkAt: number;
   misses: number;
 }
 
+/** Longest re-check step after misses: a statement past its estimate is still seen ending soon. */
+const MAX_STEP_MS = 5000;
 /** Never call twice within this many ms: the earliest check may already be due. */
 const MIN_GAP_MS = 50;
 
@@ -41,34 +41,32 @@ export class PollPlanner {
     private readonly latency = new LatencyEstimator(),
   ) {
     this.stepMs = timing.pollStepMs ?? 250;
-    this.maxMs = timing.pollMaxMs ?? 5000;
+    this.maxMs = timing.pollMaxMs ?? 60_000;
     this.coalesceMs = timing.pollCoalesceMs ?? 250;
   }
 
   started(queryId: string, partitions: number, now: number): void {
     const checkAt = now + this.latency.expectMs(partitions);
-    this.watches.set(queryId, { partitions, startedAt: now, seenRunningAt: now, checkAt, misses: 0 });
+    this.watches.set(queryId, { partitions, startedAt: now, checkAt, misses: 0 });
   }
 
   /** A status call at `now` saw the query still queued or running. */
   stillRunning(queryId: string, now: number): void {
     const watch = this.watches.get(queryId);
-    if (!watch) return;
-    watch.seenRunningAt = now;
-    if (watch.checkAt > now) return;
+    if (!watch || watch.checkAt > now) return;
     watch.misses++;
-    watch.checkAt = now + Math.min(this.maxMs, this.stepMs * 2 ** (watch.misses - 1));
+    // The estimate was early: look again soon, then less often (at most every 5 s).
+    watch.checkAt = now + Math.min(this.maxMs, MAX_STEP_MS, this.stepMs * 2 ** (watch.misses - 1));
   }
 
-  /** A status call at `now` saw the query ended: it ended between the last sighting and now. */
+  /** A status call at `now` saw the query ended. */
   ended(queryId: string, now: number): void {
     const watch = this.watches.get(queryId);
     if (!watch) return;
     this.watches.delete(queryId);
-    // Seen running since it started: it ended between then and now. Never seen running: the
-    // call came after its end, so now is the closer bound (the start is far too early).
-    const endedAbout = watch.seenRunningAt > watch.startedAt ? (watch.seenRunningAt + now) / 2 : now;
-    this.latency.observe(watch.partitions, endedAbout - watch.startedAt);
+    // It ended between the last sighting and now. The upper bound keeps the estimate at or just
+    // past the true end, so the next statement of this size is seen ending on its first check.
+    this.latency.observe(watch.partitions, now - watch.startedAt);
   }
 
   forget(queryId: string): void {

@@ -336,7 +336,9 @@ describe('discover: calls at the floor, unreadable and missing folders', () => {
     const s3: S3ListingPort = {
       listChildNames: (prefix) =>
         prefix.startsWith(denied)
-          ? Promise.reject(new PortError('access-denied', `access denied listing s3://trail-bucket/${prefix}`))
+          ? Promise.reject(
+              new PortError('access-denied', `access denied listing s3://trail-bucket/${prefix}`),
+            )
           : inner.listChildNames(prefix),
       hasAnyObject: (prefix) => inner.hasAnyObject(prefix),
     };

@@ -218,8 +218,9 @@ describe('runPartitions', () => {
     );
     // WHEN the run happens
     const report = await run(request, settings, w);
-    // THEN nothing was listed in S3 and exactly that pair's three days were added
-    expect(w.s3.calls).toBe(0);
+    // THEN only the accounts root was listed (to check the account exists; every day is registered,
+    // so its region folder is not needed) and exactly that pair's three days were added
+    expect(w.s3.calls).toBe(1);
     expect(report).toMatchObject({ ok: true, accounts: 1, regions: 1, partitions: 3, partitionsAdded: 3 });
     expect(locationsSubmitted(w.athena)).toEqual(
       ['10', '11', '12'].map(
@@ -455,7 +456,8 @@ describe('splitBackfill', () => {
       accountRegions: 4,
       chunkDays: 366,
       chunks: [{ from: '2024-01-01', to: '2024-06-16' }],
-      selection: {},
+      // Every chunk's invocation is marked, so it takes its part of the backfill's concurrency.
+      selection: { chunk: true },
     });
     expect(s3.probeCalls).toEqual([]);
   });
@@ -503,7 +505,7 @@ describe('splitBackfill', () => {
       { from: '2024-06-05', to: '2024-06-08' },
       { from: '2024-06-09', to: '2024-06-10' },
     ]);
-    expect(result.selection).toEqual({ accounts: [A], includeEmptyDays: true });
+    expect(result.selection).toEqual({ accounts: [A], includeEmptyDays: true, chunk: true });
     // AND each chunk with the selection merged (as the state machine does) is a valid backfill payload
     for (const chunk of result.chunks) {
       expect(() => parseRunPayload({ ...chunk, ...result.selection }, NOW, settings)).not.toThrow();

@@ -512,3 +512,63 @@ describe('splitBackfill', () => {
     }
   });
 });
+
+describe('runPartitions: what discovery could not read or did not find', () => {
+  test('a configured region and account with no folder in S3 are named in the summary and a warning', async () => {
+    // GIVEN settings naming a misspelt region and an account that never delivered
+    const w = world();
+    const settings = settingsWith({ accounts: [A, '444444444444'], regions: ['us-east-1', 'eu-wset-1'] });
+    const request = parseRunPayload(undefined, NOW, settings);
+    // WHEN the scheduled run happens
+    const report = await run(request, settings, w);
+    // THEN the run still succeeds (a new account may not have delivered yet), and names both
+    expect(report.ok).toBe(true);
+    expect(report.missingAccounts).toEqual(['444444444444']);
+    expect(report.missingRegions).toEqual([{ region: 'eu-wset-1', accounts: [A] }]);
+    expect(summarize(report)).toMatch(
+      /no s3 folder for account 444444444444; region eu-wset-1 \(account 111111111111\)$/,
+    );
+    const warning = w.logger.lines.find((line) => line.level === 'warn');
+    expect(warning?.message).toBe(
+      'configured but not in s3: account 444444444444; region eu-wset-1 (account 111111111111)',
+    );
+  });
+
+  test('an unreadable account: every other account is registered, the run fails and names it', async () => {
+    // GIVEN S3 refusing to list account B's folders
+    const w = world();
+    const inner = w.s3;
+    const denied = `trails/AWSLogs/${ORG_ID}/${B}/`;
+    const s3 = {
+      listChildNames: (prefix: string) =>
+        prefix.startsWith(denied)
+          ? Promise.reject(
+              new PortError('access-denied', `access denied listing s3://org-trail-bucket/${prefix}`),
+            )
+          : inner.listChildNames(prefix),
+      hasAnyObject: (prefix: string) => inner.hasAnyObject(prefix),
+    };
+    const settings = settingsWith();
+    // WHEN the scheduled run happens
+    const report = await runPartitions(
+      parseRunPayload(undefined, NOW, settings),
+      settings,
+      { ...w, s3 },
+      {
+        now: NOW,
+        tokenSeed: 'req-1',
+      },
+    );
+    // THEN A and C are registered, B is named, and the run is not ok (so the alarm fires)
+    expect(report.ok).toBe(false);
+    expect(report.failed).toBe(0);
+    expect(report.partitionsAdded).toBe(report.partitions);
+    expect(locationsSubmitted(w.athena).some((l) => l.includes(`/${B}/`))).toBe(false);
+    expect(locationsSubmitted(w.athena).some((l) => l.includes(`/${C}/`))).toBe(true);
+    expect(report.unreadableAccounts?.map((u) => u.account)).toEqual([B]);
+    expect(summarize(report)).toMatch(/unreadable accounts \(access denied\): 222222222222/);
+    expect(w.logger.lines.some((l) => l.level === 'warn' && l.message === `accounts unreadable: ${B}`)).toBe(
+      true,
+    );
+  });
+});

@@ -13,6 +13,7 @@ import type { QuotaOptions } from '../test/support/aws-standin';
 import type { ClockMode } from './sim-clock';
 import { latencyModel, lowerBound, lowerBoundAnySplit, minimumStatements } from './lower-bound';
 import { discoveryFloor } from './floor';
+import type { OursResult } from './ours-result';
 import { runStepFunctions } from './stepfunctions';
 import {
   accountIds,
@@ -105,51 +106,7 @@ export interface CommonOptions {
   readonly clock: ClockMode;
 }
 
-export interface OursResult {
-  readonly id: string;
-  readonly title: string;
-  readonly accounts: number;
-  readonly regions: number;
-  readonly days: number;
-  /** Queries in flight per run, as the defaults choose them ("3 × 6" for chunks × per chunk). */
-  readonly concurrency: string;
-  readonly maxActiveDdl: number;
-  readonly objects: number;
-  readonly partitions: number;
-  readonly statements: number;
-  readonly bytesPerStatement: { readonly min: number; readonly avg: number; readonly max: number };
-  readonly minStatements: number;
-  readonly packingBinding: string;
-  readonly packingRatio: number;
-  readonly athenaCalls: Record<string, number>;
-  readonly s3Calls: number;
-  /** The fewest ListObjectsV2 calls the same discovery could make (bench/floor.ts). */
-  readonly s3Floor: number;
-  readonly s3Ratio: number;
-  readonly throttled: {
-    readonly standIn: number;
-    readonly core: number;
-    readonly byOperation: Record<string, number>;
-  };
-  readonly retried: number;
-  readonly failures: number;
-  readonly ok: boolean;
-  readonly maxConcurrentActive: number;
-  readonly simSeconds: number;
-  readonly lowerBoundSeconds: number;
-  readonly lowerBoundBinding: string;
-  readonly lowerBoundAnySplitSeconds: number;
-  readonly ratioToLowerBound: number;
-  /** Σ over statements of (completion − submission), simulated seconds. */
-  readonly secondsWaited: number;
-  /** BatchGetQueryExecution + GetQueryExecution calls. */
-  readonly statusCalls: number;
-  readonly statusCallsPerStatement: number;
-  /** Simulated ms from the last query's end to the run seeing it (the tail). */
-  readonly tailMs: number;
-  readonly realSeconds: number;
-  readonly discoveryRealSeconds: number;
-}
+export type { OursResult } from './ours-result';
 
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
 

@@ -12,7 +12,8 @@ export interface BenchConfig {
   readonly rates: Record<string, unknown>;
   readonly baselineSlice: number;
   readonly maxStatementBytes: number;
-  readonly maxPartitionsPerStatement: number;
+  /** null: no cap (bytes bind). */
+  readonly maxPartitionsPerStatement: number | null;
 }
 
 export interface BenchResults {
@@ -46,7 +47,7 @@ export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
   const calls = (s: ScenarioResult, op: string): number => s.ours.athenaCalls[op] ?? 0;
   const rows = [
     row('accounts × regions × days', (s) => `${s.ours.accounts} × ${s.ours.regions} × ${int(s.ours.days)}`),
-    row('max concurrent queries (quota)', (s) => `${s.ours.concurrency} (${s.ours.maxActiveDdl})`),
+    row('concurrency at the defaults (quota)', (s) => `${s.ours.concurrency} (${s.ours.maxActiveDdl})`),
     row('partitions', (s) => int(s.ours.partitions)),
     row('statements (minimum)', (s) => `${int(s.ours.statements)} (${int(s.ours.minStatements)})`),
     row('packing ratio', (s) => dec(s.ours.packingRatio, 3)),
@@ -57,6 +58,8 @@ export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
     row('BatchGetQueryExecution calls', (s) => int(calls(s, 'BatchGetQueryExecution'))),
     row('GetQueryExecution calls', (s) => int(calls(s, 'GetQueryExecution'))),
     row('S3 ListObjectsV2 calls', (s) => int(s.ours.s3Calls)),
+    row('discovery floor', (s) => int(s.ours.s3Floor)),
+    row('ListObjectsV2 ÷ floor', (s) => dec(s.ours.s3Ratio, 3)),
     row('throttles absorbed (stand-in/core)', (s) => `${s.ours.throttled.standIn}/${s.ours.throttled.core}`),
     row('peak active DDL', (s) => int(s.ours.maxConcurrentActive)),
     row('failures', (s) => int(s.ours.failures + s.baseline.failures)),
@@ -71,6 +74,8 @@ export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
     row('ours ÷ baseline', (s) => dec(s.ours.simSeconds / s.baseline.simSeconds, 4)),
     row('speed-up vs baseline', (s) => `${dec(s.speedup)}×`),
     row('status calls, ours', (s) => int(s.ours.statusCalls)),
+    row('status calls ÷ statements', (s) => dec(s.ours.statusCallsPerStatement, 2)),
+    row('tail: last end to report (ms)', (s) => int(s.ours.tailMs)),
     row('Σ seconds waited (statements × s)', (s) => dec(s.ours.secondsWaited)),
     row('status calls, baseline (run)', (s) => int(s.baseline.statusCalls)),
     row('real time, ours (s)', (s) => dec(s.ours.realSeconds)),
@@ -85,6 +90,13 @@ export function cpuTable(cpu: CpuResult): string {
     `${int(p.partitionsPerSecond)}/s`,
     `${int(p.statements)} statements`,
     `${dec(p.retainedHeapMb)} MB retained`,
+  ]);
+  plan.push([
+    `minimal loop, same ${int(cpu.loop1M.partitions)} partitions`,
+    `${dec(cpu.loop1M.seconds, 2)} s`,
+    `ours ÷ loop ${dec(cpu.ratioToLoop, 2)}×`,
+    `${int(cpu.loop1M.statements)} statements`,
+    '',
   ]);
   const bundles = cpu.bundles.map((b) => [
     `Lambda bundle, SDK ${b.sdk}`,

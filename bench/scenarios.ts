@@ -5,12 +5,27 @@
 import { formatIsoDate, utcDay, type EpochDay } from '../lambda/core/dates';
 import { renderHeader } from '../lambda/core/ddl';
 import { parseRunPayload, type RunRequest } from '../lambda/core/request';
+import { concurrencyFor } from '../lambda/core/concurrency';
+import type { Report } from '../lambda/core/report';
 import { runPartitions } from '../lambda/core/run';
 import { parseSettings, type Settings } from '../lambda/core/settings';
 import type { QuotaOptions } from '../test/support/aws-standin';
 import type { ClockMode } from './sim-clock';
 import { latencyModel, lowerBound, lowerBoundAnySplit, minimumStatements } from './lower-bound';
-import { accountIds, BUCKET, DATABASE, openWorld, REGIONS, TABLE, WORKGROUP, type Seed } from './world';
+import { discoveryFloor } from './floor';
+import type { OursResult } from './ours-result';
+import { runStepFunctions } from './stepfunctions';
+import {
+  accountIds,
+  BUCKET,
+  DATABASE,
+  openWorld,
+  REGIONS,
+  TABLE,
+  WORKGROUP,
+  type Seed,
+  type World,
+} from './world';
 
 /** Fixed "now" so every run plans the same windows. */
 export const NOW = new Date('2025-06-15T06:00:00Z');
@@ -23,42 +38,36 @@ export interface Scenario {
   readonly orgId?: string;
   /** Past days to backfill (ending yesterday); 0 for the scheduled daily run. */
   readonly backfillDays: number;
-  readonly maxConcurrentQueries: number;
+  /** 'stepfunctions': the backfill as the state machine runs it (split, then chunks). @default 'run' */
+  readonly via?: 'run' | 'stepfunctions';
   /** Quota overrides on top of the common ones (e.g. a smaller active-DDL quota). */
   readonly quotas?: Partial<QuotaOptions>;
 }
 
+/** Every scenario runs at the defaults; only D narrows the quota to show contention. */
 export const SCENARIOS: readonly Scenario[] = [
-  { id: 'A', title: 'daily run, 1 account', accounts: 1, backfillDays: 0, maxConcurrentQueries: 4 },
-  {
-    id: 'B',
-    title: 'backfill 5 years, 1 account',
-    accounts: 1,
-    backfillDays: 1826,
-    maxConcurrentQueries: 20,
-  },
+  { id: 'A', title: 'daily run, 1 account (the schedule: share 2)', accounts: 1, backfillDays: 0 },
+  { id: 'B', title: 'backfill 5 years, 1 account (cli run / invoke)', accounts: 1, backfillDays: 1826 },
   {
     id: 'C',
-    title: 'org backfill 1 year, 50 accounts',
+    title: 'org backfill 1 year, 50 accounts (cli run / invoke)',
     accounts: 50,
     orgId: 'o-bench12345',
     backfillDays: 365,
-    maxConcurrentQueries: 20,
   },
   {
-    id: 'C4',
-    title: 'org backfill 1 year, 50 accounts, concurrency 4',
+    id: 'S',
+    title: 'org backfill 1 year, 50 accounts, through the Step Functions backfill',
     accounts: 50,
     orgId: 'o-bench12345',
     backfillDays: 365,
-    maxConcurrentQueries: 4,
+    via: 'stepfunctions',
   },
   {
     id: 'D',
-    title: 'backfill 5 years under contention (quota 8, we ask 20)',
+    title: 'backfill 5 years under contention (8 slots free, the default asks for 18)',
     accounts: 1,
     backfillDays: 1826,
-    maxConcurrentQueries: 20,
     quotas: { maxActiveDdl: 8 },
   },
 ];
@@ -70,7 +79,6 @@ export function settingsFor(scenario: Scenario): Settings {
     database: DATABASE,
     table: TABLE,
     workgroup: WORKGROUP,
-    maxConcurrentQueries: scenario.maxConcurrentQueries,
   });
 }
 
@@ -98,46 +106,49 @@ export interface CommonOptions {
   readonly clock: ClockMode;
 }
 
-export interface OursResult {
-  readonly id: string;
-  readonly title: string;
-  readonly accounts: number;
-  readonly regions: number;
-  readonly days: number;
-  readonly concurrency: number;
-  readonly maxActiveDdl: number;
-  readonly objects: number;
-  readonly partitions: number;
-  readonly statements: number;
-  readonly bytesPerStatement: { readonly min: number; readonly avg: number; readonly max: number };
-  readonly minStatements: number;
-  readonly packingBinding: string;
-  readonly packingRatio: number;
-  readonly athenaCalls: Record<string, number>;
-  readonly s3Calls: number;
-  readonly throttled: {
-    readonly standIn: number;
-    readonly core: number;
-    readonly byOperation: Record<string, number>;
-  };
-  readonly retried: number;
-  readonly failures: number;
-  readonly ok: boolean;
-  readonly maxConcurrentActive: number;
-  readonly simSeconds: number;
-  readonly lowerBoundSeconds: number;
-  readonly lowerBoundBinding: string;
-  readonly lowerBoundAnySplitSeconds: number;
-  readonly ratioToLowerBound: number;
-  /** Σ over statements of (completion − submission), simulated seconds. */
-  readonly secondsWaited: number;
-  /** BatchGetQueryExecution + GetQueryExecution calls. */
-  readonly statusCalls: number;
-  readonly realSeconds: number;
-  readonly discoveryRealSeconds: number;
-}
+export type { OursResult } from './ours-result';
 
 const round = (value: number, digits = 2): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+interface Work {
+  readonly reports: readonly Report[];
+  /** Statement bytes per invocation (one group per run or chunk): the minimum packs each group. */
+  readonly groups: readonly (readonly number[])[];
+  readonly s3Floor: number;
+  readonly concurrency: string;
+}
+
+async function runWork(
+  scenario: Scenario,
+  world: World,
+  settings: Settings,
+  request: RunRequest,
+): Promise<Work> {
+  const today = TODAY;
+  const accounts = scenario.accounts;
+  if (scenario.via === 'stepfunctions') {
+    const { chunks } = await runStepFunctions(world, settings, request, NOW);
+    const split = discoveryFloor(accounts, REGIONS.length, { from: 1, to: 0 }, today);
+    const floors = chunks.map((c) => discoveryFloor(accounts, REGIONS.length, c.window, today));
+    const perChunk = concurrencyFor('chunk', settings);
+    return {
+      reports: chunks.map((c) => c.report),
+      groups: chunks.map((c) => c.statementBytes),
+      s3Floor: split + floors.reduce((a, b) => a + b, 0),
+      concurrency: `${settings.backfillMaxConcurrency} × ${perChunk}`,
+    };
+  }
+  const report = await runPartitions(request, settings, world.ports, {
+    now: NOW,
+    tokenSeed: `bench-${scenario.id}`,
+  });
+  return {
+    reports: [report],
+    groups: [world.standIn.stats().statementBytes],
+    s3Floor: discoveryFloor(accounts, REGIONS.length, request.window, today),
+    concurrency: String(concurrencyFor(request.kind, settings)),
+  };
+}
 
 export async function runOurs(scenario: Scenario, common: CommonOptions): Promise<OursResult> {
   const settings = settingsFor(scenario);
@@ -147,65 +158,76 @@ export async function runOurs(scenario: Scenario, common: CommonOptions): Promis
   try {
     const realStart = performance.now();
     const simStart = world.standIn.clock.now();
-    world.time.mark();
-    const report = await runPartitions(request, settings, world.ports, {
-      now: NOW,
-      tokenSeed: `bench-${scenario.id}`,
-    });
+    const work = await runWork(scenario, world, settings, request);
     const simMs = world.standIn.clock.now() - simStart;
     const realSeconds = (performance.now() - realStart) / 1000;
     const stats = world.standIn.stats();
     const queries = world.standIn.queries();
     const quotas = world.standIn.quotas;
+    const sum = (f: (r: Report) => number): number => work.reports.reduce((n, r) => n + f(r), 0);
+    const partitions = sum((r) => r.partitions);
+    const statements = sum((r) => r.statements);
     const bytes = stats.statementBytes;
     const headerBytes = Buffer.byteLength(renderHeader(settings.database, settings.table));
-    const clauseBytes = bytes.reduce((sum, b) => sum + b, 0) - bytes.length * headerBytes;
-    const minimum = minimumStatements(report.partitions, clauseBytes, headerBytes, settings);
+    // The fewest statements: each invocation's partitions packed to the byte budget on their own.
+    const minimum = work.groups
+      .map((group) => {
+        const clauseBytes = group.reduce((a, b) => a + b, 0) - group.length * headerBytes;
+        // No partition cap by default: bytes alone decide (a set cap would enter through settings).
+        return minimumStatements(0, clauseBytes, headerBytes, settings);
+      })
+      .reduce((acc, m) => ({ statements: acc.statements + m.statements, binding: m.binding }), {
+        statements: 0,
+        binding: 'byte budget',
+      });
     const model = latencyModel(quotas);
-    const bound = lowerBound(model, report.partitions, minimum.statements);
+    const bound = lowerBound(model, partitions, Math.max(1, minimum.statements));
     const throttledByOp = stats.throttled as Record<string, number>;
     const athenaOps = ['StartQueryExecution', 'BatchGetQueryExecution', 'GetQueryExecution'];
-    const athenaThrottles = athenaOps.reduce((sum, op) => sum + (throttledByOp[op] ?? 0), 0);
+    const athenaThrottles = athenaOps.reduce((n, op) => n + (throttledByOp[op] ?? 0), 0);
     const calls = stats.calls as Record<string, number>;
     const statusCalls = (calls.BatchGetQueryExecution ?? 0) + (calls.GetQueryExecution ?? 0);
-    const waitedMs = queries.reduce((sum, q) => sum + ((q.endedAt ?? simStart + simMs) - q.submittedAt), 0);
-    const days = request.window.to - request.window.from + 1;
+    const waitedMs = queries.reduce((n, q) => n + ((q.endedAt ?? simStart + simMs) - q.submittedAt), 0);
+    const lastEnd = Math.max(...queries.map((q) => q.endedAt ?? 0));
+    const s3Calls = calls.ListObjectsV2 ?? 0;
+    const first = work.reports[0];
     return {
       id: scenario.id,
       title: scenario.title,
-      accounts: report.accounts,
-      regions: report.regions,
-      days,
-      concurrency: settings.maxConcurrentQueries,
+      accounts: first.accounts,
+      regions: first.regions,
+      days: request.window.to - request.window.from + 1,
+      concurrency: work.concurrency,
       maxActiveDdl: quotas.maxActiveDdl,
       objects: world.objects,
-      partitions: report.partitions,
-      statements: report.statements,
+      partitions,
+      statements,
       bytesPerStatement: {
         min: bytes.length ? Math.min(...bytes) : 0,
-        avg: bytes.length ? Math.round(bytes.reduce((s, b) => s + b, 0) / bytes.length) : 0,
+        avg: bytes.length ? Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length) : 0,
         max: bytes.length ? Math.max(...bytes) : 0,
       },
       minStatements: minimum.statements,
       packingBinding: minimum.binding,
-      packingRatio: round(report.statements / minimum.statements, 3),
+      packingRatio: round(statements / Math.max(1, minimum.statements), 3),
       athenaCalls: Object.fromEntries(athenaOps.map((op) => [op, calls[op] ?? 0])),
-      s3Calls: calls.ListObjectsV2 ?? 0,
-      throttled: { standIn: athenaThrottles, core: report.throttled, byOperation: throttledByOp },
-      retried: report.retried,
-      failures: report.failed + report.unconfirmed + (report.notSubmitted > 0 ? 1 : 0) + stats.failed,
-      ok: report.ok && stats.partitionsAdded === report.partitions,
+      s3Calls,
+      s3Floor: work.s3Floor,
+      s3Ratio: round(s3Calls / work.s3Floor, 3),
+      throttled: { standIn: athenaThrottles, core: sum((r) => r.throttled), byOperation: throttledByOp },
+      retried: sum((r) => r.retried),
+      failures: sum((r) => r.failed + r.unconfirmed + (r.notSubmitted > 0 ? 1 : 0)) + stats.failed,
+      ok: work.reports.every((r) => r.ok) && stats.partitionsAdded === partitions,
       maxConcurrentActive: stats.maxConcurrentActive,
       simSeconds: round(simMs / 1000, 1),
       lowerBoundSeconds: round(bound.ms / 1000, 1),
       lowerBoundBinding: bound.binding,
-      lowerBoundAnySplitSeconds: round(
-        lowerBoundAnySplit(model, report.partitions, minimum.statements) / 1000,
-        1,
-      ),
+      lowerBoundAnySplitSeconds: round(lowerBoundAnySplit(model, partitions, minimum.statements) / 1000, 1),
       ratioToLowerBound: round(simMs / bound.ms, 3),
       secondsWaited: round(waitedMs / 1000, 1),
       statusCalls,
+      statusCallsPerStatement: round(statusCalls / Math.max(1, statements), 2),
+      tailMs: Math.round(simStart + simMs - lastEnd),
       realSeconds: round(realSeconds, 1),
       discoveryRealSeconds: round(world.time.listing.realMs / 1000, 1),
     };

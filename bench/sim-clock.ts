@@ -4,11 +4,14 @@
  * backoffs run in the same time as Athena's quotas and latencies.
  *
  * Two ways to move simulated time (`--clock`):
- * - `paced` (default): simulated time moves only by what the run does, never by how fast
- *   this machine is. A sleep advances it by exactly `ms` (and still waits ms × timeScale
- *   real ms); an Athena or Glue call advances it by a modeled round trip (`apiLatencyMs`),
- *   whatever CPU the in-process stand-in and the SDK spent answering it; the core's own
- *   CPU between calls counts 1:1. Discovery's S3 calls (16 at a time) count nothing.
+ * - `paced` (default): simulated time moves only by what the runs do, never by how fast this
+ *   machine is. It is a discrete-event clock over "actors" (one per run in flight; the Step
+ *   Functions scenario has several chunks at once): a sleep parks the actor until its wake
+ *   time, and time jumps to the earliest wake time only when every actor is parked. An
+ *   Athena or Glue call costs a modeled round trip (`apiLatencyMs`) of the caller's time,
+ *   whatever CPU the in-process stand-in and the SDK spent answering it. Discovery's S3
+ *   calls (16 at a time) and the core's own CPU count nothing: S3 is counted by calls, and
+ *   CPU is measured on its own (the CPU figures).
  * - `scaled`: the stand-in's clock follows the wall clock (simulated = real / timeScale)
  *   and nothing is paused. Every real millisecond then counts 1/timeScale simulated ones
  *   (100 at 0.01): parsing a 200 KB statement or a 4 MB BatchGet answer in-process shows
@@ -26,12 +29,20 @@ export interface ListingFigures {
   realMs: number;
 }
 
+interface Waiter {
+  readonly at: number;
+  readonly seq: number;
+  readonly wake: () => void;
+}
+
 export class TimeKeeper {
   readonly listing: ListingFigures = { calls: 0, realMs: 0 };
   private sim: SimClock | undefined;
-  private lastMark = performance.now();
-  private listingsInFlight = 0;
   private firstListing: number | undefined;
+  private actors = 1;
+  private readonly waiters: Waiter[] = [];
+  private seq = 0;
+  private pumping = false;
 
   constructor(
     readonly mode: ClockMode,
@@ -50,41 +61,67 @@ export class TimeKeeper {
     return this.sim;
   }
 
-  /** Starts counting the core's CPU from now. */
-  mark(): void {
-    this.lastMark = performance.now();
+  /** Kept for callers that mark the start of a run; the paced clock charges no CPU. */
+  mark(): void {}
+
+  /** Runs `fn` as one more actor: time waits for it as for every other actor. */
+  async actor<T>(fn: () => Promise<T>): Promise<T> {
+    this.actors++;
+    try {
+      return await fn();
+    } finally {
+      this.actors--;
+      this.pump();
+    }
   }
 
-  /** Charges the real time since the last mark 1:1 (paced mode). */
-  private chargeCpu(): void {
-    const now = performance.now();
-    if (this.listingsInFlight === 0) this.clock.advance(now - this.lastMark);
-    this.lastMark = now;
+  /** Sets the number of actors outside {@link actor} (the scenario's own flow). */
+  setBaseActors(count: number): void {
+    this.actors = count;
   }
 
   readonly sleep = async (ms: number): Promise<void> => {
     const sim = this.clock;
-    if (this.mode === 'paced') {
-      this.chargeCpu();
-      sim.advance(Math.max(0, ms));
+    if (this.mode === 'scaled') {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, sim.toRealMs(ms))));
+      return;
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, sim.toRealMs(ms))));
-    if (this.mode === 'paced') this.mark();
+    await new Promise<void>((wake) => {
+      this.waiters.push({ at: sim.now() + Math.max(0, ms), seq: this.seq++, wake });
+      this.pump();
+    });
   };
+
+  /** Wakes the earliest sleeper once every actor sleeps; deferred so other actors can park first. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    setImmediate(() => {
+      this.pumping = false;
+      if (this.waiters.length === 0 || this.waiters.length < this.actors) return;
+      let next = 0;
+      for (let i = 1; i < this.waiters.length; i++) {
+        const w = this.waiters[i];
+        const n = this.waiters[next];
+        if (w.at < n.at || (w.at === n.at && w.seq < n.seq)) next = i;
+      }
+      const [waiter] = this.waiters.splice(next, 1);
+      const sim = this.clock;
+      if (waiter.at > sim.now()) sim.advance(waiter.at - sim.now());
+      waiter.wake();
+    });
+  }
 
   coreClock(): Clock {
     return { now: () => this.clock.now(), sleep: this.sleep };
   }
 
-  /** One sequential service call (Athena, Glue). */
+  /** One sequential service call (Athena, Glue): its answer, then the modeled round trip. */
   async call<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.mode === 'scaled') return fn();
-    this.chargeCpu();
     try {
       return await fn();
     } finally {
-      this.clock.advance(this.apiLatencyMs);
-      this.mark();
+      if (this.mode === 'paced') await this.sleep(this.apiLatencyMs);
     }
   }
 
@@ -92,17 +129,12 @@ export class TimeKeeper {
   async listingCall<T>(fn: () => Promise<T>): Promise<T> {
     this.firstListing ??= Date.now();
     this.listing.calls++;
-    if (this.mode === 'paced' && this.listingsInFlight === 0) this.chargeCpu();
-    this.listingsInFlight++;
     try {
       return await fn();
     } finally {
-      this.listingsInFlight--;
-      if (this.listingsInFlight === 0) this.mark();
       this.listing.realMs = Date.now() - this.firstListing;
     }
   }
-
   s3(inner: S3ListingPort): S3ListingPort {
     return {
       listChildNames: (prefix) => this.listingCall(() => inner.listChildNames(prefix)),

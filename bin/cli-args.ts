@@ -94,6 +94,7 @@ const LABELS: Record<string, string> = {
   maxPartitionsPerStatement: '--max-partitions-per-statement',
   maxConcurrentQueries: '--max-concurrent-queries',
   retentionDays: '--retention-days',
+  apiPatienceSeconds: '--api-patience-seconds',
 };
 
 const COMMAND_NAMES = (): string => orList(COMMANDS.map((c) => c.name));
@@ -154,6 +155,7 @@ function parseSelection(command: 'plan' | 'run', values: Selection, now: Date): 
       ),
       maxConcurrentQueries: integer('--max-concurrent-queries', values['max-concurrent-queries']),
       retentionDays: integer('--retention-days', values['retention-days']),
+      apiPatienceSeconds: integer('--api-patience-seconds', values['api-patience-seconds']),
     }).filter(([, value]) => value !== undefined),
   );
   const settings = rethrow(() => parseSettings(input, 'options', LABELS));

@@ -44,7 +44,7 @@ const maxPartitions = {
   name: 'max-partitions-per-statement',
   type: 'string',
   value: 'N',
-  help: 'default 1000',
+  help: 'default none: statements are bound by bytes (261,120)',
 } as const;
 const includeEmpty = {
   name: 'include-empty-days',
@@ -108,7 +108,18 @@ export const RUN_SPEC = {
     table,
     { name: 'workgroup', type: 'string', value: 'NAME', help: 'athena workgroup (required)' },
     maxPartitions,
-    { name: 'max-concurrent-queries', type: 'string', value: 'N', help: 'default 4' },
+    {
+      name: 'max-concurrent-queries',
+      type: 'string',
+      value: 'N',
+      help: "default 18 (Athena's 20 active-DDL slots less 2 kept for the schedule)",
+    },
+    {
+      name: 'api-patience-seconds',
+      type: 'string',
+      value: 'N',
+      help: 'stop when an AWS call keeps failing this long (default 300)',
+    },
     includeEmpty,
     {
       name: 'retention-days',

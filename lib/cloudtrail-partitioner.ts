@@ -96,6 +96,8 @@ export class CloudTrailPartitioner extends Construct {
       lookbackDays: s.lookbackDays,
       maxPartitionsPerStatement: s.maxPartitionsPerStatement,
       maxConcurrentQueries: s.maxConcurrentQueries,
+      backfillMaxConcurrency: s.backfillMaxConcurrency,
+      apiPatienceSeconds: s.apiPatienceSeconds,
       maxRangeDays: s.maxRangeDays,
       auditWindowDays: s.auditWindowDays,
       silentAfterDays: s.silentAfterDays,

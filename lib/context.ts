@@ -32,6 +32,7 @@ const NUMBER_KEYS = [
   'backfillMaxConcurrency',
   'backfillChunkDays',
   'activeDdlQueryQuota',
+  'apiPatienceSeconds',
   'timeoutMinutes',
   'retentionDays',
   'glueMaxPartitionsPerTable',

@@ -32,8 +32,13 @@ export interface PartitionFunctionProps {
   /** EventBridge schedule expression of the daily run. */
   readonly scheduleExpression: string;
   readonly lookbackDays: number;
-  readonly maxPartitionsPerStatement: number;
+  /** @default - no cap: statements are bound by bytes */
+  readonly maxPartitionsPerStatement?: number;
   readonly maxConcurrentQueries: number;
+  /** Backfill chunks at once: each chunk takes its part of maxConcurrentQueries. @default 3 */
+  readonly backfillMaxConcurrency?: number;
+  /** @default 300 */
+  readonly apiPatienceSeconds?: number;
   readonly maxRangeDays: number;
   /** Past days the scheduled run audits. @default 7 */
   readonly auditWindowDays?: number;
@@ -105,8 +110,12 @@ export class PartitionFunction extends Construct {
       [ENV.table]: props.table.tableName,
       [ENV.workgroup]: props.results.workGroupName,
       [ENV.lookbackDays]: String(props.lookbackDays),
-      [ENV.maxPartitionsPerStatement]: String(props.maxPartitionsPerStatement),
+      ...(props.maxPartitionsPerStatement !== undefined
+        ? { [ENV.maxPartitionsPerStatement]: String(props.maxPartitionsPerStatement) }
+        : {}),
       [ENV.maxConcurrentQueries]: String(props.maxConcurrentQueries),
+      [ENV.backfillMaxConcurrency]: String(props.backfillMaxConcurrency ?? 3),
+      [ENV.apiPatienceSeconds]: String(props.apiPatienceSeconds ?? 300),
       [ENV.maxRangeDays]: String(props.maxRangeDays),
       ...(props.retentionDays === undefined ? {} : { [ENV.retentionDays]: String(props.retentionDays) }),
       [ENV.auditWindowDays]: String(props.auditWindowDays ?? 7),

@@ -82,10 +82,24 @@ export interface CloudTrailPartitionerProps {
   readonly resultsRetentionDays?: number;
   /** Workgroup per-query scan cutoff, at least 10 MB. @default 10 GiB */
   readonly bytesScannedCutoffPerQueryBytes?: number;
-  /** Partitions per ALTER TABLE statement (1 to 5000). @default 1000 */
+  /**
+   * Partitions per ALTER TABLE statement (1 to 5000), for users who want smaller statements.
+   * @default - no cap: each statement is filled to Athena's 262,144-byte limit less a 1,024-byte margin
+   */
   readonly maxPartitionsPerStatement?: number;
-  /** Athena queries one invocation keeps active (1 to 20). @default 4 */
+  /**
+   * Athena DDL queries a backfill keeps active in all (1 to 20): `cli run` and a manual invoke
+   * take all of them, the Step Functions backfill splits them over its `backfillMaxConcurrency`
+   * chunks, and the scheduled run keeps 2. Lower it when other users share the DDL quota.
+   * @default - activeDdlQueryQuota less the scheduled run's 2 (18)
+   */
   readonly maxConcurrentQueries?: number;
+  /**
+   * Seconds a start, status, S3 or Glue call may keep failing before the run stops and reports
+   * every statement as succeeded, failed, unconfirmed or not submitted (10 to 3600).
+   * @default 300
+   */
+  readonly apiPatienceSeconds?: number;
   /** Longest date range one request may cover (1 to 7305). @default 7305 (20 years) */
   readonly maxRangeDays?: number;
   /** Backfill chunks registered at once (1 to 20). @default 3 */
@@ -94,8 +108,7 @@ export interface CloudTrailPartitionerProps {
   readonly backfillChunkDays?: number;
   /**
    * Active DDL queries Athena allows in the account and region. Construction fails when
-   * (backfillMaxConcurrency + 1) x maxConcurrentQueries exceeds it; the function's reserved
-   * concurrency is backfillMaxConcurrency + 1, so that is the true ceiling.
+   * maxConcurrentQueries + the scheduled run's 2 exceeds it.
    * @default 20 (Athena's default quota)
    */
   readonly activeDdlQueryQuota?: number;

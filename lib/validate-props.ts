@@ -4,6 +4,7 @@
  * an IAM ARN or a SQL statement goes through the same allow-lists the Lambda applies at cold
  * start (lambda/core/names.ts), so the stack can never deploy a value the function rejects.
  */
+import { defaultBackfillConcurrency, SCHEDULED_RUN_SHARE } from '../lambda/core/concurrency';
 import { Token } from 'aws-cdk-lib';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 import {
@@ -50,8 +51,10 @@ export interface PartitionerSettings extends CatalogSettings {
   readonly alarmEmail?: string;
   readonly resultsRetentionDays: number;
   readonly bytesScannedCutoffPerQueryBytes: number;
-  readonly maxPartitionsPerStatement: number;
+  /** Undefined: no cap, statements are bound by bytes. */
+  readonly maxPartitionsPerStatement?: number;
   readonly maxConcurrentQueries: number;
+  readonly apiPatienceSeconds: number;
   readonly maxRangeDays: number;
   readonly backfillMaxConcurrency: number;
   readonly backfillChunkDays?: number;
@@ -198,13 +201,25 @@ export function validatePartitionerProps(
   const heartbeatWindowHours = resolveHeartbeat(scheduleExpression, props.heartbeatWindowHours, c);
 
   const maxRangeDays = c.integer('maxRangeDays', props.maxRangeDays, 7305, 1, 7305);
-  const maxConcurrentQueries = c.integer('maxConcurrentQueries', props.maxConcurrentQueries, 4, 1, 20);
   const backfillMaxConcurrency = c.integer('backfillMaxConcurrency', props.backfillMaxConcurrency, 3, 1, 20);
   const activeDdlQueryQuota = c.integer('activeDdlQueryQuota', props.activeDdlQueryQuota, 20, 1, 1000);
-  const worstCase = (backfillMaxConcurrency + 1) * maxConcurrentQueries;
+  const maxConcurrentQueries = c.integer(
+    'maxConcurrentQueries',
+    props.maxConcurrentQueries,
+    Math.min(20, defaultBackfillConcurrency(activeDdlQueryQuota)),
+    1,
+    20,
+  );
+  // The backfill's queries (all its chunks together) plus the scheduled run's share must fit the quota.
+  const worstCase = maxConcurrentQueries + SCHEDULED_RUN_SHARE;
   if (worstCase > activeDdlQueryQuota) {
     c.add(
-      `invalid concurrency: (backfillMaxConcurrency ${backfillMaxConcurrency} + 1 scheduled run) x maxConcurrentQueries ${maxConcurrentQueries} = ${worstCase} ddl queries, expected at most activeDdlQueryQuota ${activeDdlQueryQuota}`,
+      `invalid concurrency: maxConcurrentQueries ${maxConcurrentQueries} + ${SCHEDULED_RUN_SHARE} for the scheduled run = ${worstCase} ddl queries, expected at most activeDdlQueryQuota ${activeDdlQueryQuota}`,
+    );
+  }
+  if (backfillMaxConcurrency > maxConcurrentQueries) {
+    c.add(
+      `invalid backfillMaxConcurrency ${backfillMaxConcurrency}: each backfill chunk needs one of the maxConcurrentQueries ${maxConcurrentQueries} ddl queries, expected at most ${maxConcurrentQueries}`,
     );
   }
 
@@ -264,14 +279,12 @@ export function validatePartitionerProps(
       MIN_BYTES_SCANNED_CUTOFF,
       Number.MAX_SAFE_INTEGER,
     ),
-    maxPartitionsPerStatement: c.integer(
-      'maxPartitionsPerStatement',
-      props.maxPartitionsPerStatement,
-      1000,
-      1,
-      5000,
-    ),
+    maxPartitionsPerStatement:
+      props.maxPartitionsPerStatement === undefined
+        ? undefined
+        : c.integer('maxPartitionsPerStatement', props.maxPartitionsPerStatement, 1, 1, 5000),
     maxConcurrentQueries,
+    apiPatienceSeconds: c.integer('apiPatienceSeconds', props.apiPatienceSeconds, 300, 10, 3600),
     maxRangeDays,
     backfillMaxConcurrency,
     backfillChunkDays:

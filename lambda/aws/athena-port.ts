@@ -1,6 +1,12 @@
-/** AthenaPort over StartQueryExecution and BatchGetQueryExecution. Thin: requests and error classification. */
+/**
+ * AthenaPort over StartQueryExecution and BatchGetQueryExecution. Thin: requests and error
+ * classification, plus one fallback: where BatchGetQueryExecution is refused as unsupported,
+ * or keeps answering 5xx while GetQueryExecution works (some emulators and proxies), status
+ * is read with GetQueryExecution per query from then on.
+ */
 import {
   BatchGetQueryExecutionCommand,
+  GetQueryExecutionCommand,
   StartQueryExecutionCommand,
   type AthenaClient,
   type QueryExecution,
@@ -32,6 +38,18 @@ const THROTTLE_CODES = new Set([
  */
 const THROTTLE_WORDING =
   /rate exceeded|too many (queries|requests)|exceeded the limit for the number of queries/i;
+/** How a service says it does not serve an operation at all. */
+const UNSUPPORTED_CODES = new Set([
+  'UnknownOperationException',
+  'UnsupportedOperation',
+  'UnsupportedOperationException',
+  'NotImplemented',
+  'InvalidAction',
+]);
+const UNSUPPORTED_WORDING = /not (yet )?implemented|not supported|unknown operation|unsupported operation/i;
+/** Consecutive BatchGetQueryExecution server errors after which GetQueryExecution is tried. */
+const BATCH_FAILURES_BEFORE_FALLBACK = 3;
+
 const STATES: ReadonlySet<string> = new Set<QueryStateName>([
   'QUEUED',
   'RUNNING',
@@ -41,6 +59,10 @@ const STATES: ReadonlySet<string> = new Set<QueryStateName>([
 ]);
 
 export class AthenaQueries implements AthenaPort {
+  /** True once BatchGetQueryExecution proved unusable here: every status comes from GetQueryExecution. */
+  private singleGets = false;
+  private batchFailures = 0;
+
   constructor(
     private readonly client: AthenaClient,
     private readonly options: AthenaQueriesOptions,
@@ -73,16 +95,58 @@ export class AthenaQueries implements AthenaPort {
       throw new Error(`getQueryStates takes at most ${MAX_BATCH_GET_IDS} IDs, got ${queryIds.length}`);
     }
     if (queryIds.length === 0) return [];
+    if (this.singleGets) return this.getEach(queryIds);
     try {
       const out = await this.client.send(
         new BatchGetQueryExecutionCommand({ QueryExecutionIds: [...queryIds] }),
       );
+      this.batchFailures = 0;
       // UnprocessedQueryExecutionIds (unknown IDs) are left out, as the port promises.
       return (out.QueryExecutions ?? []).flatMap((q) =>
         q.QueryExecutionId ? [toQueryState(q, q.QueryExecutionId)] : [],
       );
     } catch (error) {
-      throw classify(error, 'BatchGetQueryExecution');
+      return this.batchFailed(error, queryIds);
+    }
+  }
+
+  private async batchFailed(error: unknown, queryIds: readonly string[]): Promise<QueryState[]> {
+    const info = sdkErrorInfo(error);
+    const classified = classify(error, 'BatchGetQueryExecution');
+    const unsupported =
+      UNSUPPORTED_CODES.has(info.code) || info.status === 501 || UNSUPPORTED_WORDING.test(info.message);
+    if (unsupported) {
+      this.singleGets = true;
+      return this.getEach(queryIds);
+    }
+    if (classified.kind !== 'transient' || ++this.batchFailures < BATCH_FAILURES_BEFORE_FALLBACK)
+      throw classified;
+    try {
+      const states = await this.getEach(queryIds);
+      this.singleGets = true;
+      return states;
+    } catch {
+      // GetQueryExecution fails too: the service is down, not the batch call; report the batch error.
+      throw classified;
+    }
+  }
+
+  /** GetQueryExecution for each ID, at once (its rate quota is five times the batch call's). */
+  private async getEach(queryIds: readonly string[]): Promise<QueryState[]> {
+    const states = await Promise.all(queryIds.map((id) => this.getOne(id)));
+    return states.filter((state): state is QueryState => state !== undefined);
+  }
+
+  private async getOne(queryId: string): Promise<QueryState | undefined> {
+    try {
+      const out = await this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: queryId }));
+      return out.QueryExecution ? toQueryState(out.QueryExecution, queryId) : undefined;
+    } catch (error) {
+      const info = sdkErrorInfo(error);
+      // An unknown ID is left out, as BatchGetQueryExecution leaves it out.
+      if (info.code === 'InvalidRequestException' && /not found|does not exist/i.test(info.message))
+        return undefined;
+      throw classify(error, 'GetQueryExecution');
     }
   }
 }

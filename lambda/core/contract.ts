@@ -24,6 +24,10 @@ export const ENV = {
   auditWindowDays: 'AUDIT_WINDOW_DAYS',
   /** Days of recent delivery after which a day without logs makes a trail silent (0 turns it off). */
   silentAfterDays: 'SILENT_AFTER_DAYS',
+  /** Backfill chunks the state machine runs at once: a chunk takes its part of MAX_CONCURRENT_QUERIES. */
+  backfillMaxConcurrency: 'BACKFILL_MAX_CONCURRENCY',
+  /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
+  apiPatienceSeconds: 'API_PATIENCE_SECONDS',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

@@ -8,9 +8,20 @@ import type { PartitionScheme } from './scheme';
 
 /** Athena's hard limit on a query string, in UTF-8 bytes. */
 export const ATHENA_MAX_QUERY_BYTES = 262_144;
-/** What we allow ourselves: a margin below the hard limit. */
-export const DEFAULT_MAX_STATEMENT_BYTES = 256_000;
-export const DEFAULT_MAX_PARTITIONS_PER_STATEMENT = 1000;
+/**
+ * Kept below the hard limit: statement bytes are counted exactly (UTF-8), so the margin only
+ * absorbs what could be added on the way (a trailing newline or terminator, a client that
+ * re-encodes), never a guess at our own size.
+ */
+export const STATEMENT_BYTES_MARGIN = 1024;
+/** What we allow ourselves: the hard limit minus the margin (261,120 bytes). */
+export const DEFAULT_MAX_STATEMENT_BYTES = ATHENA_MAX_QUERY_BYTES - STATEMENT_BYTES_MARGIN;
+/**
+ * No cap by default: Athena documents no per-statement partition limit (Glue's 100-per-call
+ * BatchCreatePartition limit is Athena's to batch), so bytes decide. `maxPartitionsPerStatement`
+ * can still set one for users who want smaller statements.
+ */
+export const DEFAULT_MAX_PARTITIONS_PER_STATEMENT = Number.POSITIVE_INFINITY;
 
 /** One partition: a value for every path component, and its S3 folder. */
 export interface PartitionSpec {

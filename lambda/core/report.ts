@@ -3,8 +3,9 @@ import { plural } from './plural';
 import type { PartitionRange } from './ranges';
 import type { RetentionReport } from './retention-run';
 import type { StatementProblem, SubmitResult } from './submit';
+import { type DiscoveryNotes, summarizeNotes } from './discovery-notes';
 
-export interface Report {
+export interface Report extends DiscoveryNotes {
   /** True when every partition was added (or, for a dry run, planned). */
   readonly ok: boolean;
   readonly dryRun: boolean;
@@ -35,6 +36,8 @@ export interface Report {
   readonly retention?: RetentionReport;
   /** Estimated partitions in the table (the CatalogPartitions metric), when the catalog was readable. */
   readonly catalogPartitions?: number;
+  /** Why submission stopped early (an Athena operation that kept failing), when it did. */
+  readonly stopReason?: string;
 }
 
 type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
@@ -76,6 +79,7 @@ export function reportFrom(base: Base, result: SubmitResult): Report {
     athenaCalls: { start: result.startCalls, poll: result.pollCalls },
     failures,
     notSubmittedRanges: result.notSubmitted.ranges,
+    ...(result.stopReason !== undefined ? { stopReason: result.stopReason } : {}),
   };
 }
 
@@ -83,6 +87,8 @@ export function reportFrom(base: Base, result: SubmitResult): Report {
 export function summarize(report: Report): string {
   const head = `${report.window.from}..${report.window.to}: ${plural(report.partitions, 'partition')} in ${plural(report.statements, 'statement')}`;
   const skipped = `${plural(report.skippedEmpty, 'empty day')} skipped`;
-  if (report.dryRun) return `${head} (dry run, nothing submitted; ${skipped})`;
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}`;
+  const notes = summarizeNotes(report);
+  if (report.dryRun) return `${head} (dry run, nothing submitted; ${skipped})${notes}`;
+  const stopped = report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '';
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${notes}${stopped}`;
 }

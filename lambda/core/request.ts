@@ -12,7 +12,8 @@ import { accountList, describeIssues, intInRange, isoDate, regionList, Validatio
 export const EARLIEST_DAY = parseIsoDate('2013-11-01') as number;
 
 export interface RunRequest {
-  readonly kind: 'scheduled' | 'backfill';
+  /** A Step Functions chunk ('chunk') takes its part of the backfill's concurrency. */
+  readonly kind: 'scheduled' | 'backfill' | 'chunk';
   readonly window: DayWindow;
   readonly accounts?: readonly string[];
   readonly regions?: readonly string[];
@@ -39,6 +40,8 @@ const backfillSchema = z.strictObject({
   from: isoDate,
   to: isoDate,
   dryRun: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Set by the state machine (through the split's selection) on every chunk it invokes. */
+  chunk: z.boolean({ error: 'expected true or false' }).optional(),
   ...selection,
 });
 
@@ -103,14 +106,14 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
         ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays)',
     );
   }
-  const { from, to, accounts, regions, dryRun, includeEmptyDays } = parsed.data;
+  const { from, to, accounts, regions, dryRun, includeEmptyDays, chunk } = parsed.data;
   const window = checkWindow(
     { from: parseIsoDate(from) as number, to: parseIsoDate(to) as number },
     now,
     settings,
   );
   return {
-    kind: 'backfill',
+    kind: chunk === true ? 'chunk' : 'backfill',
     window,
     accounts,
     regions,

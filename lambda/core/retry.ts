@@ -10,6 +10,8 @@ export interface RetryOptions {
   readonly attempts?: number;
   /** First wait; doubles each time, with jitter. @default 1000 */
   readonly baseDelayMs?: number;
+  /** No retry starts once the call has kept failing this long: the run ends with the error. @default no bound beyond `attempts` */
+  readonly patienceMs?: number;
 }
 
 export function isPassing(error: unknown): boolean {
@@ -23,12 +25,15 @@ export async function retrying<T>(
 ): Promise<T> {
   const attempts = options.attempts ?? 4;
   const base = options.baseDelayMs ?? 1000;
+  const giveUpAt = clock.now() + (options.patienceMs ?? Number.POSITIVE_INFINITY);
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       if (!isPassing(error) || attempt >= attempts) throw error;
-      await clock.sleep(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+      const delay = base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
+      if (clock.now() + delay >= giveUpAt) throw error;
+      await clock.sleep(delay);
     }
   }
 }

@@ -5,7 +5,8 @@
  */
 import { type DayWindow, type EpochDay, formatWindow, utcDay, windowLength } from './dates';
 import { packStatements, type Statement } from './ddl';
-import { discoverTargets, type Target } from './discovery';
+import { discover, type Discovery, discoverTargets, type Target } from './discovery';
+import { discoveryNotes, logDiscoveryNotes, withDiscoveryNotes } from './discovery-report';
 import { accountsRootKey, s3Url } from './layout';
 import { countPlan, planPartitions } from './plan';
 import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from './ports';
@@ -19,6 +20,7 @@ import { emptyReport, type Report, reportFrom } from './report';
 import { retryingCatalog, retryingS3 } from './retry';
 import type { LifecyclePort, PartitionValuesPort } from './catalog-reads';
 import { withUpkeep } from './run-upkeep';
+import { concurrencyFor } from './concurrency';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -112,6 +114,25 @@ export function resolveTargets(
   });
 }
 
+/** Like {@link resolveTargets}, and also what could not be read or was not found. */
+export function resolveDiscovery(
+  s3: S3ListingPort,
+  settings: Settings,
+  request: Pick<RunRequest, 'window' | 'accounts' | 'regions' | 'includeEmptyDays'>,
+  now: Date,
+  concurrency = 16,
+): Promise<Discovery> {
+  return discover(s3, {
+    layout: settings.layout,
+    window: request.window,
+    today: utcDay(now),
+    accounts: request.accounts ?? settings.accounts,
+    regions: request.regions ?? settings.regions,
+    includeEmptyDays: request.includeEmptyDays,
+    concurrency,
+  });
+}
+
 export async function runPartitions(
   request: RunRequest,
   settings: Settings,
@@ -120,21 +141,28 @@ export async function runPartitions(
 ): Promise<Report> {
   const { logger } = ports;
   const today = utcDay(options.now);
-  const catalog = retryingCatalog(ports.catalog, ports.clock);
+  const catalog = retryingCatalog(ports.catalog, ports.clock, {
+    patienceMs: settings.apiPatienceSeconds * 1000,
+  });
   const columns = await catalog.getPartitionKeys(settings.database, settings.table);
   const scheme = schemeFromColumns(columns, `${settings.database}.${settings.table}`);
-  const targets = await resolveTargets(
-    retryingS3(ports.s3, ports.clock),
+  const patience = { patienceMs: settings.apiPatienceSeconds * 1000 };
+  const found = await resolveDiscovery(
+    retryingS3(ports.s3, ports.clock, patience),
     settings,
     request,
     options.now,
     options.discoveryConcurrency,
   );
+  const { targets } = found;
+  const notes = discoveryNotes(found);
+  logDiscoveryNotes(notes, logger);
   if (targets.length === 0) {
     // A run that registers nothing because it found nothing is a misconfiguration, not a success:
     // reporting success here would keep every alarm quiet forever.
+    const denied = found.unreadable.map((u) => u.reason).join('; ');
     throw new NothingFoundError(
-      `no cloudtrail logs found under ${s3Url(settings.layout, accountsRootKey(settings.layout))}: check the trail bucket, prefix and organization id`,
+      `no cloudtrail logs found under ${s3Url(settings.layout, accountsRootKey(settings.layout))}: check the trail bucket, prefix and organization id${denied ? ` (${denied})` : ''}`,
     );
   }
   const counts = countPlan(targets, request.window, today, scheme.granularity);
@@ -166,11 +194,15 @@ export async function runPartitions(
       first ??= statement.sql;
       count++;
     }
-    return withUpkeep({ ...emptyReport(base), statements: count, firstStatement: first }, upkeep);
+    return withUpkeep(
+      withDiscoveryNotes({ ...emptyReport(base), statements: count, firstStatement: first }, notes),
+      upkeep,
+    );
   }
   const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
   const result: SubmitResult = await submitStatements(statements, ports.athena, {
-    maxConcurrent: settings.maxConcurrentQueries,
+    maxConcurrent: concurrencyFor(request.kind, settings),
+    apiPatienceMs: settings.apiPatienceSeconds * 1000,
     tokenSeed: options.tokenSeed,
     startDeadline: options.startDeadline,
     waitDeadline: options.waitDeadline,
@@ -193,7 +225,7 @@ export async function runPartitions(
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
   });
-  return withUpkeep(reportFrom(base, result), upkeep);
+  return withUpkeep(withDiscoveryNotes(reportFrom(base, result), notes), upkeep);
 }
 
 export interface SplitResult {
@@ -203,7 +235,10 @@ export interface SplitResult {
   /** Date ranges only: the selection rides once, below, so the state stays far under 256 KiB. */
   readonly chunks: readonly Chunk[];
   /** Merged into every chunk's invocation by the state machine. */
-  readonly selection: Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>>;
+  readonly selection: Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>> & {
+    /** Marks each chunk's invocation, so it takes its part of the backfill's concurrency. */
+    readonly chunk: true;
+  };
 }
 
 export async function splitBackfill(
@@ -235,6 +270,7 @@ export async function splitBackfill(
     ...(request.accounts ? { accounts: request.accounts } : {}),
     ...(request.regions ? { regions: request.regions } : {}),
     ...(request.includeEmptyDays ? { includeEmptyDays: true } : {}),
+    chunk: true as const,
   };
   return {
     window: formatWindow(request.window),

@@ -9,6 +9,8 @@ import { type Layout, makeLayout } from './layout';
 import { checkBucket, checkIdentifier, checkOrgId, normalizePrefix } from './names';
 import { accountList, describeIssues, intInRange, regionList, ValidationError } from './validation';
 import { ENV } from './contract';
+import { defaultBackfillConcurrency } from './concurrency';
+import { DEFAULT_API_PATIENCE_MS } from './patience';
 
 export interface Settings {
   readonly layout: Layout;
@@ -32,6 +34,10 @@ export interface Settings {
   readonly auditWindowDays?: number;
   /** A trail that delivered within this many days before yesterday, but not yesterday, is silent; 0 turns it off. @default 3 */
   readonly silentAfterDays?: number;
+  /** Chunks the Step Functions backfill runs at once; each takes its part of maxConcurrentQueries. */
+  readonly backfillMaxConcurrency: number;
+  /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
+  readonly apiPatienceSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -39,11 +45,14 @@ export const DEFAULTS = {
   table: 'cloudtrail_logs',
   lookbackDays: 1,
   maxPartitionsPerStatement: DEFAULT_MAX_PARTITIONS_PER_STATEMENT,
-  maxConcurrentQueries: 4,
+  /** A backfill's share of the active-DDL quota: 20 less the scheduled run's 2. */
+  maxConcurrentQueries: defaultBackfillConcurrency(),
   /** Twenty years: CloudTrail started in November 2013. */
   maxRangeDays: 7305,
   auditWindowDays: 7,
   silentAfterDays: 3,
+  backfillMaxConcurrency: 3,
+  apiPatienceSeconds: DEFAULT_API_PATIENCE_MS / 1000,
 } as const;
 
 const refineWith =
@@ -85,6 +94,10 @@ const settingsSchema = z.strictObject({
     DEFAULTS.maxPartitionsPerStatement,
   ),
   maxConcurrentQueries: intInRange('concurrent queries', 1, 20).default(DEFAULTS.maxConcurrentQueries),
+  backfillMaxConcurrency: intInRange('backfill chunks at once', 1, 20).default(
+    DEFAULTS.backfillMaxConcurrency,
+  ),
+  apiPatienceSeconds: intInRange('api patience seconds', 10, 3600).default(DEFAULTS.apiPatienceSeconds),
   maxRangeDays: intInRange('range days', 1, 7305).default(DEFAULTS.maxRangeDays),
   retentionDays: intInRange('retention days', 1, 7305).optional(),
   auditWindowDays: intInRange('audit window days', 0, 90).default(DEFAULTS.auditWindowDays),
@@ -126,6 +139,8 @@ const ENV_LABELS: Record<string, string> = {
   retentionDays: ENV.retentionDays,
   auditWindowDays: ENV.auditWindowDays,
   silentAfterDays: ENV.silentAfterDays,
+  backfillMaxConcurrency: ENV.backfillMaxConcurrency,
+  apiPatienceSeconds: ENV.apiPatienceSeconds,
 };
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
@@ -156,6 +171,8 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
     retentionDays: number(ENV.retentionDays),
     auditWindowDays: number(ENV.auditWindowDays),
     silentAfterDays: number(ENV.silentAfterDays),
+    backfillMaxConcurrency: number(ENV.backfillMaxConcurrency),
+    apiPatienceSeconds: number(ENV.apiPatienceSeconds),
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return parseSettings(defined, 'lambda environment', ENV_LABELS);

@@ -2,6 +2,7 @@ import {
   AthenaClient,
   AthenaServiceException,
   BatchGetQueryExecutionCommand,
+  GetQueryExecutionCommand,
   InternalServerException,
   InvalidRequestException,
   StartQueryExecutionCommand,
@@ -179,6 +180,74 @@ describe('AthenaQueries request shape and error mapping (mocked SDK)', () => {
       }),
     );
     await expect(queries.getQueryStates(['a'])).rejects.toMatchObject({ kind: 'throttled' });
+  });
+});
+
+describe('AthenaQueries status fallback to GetQueryExecution (mocked SDK)', () => {
+  const client = new AthenaClient({ region: 'us-east-1' });
+  const athena = mockClient(client);
+  afterEach(() => athena.reset());
+  const serverError = () =>
+    new InternalServerException({ $metadata: { httpStatusCode: 500 }, message: 'internal error' });
+  const single = (id: string) => ({
+    QueryExecution: { QueryExecutionId: id, Status: { State: 'SUCCEEDED' as const } },
+  });
+
+  it('refused as unsupported: switches to GetQueryExecution per ID at once, and stays there', async () => {
+    // GIVEN a service that does not implement BatchGetQueryExecution
+    const queries = new AthenaQueries(client, options);
+    athena.on(BatchGetQueryExecutionCommand).rejects(
+      new AthenaServiceException({
+        name: 'UnknownOperationException',
+        $fault: 'client',
+        ...meta(400),
+        message: 'unknown operation',
+      }),
+    );
+    athena
+      .on(GetQueryExecutionCommand)
+      .callsFake((input: { QueryExecutionId: string }) => single(input.QueryExecutionId));
+    // WHEN status is read twice
+    const first = await queries.getQueryStates(['a', 'b']);
+    const second = await queries.getQueryStates(['c']);
+    // THEN both came from GetQueryExecution; the batch call was tried once only
+    expect(first.map((s) => [s.queryId, s.state])).toEqual([
+      ['a', 'SUCCEEDED'],
+      ['b', 'SUCCEEDED'],
+    ]);
+    expect(second.map((s) => s.queryId)).toEqual(['c']);
+    expect(athena.commandCalls(BatchGetQueryExecutionCommand)).toHaveLength(1);
+    expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(3);
+  });
+
+  it('HTTP 500 three times in a row while GetQueryExecution works: falls back after the third', async () => {
+    // GIVEN a batch call that always answers 500
+    const queries = new AthenaQueries(client, options);
+    athena.on(BatchGetQueryExecutionCommand).rejects(serverError());
+    athena
+      .on(GetQueryExecutionCommand)
+      .callsFake((input: { QueryExecutionId: string }) => single(input.QueryExecutionId));
+    // WHEN status is read: the first two calls fail as transient (the scheduler retries them)
+    await expect(queries.getQueryStates(['a'])).rejects.toMatchObject({ kind: 'transient' });
+    await expect(queries.getQueryStates(['a'])).rejects.toMatchObject({ kind: 'transient' });
+    // THEN the third answers from GetQueryExecution, and later calls skip the batch call
+    await expect(queries.getQueryStates(['a'])).resolves.toEqual([{ queryId: 'a', state: 'SUCCEEDED' }]);
+    await queries.getQueryStates(['b']);
+    expect(athena.commandCalls(BatchGetQueryExecutionCommand)).toHaveLength(3);
+  });
+
+  it('both status calls failing: the batch error is reported, naming BatchGetQueryExecution', async () => {
+    // GIVEN every status call answering 500
+    const queries = new AthenaQueries(client, options);
+    athena.on(BatchGetQueryExecutionCommand).rejects(serverError());
+    athena.on(GetQueryExecutionCommand).rejects(serverError());
+    // WHEN status is read three times THEN each is a transient error naming the batch operation
+    for (let i = 0; i < 3; i++) {
+      await expect(queries.getQueryStates(['a'])).rejects.toMatchObject({
+        kind: 'transient',
+        message: expect.stringContaining('BatchGetQueryExecution: InternalServerException') as string,
+      });
+    }
   });
 });
 

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { mapLimit } from '../../lambda/core/concurrency';
+import {
+  concurrencyFor,
+  DEFAULT_ACTIVE_DDL_QUOTA,
+  defaultBackfillConcurrency,
+  mapLimit,
+  SCHEDULED_RUN_SHARE,
+} from '../../lambda/core/concurrency';
 
 /** Resolves after `ticks` turns of the microtask queue: uneven completion without timers. */
 async function ticks(n: number): Promise<void> {
@@ -67,5 +73,34 @@ describe('mapLimit', () => {
         return x;
       }),
     ).rejects.toThrow('listing failed');
+  });
+});
+
+describe('concurrencyFor: each kind of run takes its share of the active-DDL quota', () => {
+  test('the defaults: a backfill takes 18 of 20, each of 3 chunks 6, the schedule 2', () => {
+    // GIVEN the default quota and settings
+    const limits = { maxConcurrentQueries: defaultBackfillConcurrency(), backfillMaxConcurrency: 3 };
+    // WHEN each kind of run asks THEN the shares are these
+    expect(DEFAULT_ACTIVE_DDL_QUOTA).toBe(20);
+    expect(limits.maxConcurrentQueries).toBe(18);
+    expect(concurrencyFor('backfill', limits)).toBe(18);
+    expect(concurrencyFor('chunk', limits)).toBe(6);
+    expect(concurrencyFor('scheduled', limits)).toBe(SCHEDULED_RUN_SHARE);
+  });
+
+  test('no combination the synth check allows can pass the quota (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 1000 }), fc.integer({ min: 1, max: 20 }), (quota, chunks) => {
+        // GIVEN a quota and the default backfill share for it, with chunks ≤ that share
+        const maxConcurrentQueries = Math.min(20, defaultBackfillConcurrency(quota));
+        fc.pre(chunks <= maxConcurrentQueries);
+        const limits = { maxConcurrentQueries, backfillMaxConcurrency: chunks };
+        // WHEN the state machine runs all its chunks while the schedule runs
+        const worst = chunks * concurrencyFor('chunk', limits) + concurrencyFor('scheduled', limits);
+        // THEN the DDL queries stay within the quota, and every chunk gets at least one
+        expect(worst).toBeLessThanOrEqual(quota);
+        expect(concurrencyFor('chunk', limits)).toBeGreaterThanOrEqual(1);
+      }),
+    );
   });
 });

@@ -265,7 +265,7 @@ describe('rendering', () => {
     expect(clause).toContain("(`day` = '07', `month` = '03', `year` = '2024', `region` = 'us-east-1')");
   });
 
-  test('a full statement at the default limits: 1000 partitions, under the Athena limit, valid Hive', () => {
+  test('a full statement at the default limits: bound by bytes alone, under the Athena limit, valid Hive', () => {
     // GIVEN two accounts × two regions × one year, an organization trail
     const layout = makeLayout({ bucket: 'trail-bucket', prefix: 'logs', orgId: 'o-abc1234567' });
     const targets = explicitTargets(['111122223333', '222233334444'], ['us-east-1', 'ap-southeast-2']);
@@ -277,13 +277,16 @@ describe('rendering', () => {
     );
     // WHEN they are packed at the default limits
     const statements = [...packStatements(partitions, ORG, TARGET, DEFAULT_LIMITS)];
-    // THEN 1460 partitions make 2 statements, the first full, each under Athena's hard limit
-    expect(statements.map((s) => s.partitions.length)).toEqual([1000, 460]);
+    // THEN 1460 partitions make 2 statements, the first full to the byte budget (no partition cap),
+    // each under Athena's hard limit
+    expect(statements.map((s) => s.partitions.length)).toEqual([1203, 257]);
+    const clause = statements[0].bytes / statements[0].partitions.length;
+    expect(statements[0].bytes).toBeGreaterThan(DEFAULT_MAX_STATEMENT_BYTES - clause * 1.1);
     for (const statement of statements) {
       expect(statement.bytes).toBeLessThanOrEqual(DEFAULT_MAX_STATEMENT_BYTES);
       expect(statement.bytes).toBeLessThan(ATHENA_MAX_QUERY_BYTES);
     }
-    // AND Hive reads the full one as one statement with 1000 partitions
+    // AND Hive reads the full one as one statement with all its partitions
     expectHiveReadsStatement(statements[0], ORG, TARGET);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  discover,
   discoverTargets,
   type DiscoveryRequest,
   explicitTargets,
@@ -8,6 +9,7 @@ import {
   listRegions,
 } from '../../lambda/core/discovery';
 import { makeLayout } from '../../lambda/core/layout';
+import { PortError, type S3ListingPort } from '../../lambda/core/ports';
 import { dayOf, FakeS3Listing, isoOf, trailKey } from '../support/core-fakes';
 
 const A = '111111111111';
@@ -77,7 +79,7 @@ describe('findDaysWithLogs', () => {
   const keysOn = (dates: readonly string[], region = 'us-east-1') =>
     dates.map((d) => trailKey(where, A, region, d));
 
-  test('windows of up to 4 past days are probed day by day', async () => {
+  test('several past days in one month cost one listing of that month, not a probe per day', async () => {
     // GIVEN logs on the 2nd and 4th of four days
     const s3 = new FakeS3Listing(keysOn(['2024-03-02', '2024-03-04', '2024-02-28', '2024-03-05']));
     // WHEN the days with logs are found
@@ -85,15 +87,27 @@ describe('findDaysWithLogs', () => {
       from: dayOf('2024-03-01'),
       to: dayOf('2024-03-04'),
     });
-    // THEN one probe per day answers, and no folder listing is needed
+    // THEN one listing of the month folder answers for all four days
     expect(days.map(isoOf)).toEqual(['2024-03-02', '2024-03-04']);
-    expect(s3.probeCalls).toEqual(
-      ['01', '02', '03', '04'].map((d) => `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/2024/03/${d}/`),
-    );
+    expect(s3.listCalls).toEqual([`AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/2024/03/`]);
+    expect(s3.probeCalls).toEqual([]);
+  });
+
+  test('where probing costs no more calls (one day per month), the days are probed', async () => {
+    // GIVEN the last day of February and the first of March, with logs on the first only
+    const s3 = new FakeS3Listing(keysOn(['2024-03-01']));
+    // WHEN the days with logs are found
+    const days = await findDaysWithLogs(s3, ORG, A, 'us-east-1', {
+      from: dayOf('2024-02-29'),
+      to: dayOf('2024-03-01'),
+    });
+    // THEN two probes, no listing: the same two calls either way
+    expect(days.map(isoOf)).toEqual(['2024-03-01']);
+    expect(s3.probeCalls).toHaveLength(2);
     expect(s3.listCalls).toEqual([]);
   });
 
-  test('longer windows walk year, month and day folders, across a year boundary', async () => {
+  test('longer windows list only the month folders they overlap, across a year boundary', async () => {
     // GIVEN logs around New Year, some outside the window, and folders that are not days
     const s3 = new FakeS3Listing(
       [
@@ -122,13 +136,11 @@ describe('findDaysWithLogs', () => {
     });
     // THEN exactly the in-window days come back, ascending
     expect(days.map(isoOf)).toEqual(['2023-12-28', '2023-12-31', '2024-01-01', '2024-01-03']);
-    // AND no per-day probes were made; 2022 and the months outside the window were never listed
+    // AND no per-day probes were made; only the two month folders the window names were listed,
+    // never the region or year folders to find them
     expect(s3.probeCalls).toEqual([]);
-    expect(s3.listCalls.some((prefix) => prefix.includes('/2022/'))).toBe(false);
     const root = `AWSLogs/${ORG_ID}/${A}/CloudTrail/us-east-1/`;
-    expect([...s3.listCalls].sort()).toEqual(
-      ['', '2023/', '2023/12/', '2024/', '2024/01/'].map((folder) => `${root}${folder}`),
-    );
+    expect([...s3.listCalls].sort()).toEqual(['2023/12/', '2024/01/'].map((folder) => `${root}${folder}`));
   });
 
   test('impossible day folders such as 02/31 and 02/30 are ignored', async () => {
@@ -231,21 +243,26 @@ describe('discoverTargets', () => {
     expect(s3.listCalls).toHaveLength(3);
   });
 
-  test('given accounts and regions are used as they are, without listing', async () => {
-    // GIVEN accounts and regions from the request, one of them absent from the bucket
+  test('given accounts and regions are used as they are, and checked against the bucket', async () => {
+    // GIVEN accounts and regions from the request, one account and one region absent from the bucket
     const s3 = bucket();
     const accounts = [B, '333333333333'];
-    // WHEN targets are discovered
-    const targets = await discoverTargets(s3, request({ accounts, regions: ['ap-south-1', 'us-east-1'] }));
-    // THEN the pairs follow the given order; nothing was listed, only days probed
-    expect(targets.map((t) => `${t.account}/${t.region}`)).toEqual([
+    // WHEN the bucket is discovered
+    const found = await discover(s3, request({ accounts, regions: ['ap-south-1', 'us-east-1'] }));
+    // THEN the pairs follow the given order, and past days come only from folders that exist
+    expect(found.targets.map((t) => `${t.account}/${t.region}`)).toEqual([
       `${B}/ap-south-1`,
       `${B}/us-east-1`,
       '333333333333/ap-south-1',
       '333333333333/us-east-1',
     ]);
-    expect(s3.listCalls).toEqual([]);
-    expect(targets.every((t) => Array.isArray(t.pastDays) && t.pastDays.length === 0)).toBe(true);
+    expect(found.targets.every((t) => Array.isArray(t.pastDays) && t.pastDays.length === 0)).toBe(true);
+    // AND what S3 has no folder for is named: the account, and the region in the account that exists
+    expect(found.missingAccounts).toEqual(['333333333333']);
+    expect(found.missingRegions).toEqual([{ region: 'ap-south-1', accounts: [B] }]);
+    // AND the account root was listed once, the missing account's folders never
+    expect(s3.listCalls.filter((p) => p.includes('333333333333'))).toEqual([]);
+    expect(s3.listCalls.filter((p) => p === `AWSLogs/${ORG_ID}/`)).toHaveLength(1);
   });
 
   test('given accounts without regions: regions are listed per given account', async () => {
@@ -253,9 +270,9 @@ describe('discoverTargets', () => {
     const s3 = bucket();
     // WHEN targets are discovered
     const targets = await discoverTargets(s3, request({ accounts: [A] }));
-    // THEN the account's regions came from S3, the account root was never listed
+    // THEN the account's regions came from S3; the account root was listed once, to check the account
     expect(targets.map((t) => t.region)).toEqual(['eu-west-1', 'us-east-1']);
-    expect(s3.listCalls).toEqual([`AWSLogs/${ORG_ID}/${A}/CloudTrail/`]);
+    expect(s3.listCalls.slice(0, 2)).toEqual([`AWSLogs/${ORG_ID}/`, `AWSLogs/${ORG_ID}/${A}/CloudTrail/`]);
   });
 
   test('a window entirely from today on needs no day lookups', async () => {
@@ -271,6 +288,76 @@ describe('discoverTargets', () => {
   test('an empty bucket yields no targets', async () => {
     // GIVEN no objects WHEN discovered THEN no targets
     await expect(discoverTargets(new FakeS3Listing([]), request())).resolves.toEqual([]);
+  });
+});
+
+describe('discover: calls at the floor, unreadable and missing folders', () => {
+  const today = dayOf('2025-06-15');
+  const accounts = [A, B, '333333333333'];
+  const regions = ['eu-west-1', 'us-east-1'];
+  const keys = (from: string, days: number) =>
+    accounts.flatMap((account) =>
+      regions.flatMap((region) =>
+        Array.from({ length: days }, (_, i) => trailKey(where, account, region, isoOf(dayOf(from) + i))),
+      ),
+    );
+
+  test('a year-long window costs one listing per account, per account-region and per month (property)', async () => {
+    // GIVEN a bucket with logs for three accounts and two regions over a year
+    const s3 = new FakeS3Listing(keys('2024-06-01', 380));
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 366 }), async (days) => {
+        s3.listCalls.length = 0;
+        s3.probeCalls.length = 0;
+        const window = { from: today - days, to: today + 1 };
+        // WHEN the bucket is discovered
+        const found = await discover(s3, {
+          layout: ORG,
+          window,
+          today,
+          includeEmptyDays: false,
+          concurrency: 4,
+        });
+        // THEN the calls are exactly 1 + accounts + pairs × min(months, past days)
+        const past = { from: window.from, to: today - 1 };
+        const months = new Set(Array.from({ length: days }, (_, i) => isoOf(past.from + i).slice(0, 7))).size;
+        const perPair = Math.min(months, days);
+        expect(s3.listCalls.length + s3.probeCalls.length).toBe(1 + 3 + 6 * perPair);
+        expect(found.targets).toHaveLength(6);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  test('access denied on one account: the others are registered and the account is named', async () => {
+    // GIVEN a bucket where S3 refuses to list one account's folders
+    const inner = new FakeS3Listing(keys('2025-06-01', 14));
+    const denied = `AWSLogs/${ORG_ID}/${B}/`;
+    const s3: S3ListingPort = {
+      listChildNames: (prefix) =>
+        prefix.startsWith(denied)
+          ? Promise.reject(
+              new PortError('access-denied', `access denied listing s3://trail-bucket/${prefix}`),
+            )
+          : inner.listChildNames(prefix),
+      hasAnyObject: (prefix) => inner.hasAnyObject(prefix),
+    };
+    const request = {
+      layout: ORG,
+      window: { from: today - 3, to: today + 1 },
+      today,
+      includeEmptyDays: false,
+      concurrency: 4,
+    };
+    // WHEN the bucket is discovered
+    const found = await discover(s3, request);
+    // THEN every other account is a target, and the unreadable one is named with S3's reason
+    expect([...new Set(found.targets.map((t) => t.account))]).toEqual([A, '333333333333']);
+    expect(found.unreadable).toEqual([
+      { account: B, reason: expect.stringContaining(`access denied listing s3://trail-bucket/${denied}`) },
+    ]);
+    // AND callers that cannot leave an account out still get the access-denied error
+    await expect(discoverTargets(s3, request)).rejects.toThrow(/access denied/);
   });
 });
 

@@ -216,8 +216,9 @@ describe('streaming', () => {
     const statements = planStatements(settings, ORG, counted, window, 0);
     expect(visited).toBe(0);
     const first = statements[Symbol.iterator]().next();
-    // THEN the first statement is full and only two targets (one plus the look-ahead) were visited
-    expect(first.value?.partitions).toHaveLength(1000);
+    // THEN the first statement is full (1000 days of one target fill most of the byte budget, the
+    // second target tops it up) and only two targets (one plus the look-ahead) were visited
+    expect(first.value?.partitions.length).toBeGreaterThan(1000);
     expect(visited).toBe(2);
   });
 });

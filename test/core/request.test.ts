@@ -352,3 +352,19 @@ describe('split payloads', () => {
     expect(validationErrorOf(() => parseSplitPayload(payload, NOW, SETTINGS))).toContain(fragment);
   });
 });
+
+describe('parseRunPayload: a Step Functions chunk', () => {
+  test('a payload marked chunk (by the split selection) is a chunk run; without it, a backfill', () => {
+    // GIVEN the same window with and without the chunk mark
+    const settings = parseSettings({ bucket: 'trail-bucket' });
+    const now = new Date('2024-06-15T06:00:00Z');
+    // WHEN parsed THEN the kind tells the function which share of the quota to take
+    expect(parseRunPayload({ from: '2024-06-01', to: '2024-06-10', chunk: true }, now, settings).kind).toBe(
+      'chunk',
+    );
+    expect(parseRunPayload({ from: '2024-06-01', to: '2024-06-10' }, now, settings).kind).toBe('backfill');
+    expect(() =>
+      parseRunPayload({ from: '2024-06-01', to: '2024-06-10', chunk: 'yes' }, now, settings),
+    ).toThrow(/chunk/);
+  });
+});

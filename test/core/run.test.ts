@@ -218,8 +218,9 @@ describe('runPartitions', () => {
     );
     // WHEN the run happens
     const report = await run(request, settings, w);
-    // THEN nothing was listed in S3 and exactly that pair's three days were added
-    expect(w.s3.calls).toBe(0);
+    // THEN only the accounts root was listed (to check the account exists; every day is registered,
+    // so its region folder is not needed) and exactly that pair's three days were added
+    expect(w.s3.calls).toBe(1);
     expect(report).toMatchObject({ ok: true, accounts: 1, regions: 1, partitions: 3, partitionsAdded: 3 });
     expect(locationsSubmitted(w.athena)).toEqual(
       ['10', '11', '12'].map(
@@ -455,7 +456,8 @@ describe('splitBackfill', () => {
       accountRegions: 4,
       chunkDays: 366,
       chunks: [{ from: '2024-01-01', to: '2024-06-16' }],
-      selection: {},
+      // Every chunk's invocation is marked, so it takes its part of the backfill's concurrency.
+      selection: { chunk: true },
     });
     expect(s3.probeCalls).toEqual([]);
   });
@@ -503,10 +505,70 @@ describe('splitBackfill', () => {
       { from: '2024-06-05', to: '2024-06-08' },
       { from: '2024-06-09', to: '2024-06-10' },
     ]);
-    expect(result.selection).toEqual({ accounts: [A], includeEmptyDays: true });
+    expect(result.selection).toEqual({ accounts: [A], includeEmptyDays: true, chunk: true });
     // AND each chunk with the selection merged (as the state machine does) is a valid backfill payload
     for (const chunk of result.chunks) {
       expect(() => parseRunPayload({ ...chunk, ...result.selection }, NOW, settings)).not.toThrow();
     }
+  });
+});
+
+describe('runPartitions: what discovery could not read or did not find', () => {
+  test('a configured region and account with no folder in S3 are named in the summary and a warning', async () => {
+    // GIVEN settings naming a misspelt region and an account that never delivered
+    const w = world();
+    const settings = settingsWith({ accounts: [A, '444444444444'], regions: ['us-east-1', 'eu-wset-1'] });
+    const request = parseRunPayload(undefined, NOW, settings);
+    // WHEN the scheduled run happens
+    const report = await run(request, settings, w);
+    // THEN the run still succeeds (a new account may not have delivered yet), and names both
+    expect(report.ok).toBe(true);
+    expect(report.missingAccounts).toEqual(['444444444444']);
+    expect(report.missingRegions).toEqual([{ region: 'eu-wset-1', accounts: [A] }]);
+    expect(summarize(report)).toMatch(
+      /no s3 folder for account 444444444444; region eu-wset-1 \(account 111111111111\)$/,
+    );
+    const warning = w.logger.lines.find((line) => line.level === 'warn');
+    expect(warning?.message).toBe(
+      'configured but not in s3: account 444444444444; region eu-wset-1 (account 111111111111)',
+    );
+  });
+
+  test('an unreadable account: every other account is registered, the run fails and names it', async () => {
+    // GIVEN S3 refusing to list account B's folders
+    const w = world();
+    const inner = w.s3;
+    const denied = `trails/AWSLogs/${ORG_ID}/${B}/`;
+    const s3 = {
+      listChildNames: (prefix: string) =>
+        prefix.startsWith(denied)
+          ? Promise.reject(
+              new PortError('access-denied', `access denied listing s3://org-trail-bucket/${prefix}`),
+            )
+          : inner.listChildNames(prefix),
+      hasAnyObject: (prefix: string) => inner.hasAnyObject(prefix),
+    };
+    const settings = settingsWith();
+    // WHEN the scheduled run happens
+    const report = await runPartitions(
+      parseRunPayload(undefined, NOW, settings),
+      settings,
+      { ...w, s3 },
+      {
+        now: NOW,
+        tokenSeed: 'req-1',
+      },
+    );
+    // THEN A and C are registered, B is named, and the run is not ok (so the alarm fires)
+    expect(report.ok).toBe(false);
+    expect(report.failed).toBe(0);
+    expect(report.partitionsAdded).toBe(report.partitions);
+    expect(locationsSubmitted(w.athena).some((l) => l.includes(`/${B}/`))).toBe(false);
+    expect(locationsSubmitted(w.athena).some((l) => l.includes(`/${C}/`))).toBe(true);
+    expect(report.unreadableAccounts?.map((u) => u.account)).toEqual([B]);
+    expect(summarize(report)).toMatch(/unreadable accounts \(access denied\): 222222222222/);
+    expect(w.logger.lines.some((l) => l.level === 'warn' && l.message === `accounts unreadable: ${B}`)).toBe(
+      true,
+    );
   });
 });

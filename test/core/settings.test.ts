@@ -16,6 +16,8 @@ const GOOD_ENV = {
   [ENV.lookbackDays]: '3',
   [ENV.maxPartitionsPerStatement]: '500',
   [ENV.maxConcurrentQueries]: '8',
+  [ENV.backfillMaxConcurrency]: '2',
+  [ENV.apiPatienceSeconds]: '120',
   [ENV.maxRangeDays]: '366',
   [ENV.auditWindowDays]: '14',
   [ENV.silentAfterDays]: '2',
@@ -43,6 +45,8 @@ describe('settingsFromEnv', () => {
       maxRangeDays: 366,
       auditWindowDays: 14,
       silentAfterDays: 2,
+      backfillMaxConcurrency: 2,
+      apiPatienceSeconds: 120,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
     });
   });
@@ -69,8 +73,14 @@ describe('settingsFromEnv', () => {
       maxRangeDays: DEFAULTS.maxRangeDays,
       auditWindowDays: 7,
       silentAfterDays: 3,
+      backfillMaxConcurrency: DEFAULTS.backfillMaxConcurrency,
+      apiPatienceSeconds: DEFAULTS.apiPatienceSeconds,
       maxStatementBytes: DEFAULT_MAX_STATEMENT_BYTES,
     });
+    // AND the defaults are fast: a backfill takes the quota less the scheduled run's share, statements carry no partition cap
+    expect(DEFAULTS.maxConcurrentQueries).toBe(18);
+    expect(DEFAULTS.maxPartitionsPerStatement).toBe(Number.POSITIVE_INFINITY);
+    expect(DEFAULTS.apiPatienceSeconds).toBe(300);
   });
 
   test.each<[string, string, string[]]>([

@@ -104,8 +104,9 @@ describe('retries of the same invocation (same awsRequestId)', () => {
     // failed once get one fresh query each (their first-attempt token returns the old failure, and a retry
     // token is never reused across invocations, so a retried invocation can repair what failed)
     expect(again.report).toMatchObject({ ok: true, succeeded: 5 });
-    expect(again.queries).toHaveLength(3);
+    // (a statement may have failed twice of the three: the count is of statements, not queries)
     const failedFirst = first.queries.filter((q) => q.state === 'FAILED').map((q) => q.sql);
+    expect(again.queries).toHaveLength(new Set(failedFirst).size);
     expect(new Set(again.queries.map((q) => q.sql))).toEqual(new Set(failedFirst));
     verifyCatalog(rt.standIn, EXPECTED);
   });

@@ -43,8 +43,9 @@ describe('validatePartitionerProps', () => {
       alarmEmail: undefined,
       resultsRetentionDays: 30,
       bytesScannedCutoffPerQueryBytes: DEFAULT_BYTES_SCANNED_CUTOFF,
-      maxPartitionsPerStatement: 1000,
-      maxConcurrentQueries: 4,
+      maxPartitionsPerStatement: undefined,
+      maxConcurrentQueries: 18,
+      apiPatienceSeconds: 300,
       maxRangeDays: 7305,
       backfillMaxConcurrency: 3,
       backfillChunkDays: undefined,
@@ -139,8 +140,23 @@ describe('validatePartitionerProps', () => {
     ['alarm e-mail', { alarmEmail: 'not-an-address' }, /invalid alarmEmail "not-an-address"/],
     [
       'concurrency above the ddl quota',
-      { maxConcurrentQueries: 6, backfillMaxConcurrency: 3 },
-      /\(backfillMaxConcurrency 3 \+ 1 scheduled run\) x maxConcurrentQueries 6 = 24 ddl queries, expected at most activeDdlQueryQuota 20/,
+      { maxConcurrentQueries: 19 },
+      /maxConcurrentQueries 19 \+ 2 for the scheduled run = 21 ddl queries, expected at most activeDdlQueryQuota 20/,
+    ],
+    [
+      'a lowered quota left at the default concurrency',
+      { activeDdlQueryQuota: 10, maxConcurrentQueries: 12 },
+      /maxConcurrentQueries 12 \+ 2 for the scheduled run = 14 ddl queries, expected at most activeDdlQueryQuota 10/,
+    ],
+    [
+      'more backfill chunks than ddl queries',
+      { maxConcurrentQueries: 4, backfillMaxConcurrency: 5 },
+      /invalid backfillMaxConcurrency 5: each backfill chunk needs one of the maxConcurrentQueries 4/,
+    ],
+    [
+      'apiPatienceSeconds',
+      { apiPatienceSeconds: 5 },
+      /invalid apiPatienceSeconds 5: expected an integer from 10 to 3600/,
     ],
     [
       'weekly schedule',

@@ -444,6 +444,56 @@ export const FAULT_CASES: readonly FaultCase[] = [
     }),
   },
   {
+    name: 'BatchGetQueryExecution answers HTTP 500 forever: status falls back to GetQueryExecution',
+    group: 'athena-throttling',
+    payload: SCHEDULED_EVENT,
+    setup: (s) =>
+      s.faults.athenaError('BatchGetQueryExecution', 'InternalServerException', Number.POSITIVE_INFINITY),
+    expect: scheduledSurvived((stats) => {
+      // Three failed batch calls, then every status comes from GetQueryExecution.
+      // (each after the SDK's own retries)
+      expect(stats.errors.BatchGetQueryExecution).toBeGreaterThanOrEqual(3);
+      expect(stats.errors.BatchGetQueryExecution).toBeLessThanOrEqual(9);
+      expect(stats.calls.GetQueryExecution).toBeGreaterThan(0);
+    }),
+  },
+  {
+    name: 'every status call answers HTTP 500 forever: the run ends after the API patience',
+    group: 'athena-throttling',
+    // A 60-s patience inside a 15-minute invocation: the patience ends the run, not the deadline.
+    env: { API_PATIENCE_SECONDS: '60' },
+    payload: SCHEDULED_EVENT,
+    setup: (s) => {
+      s.faults.athenaError('BatchGetQueryExecution', 'InternalServerException', Number.POSITIVE_INFINITY);
+      s.faults.athenaError('GetQueryExecution', 'InternalServerException', Number.POSITIVE_INFINITY);
+    },
+    expect: {
+      // The 2 queries in flight are unconfirmed (naming the operation and the error), the rest not submitted.
+      outcome: 'fails',
+      error: 'RunFailedError',
+      summary: summary(SCHEDULED_SUMMARY, '0 succeeded, 0 failed, 2 unconfirmed, 9 partitions not submitted'),
+      report: { ok: false, succeeded: 0, failed: 0, unconfirmed: 2, notSubmitted: 9 },
+      failureReason:
+        /athena status unavailable: athena status calls kept failing for 60 s \(api patience\): athena unavailable BatchGetQueryExecution: InternalServerException/,
+      metrics: {
+        PartitionsRequested: 15,
+        StatementsSucceeded: 0,
+        StatementsFailed: 0,
+        PartitionsNotSubmitted: 9,
+        RunSucceeded: 0,
+        RunFailed: 1,
+      },
+      catalogAfterFault: 'some',
+      catalog: SCHEDULED_WINDOW,
+      evidence: (stats, run) => {
+        expect(stats.statements).toBe(2);
+        // Bounded: a few dozen status calls in the minute, not one every 100 ms forever.
+        expect(run.loggedReport?.athenaCalls.poll).toBeLessThan(60);
+        expect(run.loggedReport?.stopReason).toMatch(/kept failing for 60 s/);
+      },
+    },
+  },
+  {
     name: 'BatchGetQueryExecution AccessDeniedException while polling',
     group: 'query-failed',
     payload: SCHEDULED_EVENT,
@@ -455,18 +505,18 @@ export const FAULT_CASES: readonly FaultCase[] = [
         'User is not authorized to perform: athena:BatchGetQueryExecution',
       ),
     expect: {
-      // No status can be read: the run stops at once, the 4 queries in flight are unconfirmed
-      // (and say why), the fifth statement is not submitted.
+      // No status can be read: the run stops at once, the 2 queries in flight (the scheduled
+      // run's share) are unconfirmed (and say why), the other three statements are not submitted.
       outcome: 'fails',
       error: 'RunFailedError',
-      summary: summary(SCHEDULED_SUMMARY, '0 succeeded, 0 failed, 4 unconfirmed, 3 partitions not submitted'),
-      report: { ok: false, succeeded: 0, failed: 0, unconfirmed: 4, notSubmitted: 3 },
+      summary: summary(SCHEDULED_SUMMARY, '0 succeeded, 0 failed, 2 unconfirmed, 9 partitions not submitted'),
+      report: { ok: false, succeeded: 0, failed: 0, unconfirmed: 2, notSubmitted: 9 },
       failureReason: /athena status unavailable: access denied calling athena BatchGetQueryExecution/,
       metrics: {
         PartitionsRequested: 15,
         StatementsSucceeded: 0,
         StatementsFailed: 0,
-        PartitionsNotSubmitted: 3,
+        PartitionsNotSubmitted: 9,
         RunSucceeded: 0,
         RunFailed: 1,
       },
@@ -474,7 +524,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
       catalog: SCHEDULED_WINDOW,
       evidence: (stats, run) => {
         expect(stats.errors.BatchGetQueryExecution).toBe(1);
-        expect(stats.statements).toBe(4);
+        expect(stats.statements).toBe(2);
         expect(run.loggedReport?.athenaCalls.poll).toBe(1);
       },
     },
@@ -515,7 +565,8 @@ export const FAULT_CASES: readonly FaultCase[] = [
     group: 'deadline',
     env: { MAX_CONCURRENT_QUERIES: '8' },
     remainingMs: TEN_MINUTES,
-    payload: SCHEDULED_EVENT,
+    // A manual invoke over the scheduled window: it takes the whole MAX_CONCURRENT_QUERIES (the schedule keeps 2).
+    payload: { from: '2024-03-09', to: '2024-03-11' },
     setup: (s) => s.faults.slowQueries(SLOW_QUERY_MS),
     expect: {
       outcome: 'fails',
@@ -655,10 +706,33 @@ export const FAULT_CASES: readonly FaultCase[] = [
     group: 's3-discovery',
     payload: SCHEDULED_EVENT,
     setup: (s) => s.faults.s3ErrorFor(`AWSLogs/${ORG}/${A2}/`, 'AccessDenied', Number.POSITIVE_INFINITY),
-    expect: stoppedBeforeStatements(
-      /access denied listing s3:\/\/trail-bucket\/AWSLogs\/o-abcdefghij\/222222222222\/CloudTrail\//,
-      (stats) => expect(stats.errors.ListObjectsV2).toBe(1),
-    ),
+    expect: {
+      // Every other account is registered; the unreadable one is named, and the run fails so the alarm fires.
+      outcome: 'fails',
+      error: 'RunFailedError',
+      summary:
+        /0 failed, 0 unconfirmed, 0 partitions not submitted; 0 empty days skipped; unreadable accounts \(access denied\): 222222222222$/,
+      report: {
+        ok: false,
+        failed: 0,
+        unreadableAccounts: [
+          {
+            account: A2,
+            reason: expect.stringMatching(
+              /access denied listing s3:\/\/trail-bucket\/AWSLogs\/o-abcdefghij\/222222222222\/CloudTrail\//,
+            ) as string,
+          },
+        ],
+      },
+      metrics: { RunSucceeded: 0, RunFailed: 1 },
+      catalogAfterFault: notIn(`/${A2}/`),
+      catalog: SCHEDULED_WINDOW,
+      evidence: (stats) => {
+        // Once in the run, once more in the scheduled audit's discovery: both register the others.
+        expect(stats.errors.ListObjectsV2).toBeGreaterThanOrEqual(1);
+        expect(stats.calls.StartQueryExecution).toBeGreaterThan(0);
+      },
+    },
   },
   {
     name: 'S3 truncated listing: 1,050 accounts over two pages, SlowDown on the accounts root twice',

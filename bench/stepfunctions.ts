@@ -1,0 +1,66 @@
+/**
+ * The Step Functions backfill as the state machine runs it at its defaults: one split
+ * invocation, then `backfillMaxConcurrency` chunks at a time, each a `{from, to, chunk: true}`
+ * invocation that takes its part of `maxConcurrentQueries`. Every invocation is one more
+ * actor on the simulated clock, and pays one modeled round trip for Step Functions to invoke it.
+ */
+import { mapLimit } from '../lambda/core/concurrency';
+import { parseIsoDate } from '../lambda/core/dates';
+import type { Report } from '../lambda/core/report';
+import type { RunRequest } from '../lambda/core/request';
+import { runPartitions, splitBackfill } from '../lambda/core/run';
+import type { Settings } from '../lambda/core/settings';
+import type { World } from './world';
+
+export interface ChunkRun {
+  readonly window: { readonly from: number; readonly to: number };
+  readonly report: Report;
+  /** Bytes of each distinct statement the chunk started. */
+  readonly statementBytes: readonly number[];
+}
+
+export async function runStepFunctions(
+  world: World,
+  settings: Settings,
+  request: RunRequest,
+  now: Date,
+): Promise<{ readonly chunks: ChunkRun[]; readonly splitAccountRegions: number }> {
+  const { time } = world;
+  await time.sleep(time.apiLatencyMs);
+  const split = await splitBackfill(
+    { window: request.window, includeEmptyDays: request.includeEmptyDays },
+    settings,
+    world.ports,
+    now,
+  );
+  // The chunks are the actors from here; the scenario's own flow only waits for them.
+  time.setBaseActors(0);
+  try {
+    const chunks = await mapLimit(split.chunks, settings.backfillMaxConcurrency, (chunk, i) =>
+      time.actor(async () => {
+        await time.sleep(time.apiLatencyMs);
+        const window = { from: parseIsoDate(chunk.from) as number, to: parseIsoDate(chunk.to) as number };
+        const sqls = new Map<string, number>();
+        const athena = world.ports.athena;
+        const ports = {
+          ...world.ports,
+          athena: {
+            startQuery: (sql: string, token: string) => {
+              sqls.set(sql, Buffer.byteLength(sql));
+              return athena.startQuery(sql, token);
+            },
+            getQueryStates: (ids: readonly string[]) => athena.getQueryStates(ids),
+          },
+        };
+        const report = await runPartitions({ ...request, kind: 'chunk', window }, settings, ports, {
+          now,
+          tokenSeed: `bench-sfn-${i}`,
+        });
+        return { window, report, statementBytes: [...sqls.values()] };
+      }),
+    );
+    return { chunks, splitAccountRegions: split.accountRegions };
+  } finally {
+    time.setBaseActors(1);
+  }
+}

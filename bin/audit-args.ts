@@ -18,7 +18,7 @@ export interface AuditCommand {
   readonly window: DayWindow;
   readonly repair: boolean;
   readonly format: 'text' | 'json';
-  /** Days of partitions to keep, for the retention workstream; the audit itself ignores it. */
+  /** Days of partitions to keep: older ones are reported, and dropped with --repair. */
   readonly retentionDays?: number;
 }
 

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { awsPorts } from '../lambda/aws/ports';
 import { type AuditReport, runAudit } from '../lambda/core/audit-run';
 import { type Clock, systemClock } from '../lambda/core/ports';
+import { type RetentionReport, runRetention } from '../lambda/core/retention-run';
+import { schemeFromColumns } from '../lambda/core/scheme';
 import type { RunPorts } from '../lambda/core/run';
 import type { Settings } from '../lambda/core/settings';
 import type { AuditCommand } from './audit-args';
@@ -37,10 +39,43 @@ export async function audit(command: AuditCommand, io: AuditIo): Promise<number>
     ports,
     { now: io.now, tokenSeed: randomUUID() },
   );
-  if (command.format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(formatAudit(report, command.repair));
+  const retention = await retentionCheck(command, ports, io.now);
+  if (command.format === 'json') io.stdout(`${JSON.stringify({ ...report, retention }, null, 2)}\n`);
+  else io.stdout(formatAudit(report, command.repair) + (retention ? formatRetention(retention) : ''));
   io.stderr(`audit used ${report.glue.calls} GetPartitions calls in ${report.glue.segments} segments\n`);
-  return report.ok ? 0 : 1;
+  const retentionOk = !retention || (retention.failed === 0 && retention.notDropped === 0);
+  return report.ok && retentionOk ? 0 : 1;
+}
+
+/**
+ * With --retention-days, the partitions past the cutoff: reported, and dropped with --repair
+ * (the audit changes the catalog only when asked to, like the missing partitions).
+ */
+async function retentionCheck(
+  command: AuditCommand,
+  ports: RunPorts,
+  now: Date,
+): Promise<RetentionReport | undefined> {
+  const { settings, retentionDays } = command;
+  if (retentionDays === undefined || !ports.partitions) return undefined;
+  const columns = await ports.catalog.getPartitionKeys(settings.database, settings.table);
+  const scheme = schemeFromColumns(columns, `${settings.database}.${settings.table}`);
+  return runRetention(
+    settings,
+    scheme,
+    retentionDays,
+    { partitions: ports.partitions, athena: ports.athena, clock: ports.clock, lifecycle: ports.lifecycle },
+    { now, tokenSeed: randomUUID(), dryRun: !command.repair },
+  );
+}
+
+function formatRetention(r: RetentionReport): string {
+  const lines = [
+    `retention ${r.retentionDays} days (keeping ${r.keepFrom} on): ${r.expired} expired partitions, ${r.dropped} dropped${r.more ? '; more remain' : ''}`,
+  ];
+  if (r.failed > 0 || r.notDropped > 0) lines.push(`  ${r.notDropped} expired partitions not dropped`);
+  if (r.warning) lines.push(`  warning: ${r.warning}`);
+  return `${lines.join('\n')}\n`;
 }
 
 export function formatAudit(report: AuditReport, repaired: boolean): string {

@@ -183,7 +183,7 @@ export const AUDIT_SPEC = {
       name: 'retention-days',
       type: 'string',
       value: 'N',
-      help: "the stack's retention, 1 to 7305 (checked; the audit does not use it yet)",
+      help: 'also report partitions more than N days before today (UTC); --repair drops them',
     },
     { name: 'repair', type: 'boolean', help: 'add the missing partitions through athena' },
     { name: 'format', type: 'string', choices: ['text', 'json'], help: 'default text' },

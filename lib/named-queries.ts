@@ -56,7 +56,7 @@ export class PresetNamedQueries extends Construct {
         queryString: namedQueryText(preset, props.databaseName, props.tableName, props.lastDays),
       });
       // The workgroup is named, not referenced: the query must wait for it to exist.
-      query.addDependency(props.workGroup);
+      query.node.addDependency(props.workGroup);
       return query;
     });
   }

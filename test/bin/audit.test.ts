@@ -127,6 +127,53 @@ describe('audit against AWS (local stand-in)', () => {
   });
 });
 
+describe('audit --retention-days against AWS (local stand-in)', () => {
+  let standIn: StandIn;
+  let restore: () => void;
+
+  beforeEach(async () => {
+    // GIVEN logs and partitions on days -3 and -1, and an expired partition 40 days back
+    standIn = await startTrailStandIn({ timeScale: 0.001 });
+    standIn.putObjects(BUCKET, logKeys([A], ['us-east-1'], [day(-3), day(-1)]));
+    standIn.seedPartitions(
+      DB,
+      TABLE,
+      [day(-40), day(-3), day(-1)].map((d) => ({ values: values(A, d), location: location(A, d) })),
+    );
+    restore = useEnv(lambdaEnv(standIn));
+  });
+  afterEach(async () => {
+    restore();
+    await standIn.close();
+  });
+
+  const audit = (...extra: string[]) =>
+    cli('audit', ...LAYOUT, '--from', day(-3), '--to', day(-1), '--retention-days', '30', ...extra);
+
+  it('reports the expired partitions, drops nothing, and exits 0 when the window is complete', async () => {
+    // WHEN audited with a 30-day retention and no --repair
+    const { code, stdout } = await audit();
+    // THEN the expired partition is reported, still in the catalog, and nothing was submitted
+    expect(stdout).toMatch(
+      /retention 30 days \(keeping \d{4}-\d{2}-\d{2} on\): 1 expired partition.*0 dropped/,
+    );
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(3);
+    expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+    expect(code).toBe(0);
+  });
+
+  it('--repair drops the expired partitions and nothing newer', async () => {
+    // WHEN audited with --repair
+    const { code, stdout } = await audit('--repair', '--workgroup', 'primary');
+    // THEN exactly the partition past the cutoff is gone
+    expect(stdout).toMatch(/1 dropped/);
+    expect(standIn.partitions(DB, TABLE).map((p) => p.values[4])).toEqual(
+      [day(-3), day(-1)].map((d) => d.slice(8)),
+    );
+    expect(code).toBe(0);
+  });
+});
+
 describe('audit arguments', () => {
   const now = new Date('2024-03-10T06:00:00Z');
 

@@ -178,7 +178,7 @@ export const AUDIT_SPEC = {
     table,
     { name: 'workgroup', type: 'string', value: 'NAME', help: 'athena workgroup (required with --repair)' },
     maxPartitions,
-    { name: 'max-concurrent-queries', type: 'string', value: 'N', help: 'with --repair; default 4' },
+    { name: 'max-concurrent-queries', type: 'string', value: 'N', help: 'with --repair; default 18, as run' },
     {
       name: 'retention-days',
       type: 'string',

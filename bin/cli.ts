@@ -152,6 +152,8 @@ async function run(command: RunCommand, io: CliIo): Promise<number> {
     {
       now: io.now,
       tokenSeed: randomUUID(),
+      // --retention-days: this run drops too (otherwise only scheduled runs do).
+      retentionDays: settings.retentionDays,
       // Progress goes to stderr: stdout keeps only the result, so it can be piped.
       onProgress: (p) => {
         const line = `${p.statementsDone} statements done, ${p.partitionsAdded}/${p.partitions} partitions added${p.failed > 0 ? `, ${p.failed} failed` : ''}`;

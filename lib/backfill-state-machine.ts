@@ -17,10 +17,10 @@ export interface BackfillStateMachineProps {
   /** The partitioner function: answers `{action:'split'}` and registers one chunk per call. */
   readonly function: lambda.IFunction;
   /**
-   * Chunks registered at the same time. Each invocation keeps up to `MAX_CONCURRENT_QUERIES`
-   * DDL queries active, and Athena's default quota is 20 active DDL queries per account and
-   * region (running and queued together). The default, 3 chunks x 4 queries plus the daily
-   * run's 4, peaks at 16 and leaves room for anyone else's DDL.
+   * Chunks registered at the same time. Each chunk keeps `MAX_CONCURRENT_QUERIES /
+   * maxConcurrency` DDL queries active (Athena's default quota is 20 active DDL queries per
+   * account and region, running and queued together): the default, 3 chunks x 6 queries plus
+   * the daily run's 2, uses the 20 exactly, and every run narrows on TooManyRequestsException.
    * @default 3
    */
   readonly maxConcurrency?: number;

@@ -59,8 +59,8 @@ export class CloudTrailPartitionerStack extends Stack {
     });
     new CfnOutput(this, 'QueryCommand', {
       description:
-        'Investigate: who changed Route 53 records in a range (see query --list for the other presets)',
-      value: `npx cloudtrail-partitioner query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ${p.workGroupName} --database ${p.databaseName} --table ${p.tableName}`,
+        'Investigate, from the repository checkout (npx cloudtrail-partitioner from an installed package): who changed Route 53 records in a range; query --list shows the other presets',
+      value: `npm run -s cli -- query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ${p.workGroupName} --database ${p.databaseName} --table ${p.tableName}${p.table.partitionGranularity === 'month' ? ' --partition-keys account,region,year,month' : ''}`,
     });
     new CfnOutput(this, 'StateMachineBackfillCommand', {
       description: 'Backfill any range through Step Functions, in parallel chunks',

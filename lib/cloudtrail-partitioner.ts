@@ -13,6 +13,7 @@ import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
+import { partitionKeysFor } from './cloudtrail-schema';
 import { PresetNamedQueries } from './named-queries';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';
@@ -83,6 +84,8 @@ export class CloudTrailPartitioner extends Construct {
       workGroup: results.workGroup,
       databaseName: this.table.databaseName,
       tableName: this.table.tableName,
+      // An existing table's keys are unknown at synth: the saved queries assume the default 5 keys.
+      partitionKeys: partitionKeysFor(this.table.partitionGranularity),
     });
     const fn = new PartitionFunction(this, 'Function', {
       table: this.table,

@@ -16,7 +16,10 @@ export interface LakeFormationGrantsProps {
  * are in force (the database or table has no `IAMAllowedPrincipals` grant): there, IAM allows
  * the Glue calls and Lake Formation still refuses them.
  *
- * - Database: DESCRIBE, so Athena can resolve it.
+ * - Database: DESCRIBE, so Athena can resolve it; and DESCRIBE on `default`, which Athena's Glue
+ *   client looks up before any DDL (Athena's Lake Formation limitations: "The DESCRIBE permission
+ *   is required on the default database"). A grant on a database that does not exist fails the
+ *   deploy: in a region where Athena has never run, create `default` first (README, Lake Formation).
  * - Table: DESCRIBE (read its metadata and partitions), ALTER (the `ALTER TABLE` DDL itself),
  *   INSERT (Glue's CreatePartition/BatchCreatePartition map to it) and DELETE (DROP PARTITION,
  *   for retention). No SELECT: the function never reads log data.
@@ -31,6 +34,8 @@ export class LakeFormationGrants extends Construct {
 
   public readonly databasePermissions: lakeformation.CfnPrincipalPermissions;
   public readonly tablePermissions: lakeformation.CfnPrincipalPermissions;
+  /** DESCRIBE on `default`; undefined when the table's database is `default` itself. */
+  public readonly defaultDatabasePermissions?: lakeformation.CfnPrincipalPermissions;
 
   constructor(scope: Construct, id: string, props: LakeFormationGrantsProps) {
     super(scope, id);
@@ -42,6 +47,14 @@ export class LakeFormationGrants extends Construct {
       permissions: [...LakeFormationGrants.DATABASE_PERMISSIONS],
       permissionsWithGrantOption: [],
     });
+    if (props.table.databaseName !== 'default') {
+      this.defaultDatabasePermissions = new lakeformation.CfnPrincipalPermissions(this, 'DefaultDatabase', {
+        principal,
+        resource: { database: { catalogId, name: 'default' } },
+        permissions: ['DESCRIBE'],
+        permissionsWithGrantOption: [],
+      });
+    }
     this.tablePermissions = new lakeformation.CfnPrincipalPermissions(this, 'Table', {
       principal,
       resource: {

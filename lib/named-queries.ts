@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { composeSql, PRESETS, type Preset } from '../lambda/core/presets';
 import { lastDaysFilter } from '../lambda/core/relative-filter';
 import { schemeFromColumns } from '../lambda/core/scheme';
-import { CLOUDTRAIL_PARTITION_KEYS } from './cloudtrail-schema';
+import { CLOUDTRAIL_PARTITION_KEYS, type SchemaColumn } from './cloudtrail-schema';
 
 export interface PresetNamedQueriesProps {
   /** The workgroup the queries are saved in (they show under its "Saved queries"). */
@@ -15,18 +15,33 @@ export interface PresetNamedQueriesProps {
    * @default 7
    */
   readonly lastDays?: number;
+  /**
+   * The table's partition keys, which the saved partition filter is written on.
+   * @default - account, region, year, month, day (the day-partitioned table this stack creates)
+   */
+  readonly partitionKeys?: readonly SchemaColumn[];
 }
 
 /** The text saved for one preset: a header saying how to change the range, then the statement. */
-export function namedQueryText(preset: Preset, database: string, table: string, lastDays = 7): string {
-  const scheme = schemeFromColumns(CLOUDTRAIL_PARTITION_KEYS);
+export function namedQueryText(
+  preset: Preset,
+  database: string,
+  table: string,
+  lastDays = 7,
+  partitionKeys: readonly SchemaColumn[] = CLOUDTRAIL_PARTITION_KEYS,
+): string {
+  const scheme = schemeFromColumns(partitionKeys);
+  const keysFlag =
+    scheme.columns.join(',') === 'account,region,year,month,day'
+      ? ''
+      : ` --partition-keys ${scheme.columns.join(',')}`;
   const params = Object.fromEntries(preset.params.filter((p) => p.required).map((p) => [p.name, p.example]));
   const header = [
     `${preset.name}: ${preset.description}`,
     ...(preset.note ? [preset.note] : []),
     `Range: the last ${lastDays} days, today (UTC) included. For another range, replace the`,
     'partition filter after WHERE (up to the first "AND" line) with the exact one printed by:',
-    `  cloudtrail-partitioner query ${preset.name} --from YYYY-MM-DD --to YYYY-MM-DD --dry-run`,
+    `  cloudtrail-partitioner query ${preset.name} --from YYYY-MM-DD --to YYYY-MM-DD --dry-run${keysFlag}`,
     '  (add --accounts a,b and --regions r1,r2 to narrow it further)',
     ...preset.params.map(
       (p) =>
@@ -53,7 +68,13 @@ export class PresetNamedQueries extends Construct {
         description: preset.description.slice(0, 1024),
         database: props.databaseName,
         workGroup: props.workGroup.name,
-        queryString: namedQueryText(preset, props.databaseName, props.tableName, props.lastDays),
+        queryString: namedQueryText(
+          preset,
+          props.databaseName,
+          props.tableName,
+          props.lastDays,
+          props.partitionKeys,
+        ),
       });
       // The workgroup is named, not referenced: the query must wait for it to exist.
       query.node.addDependency(props.workGroup);

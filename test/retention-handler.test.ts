@@ -117,6 +117,58 @@ describe('retention in the scheduled run', () => {
   });
 });
 
+describe('retention belongs to the scheduled run', () => {
+  it('a backfill older than the cutoff keeps what it adds: no drop, no estimate', async () => {
+    // GIVEN 30 days of retention and a backfill of January (past the cutoff), empty days included
+    const handler = handlerWith({ [ENV.retentionDays]: '30' });
+    // WHEN the backfill is invoked
+    const report = (await handler(
+      { from: '2024-01-01', to: '2024-01-31', includeEmptyDays: true },
+      context(),
+    )) as Report;
+    // THEN every January partition it added is still in the catalog, and retention never ran
+    expect(report.ok).toBe(true);
+    expect(report.retention).toBeUndefined();
+    expect(report.catalogPartitions).toBeUndefined();
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(4 * 31);
+    expect(standIn.stats().calls.GetPartitions ?? 0).toBe(0);
+  });
+
+  it('a retention read that keeps failing fails the run, after its adds and their metrics', async () => {
+    // GIVEN retention on, and Glue refusing every GetPartitions
+    const handler = handlerWith({ [ENV.retentionDays]: '30' });
+    standIn.faults.glueError('AccessDeniedException', 1000, 'GetPartitions');
+    // WHEN the schedule fires
+    const run = handler(SCHEDULED, context());
+    // THEN the invocation fails naming retention, and the run's adds were still reported as metrics
+    await expect(run).rejects.toThrow(/retention failed/);
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(12);
+    const metrics = stdout.metrics();
+    expect(metricValue(metrics, METRIC.partitionsRequested)).toBe(12);
+    expect(metricValue(metrics, METRIC.statementsFailed)).toBe(0);
+    expect(metricValue(metrics, METRIC.runFailed)).toBe(1);
+  });
+});
+
+describe('retention and the scheduled audit', () => {
+  it('the audit does not re-add what retention just dropped', async () => {
+    // GIVEN logs and partitions for 2024-03-03 .. 03-09, a 7-day audit and 3 days of retention (keep 03-07 on)
+    standIn.putObjects(BUCKET, logKeys(ACCOUNTS, REGIONS, isoDays('2024-03-03', '2024-03-09')));
+    seedCatalog(isoDays('2024-03-03', '2024-03-09'));
+    const handler = handlerWith({ [ENV.retentionDays]: '3', AUDIT_WINDOW_DAYS: '7' });
+    // WHEN the schedule fires
+    const report = (await handler(SCHEDULED, context())) as Report;
+    // THEN the expired days stay dropped, and the audit found nothing to repair
+    expect(report.ok).toBe(true);
+    const days = standIn.partitions(DB, TABLE).map((p) => p.values.slice(2).join('-'));
+    expect(days.filter((d) => d < '2024-03-07')).toEqual([]);
+    const metrics = stdout.metrics();
+    expect(metricValue(metrics, METRIC.partitionsDropped)).toBe(16);
+    expect(metricValue(metrics, METRIC.partitionsMissing)).toBe(0);
+    expect(metricValue(metrics, METRIC.partitionsRepaired)).toBe(0);
+  });
+});
+
 describe('CatalogPartitions', () => {
   it("is emitted with the alarm's namespace and service dimension, from the oldest month held", async () => {
     // GIVEN partitions since 2024-01-01 (4 account-regions), no retention

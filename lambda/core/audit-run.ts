@@ -34,6 +34,8 @@ export interface AuditOptions {
   readonly targets?: readonly Target[];
   /** GetPartitions calls in flight. @default 4 */
   readonly catalogConcurrency?: number;
+  /** DDL queries the repair keeps active (the scheduled run's share). @default settings.maxConcurrentQueries */
+  readonly maxConcurrent?: number;
 }
 
 export interface AuditReport {
@@ -111,7 +113,8 @@ export async function runAudit(
     packStatements(diff.missing, scheme, settings, settings),
     ports.athena,
     {
-      maxConcurrent: settings.maxConcurrentQueries,
+      maxConcurrent: options.maxConcurrent ?? settings.maxConcurrentQueries,
+      apiPatienceMs: settings.apiPatienceSeconds * 1000,
       tokenSeed: `${options.tokenSeed}-audit`,
       startDeadline: options.startDeadline,
       waitDeadline: options.waitDeadline,

@@ -38,6 +38,8 @@ export interface Report extends DiscoveryNotes {
   readonly catalogPartitions?: number;
   /** Why submission stopped early (an Athena operation that kept failing), when it did. */
   readonly stopReason?: string;
+  /** Why retention could not run (its catalog read failed), when it could not. */
+  readonly retentionError?: string;
 }
 
 type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
@@ -89,6 +91,8 @@ export function summarize(report: Report): string {
   const skipped = `${plural(report.skippedEmpty, 'empty day')} skipped`;
   const notes = summarizeNotes(report);
   if (report.dryRun) return `${head} (dry run, nothing submitted; ${skipped})${notes}`;
-  const stopped = report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '';
+  const stopped =
+    (report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '') +
+    (report.retentionError !== undefined ? `; retention failed: ${report.retentionError}` : '');
   return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${notes}${stopped}`;
 }

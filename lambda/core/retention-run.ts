@@ -48,6 +48,8 @@ export interface RetentionOptions {
   readonly waitDeadline?: number;
   /** @default DEFAULT_MAX_DROPS_PER_RUN */
   readonly maxDrops?: number;
+  /** DDL queries the drops keep active (the run's share). @default settings.maxConcurrentQueries */
+  readonly maxConcurrent?: number;
 }
 
 export interface RetentionReport {
@@ -111,7 +113,8 @@ export async function runRetention(
     return { ...base, dropped: 0, failed: 0, notDropped: 0, firstStatement: statements[0]?.sql };
   }
   const result = await submitStatements(statements, ports.athena, {
-    maxConcurrent: settings.maxConcurrentQueries,
+    maxConcurrent: options.maxConcurrent ?? settings.maxConcurrentQueries,
+    apiPatienceMs: settings.apiPatienceSeconds * 1000,
     tokenSeed: `${options.tokenSeed}:retention`,
     startDeadline: options.startDeadline,
     waitDeadline: options.waitDeadline,

@@ -6,7 +6,7 @@ import type { LifecyclePort, PartitionValuesPort } from './catalog-reads';
 import type { AthenaPort, Clock } from './ports';
 import type { Report } from './report';
 import { retrying } from './retry';
-import { catalogEstimate, type RetentionLogger, runRetention } from './retention-run';
+import { catalogEstimate, type RetentionLogger, type RetentionReport, runRetention } from './retention-run';
 import type { PartitionScheme } from './scheme';
 import type { Settings } from './settings';
 
@@ -27,6 +27,8 @@ export interface UpkeepContext {
   readonly retentionDays?: number;
   readonly startDeadline?: number;
   readonly waitDeadline?: number;
+  /** DDL queries the drops keep active: the run's own share. */
+  readonly maxConcurrent: number;
 }
 
 /** The report with retention and the catalog estimate added; a failed drop makes the run not ok. */
@@ -38,22 +40,31 @@ export async function withUpkeep(report: Report, context: UpkeepContext): Promis
     listPartitionValues: (...args) => retrying(() => port.listPartitionValues(...args), clock),
   };
   const retentionDays = context.retentionDays ?? context.settings.retentionDays;
-  const retention =
-    retentionDays === undefined
-      ? undefined
-      : await runRetention(
-          context.settings,
-          context.scheme,
-          retentionDays,
-          { ...context.ports, partitions },
-          {
-            now: context.now,
-            tokenSeed: context.tokenSeed,
-            dryRun: report.dryRun,
-            startDeadline: context.startDeadline,
-            waitDeadline: context.waitDeadline,
-          },
-        );
+  let retention: RetentionReport | undefined;
+  let retentionError: string | undefined;
+  try {
+    retention =
+      retentionDays === undefined
+        ? undefined
+        : await runRetention(
+            context.settings,
+            context.scheme,
+            retentionDays,
+            { ...context.ports, partitions },
+            {
+              now: context.now,
+              tokenSeed: context.tokenSeed,
+              dryRun: report.dryRun,
+              startDeadline: context.startDeadline,
+              waitDeadline: context.waitDeadline,
+              maxConcurrent: context.maxConcurrent,
+            },
+          );
+  } catch (error) {
+    // The adds are done: report them (and their metrics) and fail the run for the drops alone.
+    retentionError = (error as Error).message;
+    context.ports.logger?.warn('retention failed', { error: retentionError });
+  }
   if (retention?.warning)
     context.ports.logger?.warn('retention outlives the logs', { warning: retention.warning });
   let catalogPartitions: number | undefined;
@@ -69,7 +80,8 @@ export async function withUpkeep(report: Report, context: UpkeepContext): Promis
   }
   return {
     ...report,
-    ok: report.ok && (retention === undefined || retention.notDropped === 0),
+    ok: report.ok && retentionError === undefined && (retention === undefined || retention.notDropped === 0),
+    ...(retentionError !== undefined ? { retentionError } : {}),
     ...(catalogPartitions !== undefined ? { catalogPartitions } : {}),
     ...(retention ? { retention } : {}),
   };

@@ -176,6 +176,9 @@ export async function runPartitions(
   };
   logger?.info('plan ready', { ...base, kind: request.kind });
   const statements = planStatements(settings, scheme, targets, request.window, today);
+  // Retention and the catalog estimate belong to the scheduled run (or an explicit --retention-days):
+  // a backfill chunk older than the cutoff must not drop what it just added, nor spend DDL on it.
+  const upkeepWanted = request.kind === 'scheduled' || options.retentionDays !== undefined;
   const upkeep = {
     settings,
     scheme,
@@ -186,7 +189,9 @@ export async function runPartitions(
     retentionDays: options.retentionDays,
     startDeadline: options.startDeadline,
     waitDeadline: options.waitDeadline,
+    maxConcurrent: concurrencyFor(request.kind, settings),
   };
+  const finish = (report: Report) => (upkeepWanted ? withUpkeep(report, upkeep) : Promise.resolve(report));
   if (request.dryRun) {
     let count = 0;
     let first: string | undefined;
@@ -194,10 +199,7 @@ export async function runPartitions(
       first ??= statement.sql;
       count++;
     }
-    return withUpkeep(
-      withDiscoveryNotes({ ...emptyReport(base), statements: count, firstStatement: first }, notes),
-      upkeep,
-    );
+    return finish(withDiscoveryNotes({ ...emptyReport(base), statements: count, firstStatement: first }, notes));
   }
   const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
   const result: SubmitResult = await submitStatements(statements, ports.athena, {
@@ -225,7 +227,7 @@ export async function runPartitions(
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
   });
-  return withUpkeep(withDiscoveryNotes(reportFrom(base, result), notes), upkeep);
+  return finish(withDiscoveryNotes(reportFrom(base, result), notes));
 }
 
 export interface SplitResult {

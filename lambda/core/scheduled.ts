@@ -4,6 +4,8 @@
  * the Lambda edge turns the result into metrics and log lines.
  */
 import { runAudit, type AuditReport, loggedDaysOf } from './audit-run';
+import { concurrencyFor } from './concurrency';
+import { retentionCutoff } from './retention';
 import { utcDay } from './dates';
 import { retryingS3 } from './retry';
 import { resolveTargets, type RunPorts } from './run';
@@ -46,11 +48,13 @@ export async function runScheduledChecks(
   );
   const silent = findSilentTrails(loggedDaysOf(targets), today - 1, silentDays);
   if (auditDays === 0) return { silent, days };
+  // Days retention drops are not audited: repairing them would re-add what retention just dropped.
+  const keepFrom = settings.retentionDays === undefined ? -Infinity : retentionCutoff(today, settings.retentionDays);
   const audit = await runAudit(
-    { window: { from: today - auditDays, to: today - 1 }, repair: options.repair },
+    { window: { from: Math.max(today - auditDays, keepFrom), to: today - 1 }, repair: options.repair },
     settings,
     ports,
-    { ...options, targets },
+    { ...options, targets, maxConcurrent: concurrencyFor('scheduled', settings) },
   );
   return { audit, silent, days };
 }

@@ -11,13 +11,33 @@ describe('LakeFormationGrants', () => {
 
   it('grants the function role DESCRIBE on the database, without the grant option', () => {
     // THEN one grant names the database and the role
-    const database = grants.find(([, r]) => r.Properties.Resource.Database)?.[1];
+    const database = grants.find(([, r]) => r.Properties.Resource.Database?.Name === 'cloudtrail')?.[1];
     expect(database?.Properties).toEqual({
       Principal: { DataLakePrincipalIdentifier: roleArn },
       Resource: { Database: { CatalogId: { Ref: 'AWS::AccountId' }, Name: 'cloudtrail' } },
       Permissions: ['DESCRIBE'],
       PermissionsWithGrantOption: [],
     });
+  });
+
+  it('grants DESCRIBE on the default database, which Athena looks up before any DDL', () => {
+    // THEN a third grant names `default`, DESCRIBE only
+    const defaults = grants.filter(([, r]) => r.Properties.Resource.Database?.Name === 'default');
+    expect(defaults).toHaveLength(1);
+    expect(defaults[0][1].Properties).toMatchObject({
+      Principal: { DataLakePrincipalIdentifier: roleArn },
+      Permissions: ['DESCRIBE'],
+      PermissionsWithGrantOption: [],
+    });
+    expect(grants).toHaveLength(3);
+  });
+
+  it('needs no separate default grant when the table lives in `default`', () => {
+    // GIVEN the table in the default database
+    const built = buildStack({ lakeFormationPermissions: true, databaseName: 'default' }, 'InDefault');
+    // THEN only the database and table grants exist
+    const all = Object.values(built.template.findResources('AWS::LakeFormation::PrincipalPermissions'));
+    expect(all).toHaveLength(2);
   });
 
   it('grants ALTER, DESCRIBE, INSERT and DELETE on the table, and no SELECT', () => {
@@ -41,7 +61,8 @@ describe('LakeFormationGrants', () => {
       ...Object.keys(template.findResources('AWS::Glue::Table')),
     ];
     expect(glue).toHaveLength(2);
-    for (const [, grant] of grants) {
+    // (the grant on `default` names a database this stack does not create)
+    for (const [, grant] of grants.filter(([, r]) => r.Properties.Resource.Database?.Name !== 'default')) {
       expect((grant as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining(glue));
     }
     const [firstRun] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>

@@ -39,9 +39,32 @@ describe('stack', () => {
     const output = template.findOutputs('QueryCommand').QueryCommand as { Value: unknown };
     const text = JSON.stringify(output.Value);
     expect(text).toContain(
-      'npx cloudtrail-partitioner query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ',
+      'npm run -s cli -- query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ',
     );
     expect(text).toContain('--database cloudtrail --table cloudtrail_logs');
+    expect(text).not.toContain('--partition-keys');
+  });
+});
+
+describe('stack with month partitions', () => {
+  const { template } = buildStack({ partitionGranularity: 'month' }, 'Month');
+
+  test('saves queries filtered on the month keys, and the output names them', () => {
+    // GIVEN a month-partitioned table THEN no saved query names a day key, each bounds eventtime
+    const queries = Object.values(template.findResources('AWS::Athena::NamedQuery')).map(
+      (q) => (q.Properties as { QueryString: string }).QueryString,
+    );
+    expect(queries).toHaveLength(PRESETS.length);
+    const filter = lastDaysFilter(schemeFromKeyList('account,region,year,month'), 7);
+    for (const sql of queries) {
+      expect(sql).toContain(`WHERE ${filter}`);
+      expect(sql).not.toMatch(/\bday\b\s*(=|<|>|BETWEEN|,)/);
+      expect(sql).toContain('--partition-keys account,region,year,month');
+      expect(trinoErrors(sql)).toEqual([]);
+    }
+    // AND the ready-to-paste command carries the table's keys
+    const output = template.findOutputs('QueryCommand').QueryCommand as { Value: unknown };
+    expect(JSON.stringify(output.Value)).toContain('--partition-keys account,region,year,month');
   });
 });
 

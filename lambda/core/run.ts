@@ -199,7 +199,9 @@ export async function runPartitions(
       first ??= statement.sql;
       count++;
     }
-    return finish(withDiscoveryNotes({ ...emptyReport(base), statements: count, firstStatement: first }, notes));
+    return finish(
+      withDiscoveryNotes({ ...emptyReport(base), statements: count, firstStatement: first }, notes),
+    );
   }
   const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
   const result: SubmitResult = await submitStatements(statements, ports.athena, {

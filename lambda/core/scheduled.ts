@@ -49,7 +49,8 @@ export async function runScheduledChecks(
   const silent = findSilentTrails(loggedDaysOf(targets), today - 1, silentDays);
   if (auditDays === 0) return { silent, days };
   // Days retention drops are not audited: repairing them would re-add what retention just dropped.
-  const keepFrom = settings.retentionDays === undefined ? -Infinity : retentionCutoff(today, settings.retentionDays);
+  const keepFrom =
+    settings.retentionDays === undefined ? -Infinity : retentionCutoff(today, settings.retentionDays);
   const audit = await runAudit(
     { window: { from: Math.max(today - auditDays, keepFrom), to: today - 1 }, repair: options.repair },
     settings,

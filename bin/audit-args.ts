@@ -7,7 +7,7 @@ import { type DayWindow, parseIsoDate, utcDay } from '../lambda/core/dates';
 import { checkAccount, checkRegion, show } from '../lambda/core/names';
 import { checkWindow } from '../lambda/core/request';
 import { parseSettings, type Settings } from '../lambda/core/settings';
-import { integer, listFlag } from './cli-values';
+import { integer, LABELS, listFlag } from './cli-values';
 import { type FlagValues, UsageError } from './flags';
 import type { AUDIT_SPEC } from './usage';
 
@@ -21,20 +21,6 @@ export interface AuditCommand {
   /** Days of partitions to keep: older ones are reported, and dropped with --repair. */
   readonly retentionDays?: number;
 }
-
-const LABELS: Record<string, string> = {
-  bucket: '--bucket',
-  prefix: '--prefix',
-  orgId: '--org-id',
-  accounts: '--accounts',
-  regions: '--regions',
-  database: '--database',
-  table: '--table',
-  workgroup: '--workgroup',
-  maxPartitionsPerStatement: '--max-partitions-per-statement',
-  maxConcurrentQueries: '--max-concurrent-queries',
-  retentionDays: '--retention-days',
-};
 
 function day(flag: string, text: string | undefined): number {
   if (text === undefined) throw new UsageError('missing --from or --to: audit needs both, YYYY-MM-DD');

@@ -9,7 +9,7 @@ import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
 import { parseSplitPayload } from '../lambda/core/request';
 import { type PartitionScheme, schemeFromKeyList } from '../lambda/core/scheme';
 import { DEFAULTS, parseSettings, type Settings } from '../lambda/core/settings';
-import { inFlags, integer, listFlag, parseWindow, rethrow } from './cli-values';
+import { inFlags, integer, LABELS, listFlag, parseWindow, rethrow } from './cli-values';
 import {
   type CommandSpec,
   commandHelp,
@@ -81,21 +81,6 @@ export type CliCommand =
       readonly command: 'help';
       /** One command's help; the overall usage when absent. */ readonly usage?: string;
     };
-
-const LABELS: Record<string, string> = {
-  bucket: '--bucket',
-  prefix: '--prefix',
-  orgId: '--org-id',
-  accounts: '--accounts',
-  regions: '--regions',
-  database: '--database',
-  table: '--table',
-  workgroup: '--workgroup',
-  maxPartitionsPerStatement: '--max-partitions-per-statement',
-  maxConcurrentQueries: '--max-concurrent-queries',
-  retentionDays: '--retention-days',
-  apiPatienceSeconds: '--api-patience-seconds',
-};
 
 const COMMAND_NAMES = (): string => orList(COMMANDS.map((c) => c.name));
 

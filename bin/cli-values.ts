@@ -84,3 +84,19 @@ export function listFlag(
   }
   return items;
 }
+
+/** Each settings field as the flag the user typed, for error messages (run, plan and audit). */
+export const LABELS: Record<string, string> = {
+  bucket: '--bucket',
+  prefix: '--prefix',
+  orgId: '--org-id',
+  accounts: '--accounts',
+  regions: '--regions',
+  database: '--database',
+  table: '--table',
+  workgroup: '--workgroup',
+  maxPartitionsPerStatement: '--max-partitions-per-statement',
+  maxConcurrentQueries: '--max-concurrent-queries',
+  retentionDays: '--retention-days',
+  apiPatienceSeconds: '--api-patience-seconds',
+};

@@ -103,7 +103,16 @@ export function resolveTargets(
   now: Date,
   concurrency = 16,
 ): Promise<Target[]> {
-  return discoverTargets(s3, {
+  return discoverTargets(s3, discoveryRequest(settings, request, now, concurrency));
+}
+
+function discoveryRequest(
+  settings: Settings,
+  request: Pick<RunRequest, 'window' | 'accounts' | 'regions' | 'includeEmptyDays'>,
+  now: Date,
+  concurrency: number,
+) {
+  return {
     layout: settings.layout,
     window: request.window,
     today: utcDay(now),
@@ -111,7 +120,7 @@ export function resolveTargets(
     regions: request.regions ?? settings.regions,
     includeEmptyDays: request.includeEmptyDays,
     concurrency,
-  });
+  };
 }
 
 /** Like {@link resolveTargets}, and also what could not be read or was not found. */
@@ -122,15 +131,7 @@ export function resolveDiscovery(
   now: Date,
   concurrency = 16,
 ): Promise<Discovery> {
-  return discover(s3, {
-    layout: settings.layout,
-    window: request.window,
-    today: utcDay(now),
-    accounts: request.accounts ?? settings.accounts,
-    regions: request.regions ?? settings.regions,
-    includeEmptyDays: request.includeEmptyDays,
-    concurrency,
-  });
+  return discover(s3, discoveryRequest(settings, request, now, concurrency));
 }
 
 export async function runPartitions(

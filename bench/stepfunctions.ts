@@ -8,7 +8,8 @@ import { mapLimit } from '../lambda/core/concurrency';
 import { parseIsoDate } from '../lambda/core/dates';
 import type { Report } from '../lambda/core/report';
 import type { RunRequest } from '../lambda/core/request';
-import { runPartitions, splitBackfill } from '../lambda/core/run';
+import { splitBackfill } from '../lambda/core/backfill-split';
+import { runPartitions } from '../lambda/core/run';
 import type { Settings } from '../lambda/core/settings';
 import type { World } from './world';
 

@@ -16,15 +16,12 @@ import {
   normalizePrefix,
   show,
 } from '../lambda/core/names';
-import { formatIsoDate, parseIsoDate, utcDay } from '../lambda/core/dates';
-import { checkWindow, EARLIEST_DAY } from '../lambda/core/request';
 import { DEFAULT_SCHEDULE_EXPRESSION, scheduleIntervalHours } from './schedule-interval';
 import { type CatalogSettings, resolveCatalogSettings } from './validate-catalog-props';
+import { Collector, type InitialBackfill, resolveHeartbeat, resolveInitialBackfill } from './validate-timing';
 
-/** Hours added to the schedule interval before the heartbeat alarm fires: run time, EMF ingestion, jitter. */
-export const HEARTBEAT_SLACK_HOURS = 2;
-/** CloudWatch caps Period x EvaluationPeriods at 7 days for periods of an hour or more. */
-export const MAX_HEARTBEAT_WINDOW_HOURS = 168;
+export { HEARTBEAT_SLACK_HOURS, MAX_HEARTBEAT_WINDOW_HOURS } from './validate-timing';
+
 /** Athena's per-query data usage control minimum, 10 MB. */
 export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
 /** 10 GiB: see the JSDoc of `bytesScannedCutoffPerQueryBytes`. */
@@ -58,7 +55,7 @@ export interface PartitionerSettings extends CatalogSettings {
   readonly maxRangeDays: number;
   readonly backfillMaxConcurrency: number;
   readonly backfillChunkDays?: number;
-  readonly initialBackfill?: { readonly from: string } | { readonly daysBack: number };
+  readonly initialBackfill?: InitialBackfill;
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
   readonly lakeFormationPermissions: boolean;
@@ -66,42 +63,6 @@ export interface PartitionerSettings extends CatalogSettings {
 
 const EMAIL =
   /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$/;
-
-class Collector {
-  readonly errors: string[] = [];
-
-  add(error: string | undefined): void {
-    if (error) this.errors.push(error);
-  }
-
-  /** An integer in [min, max], or the default; records an error otherwise. */
-  integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
-    if (value === undefined) return fallback;
-    if (!Number.isSafeInteger(value) || value < min || value > max) {
-      this.errors.push(`invalid ${name} ${show(value)}: expected an integer from ${min} to ${max}`);
-      return fallback;
-    }
-    return value;
-  }
-
-  list(
-    name: string,
-    values: readonly string[] | undefined,
-    check: (v: string) => string | undefined,
-  ): string[] {
-    if (values === undefined) return [];
-    if (!Array.isArray(values)) {
-      this.errors.push(`invalid ${name} ${show(values)}: expected a list of strings`);
-      return [];
-    }
-    values.forEach((value) =>
-      this.add(typeof value === 'string' ? check(value) : `invalid ${name} entry ${show(value)}`),
-    );
-    const duplicates = values.filter((value, index) => values.indexOf(value) !== index);
-    if (duplicates.length > 0) this.errors.push(`invalid ${name}: ${show(duplicates[0])} is listed twice`);
-    return [...values];
-  }
-}
 
 function checkName(
   kind: 'database' | 'table',
@@ -112,58 +73,6 @@ function checkName(
   if (value === undefined) return fallback;
   c.add(typeof value === 'string' ? checkIdentifier(kind, value) : `invalid ${kind} name ${show(value)}`);
   return value;
-}
-
-function resolveHeartbeat(expression: string, explicit: number | undefined, c: Collector): number {
-  if (explicit !== undefined)
-    return c.integer('heartbeatWindowHours', explicit, 26, 2, MAX_HEARTBEAT_WINDOW_HOURS);
-  const interval = scheduleIntervalHours(expression);
-  if (interval === undefined) {
-    c.add(
-      `cannot tell how often schedule ${show(expression)} runs: set heartbeatWindowHours (2 to ${MAX_HEARTBEAT_WINDOW_HOURS}) to the longest expected gap between successful runs`,
-    );
-    return MAX_HEARTBEAT_WINDOW_HOURS;
-  }
-  const window = Math.ceil(interval) + HEARTBEAT_SLACK_HOURS;
-  if (window > MAX_HEARTBEAT_WINDOW_HOURS) {
-    c.add(
-      `invalid schedule ${show(expression)}: runs ${interval} hours apart, but the heartbeat alarm can watch at most ${MAX_HEARTBEAT_WINDOW_HOURS} hours including ${HEARTBEAT_SLACK_HOURS} hours of slack; schedule it at least every ${MAX_HEARTBEAT_WINDOW_HOURS - HEARTBEAT_SLACK_HOURS} hours`,
-    );
-    return MAX_HEARTBEAT_WINDOW_HOURS;
-  }
-  return window;
-}
-
-/**
- * The initial backfill is checked now, as the split step will check it after deploy: a date
- * from CloudTrail's start to today, or a number of days whose window (plus today and
- * tomorrow) fits `maxRangeDays`. Otherwise the deploy would succeed and the backfill fail.
- */
-function resolveInitialBackfill(
-  value: string | number | undefined,
-  maxRangeDays: number,
-  c: Collector,
-  now: Date,
-): PartitionerSettings['initialBackfill'] {
-  if (value === undefined || value === '') return undefined;
-  const expected = `expected a date from ${formatIsoDate(EARLIEST_DAY)} to today as YYYY-MM-DD, or a number of days back from 1 to ${maxRangeDays - 2}`;
-  if (typeof value === 'number') {
-    if (Number.isSafeInteger(value) && value >= 1 && value <= maxRangeDays - 2) return { daysBack: value };
-    c.add(`invalid initialBackfillFrom ${show(value)}: ${expected}`);
-    return undefined;
-  }
-  const day = typeof value === 'string' ? parseIsoDate(value) : undefined;
-  if (day === undefined || day < EARLIEST_DAY || day > utcDay(now)) {
-    c.add(`invalid initialBackfillFrom ${show(value)}: ${expected}`);
-    return undefined;
-  }
-  try {
-    checkWindow({ from: day, to: utcDay(now) + 1 }, now, { maxRangeDays });
-  } catch (error) {
-    c.add(`invalid initialBackfillFrom ${show(value)}: ${(error as Error).message}`);
-    return undefined;
-  }
-  return { from: value as string };
 }
 
 /**

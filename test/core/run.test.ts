@@ -3,13 +3,8 @@ import { dayParts } from '../../lambda/core/dates';
 import { PortError } from '../../lambda/core/ports';
 import { summarize, type Report } from '../../lambda/core/report';
 import { parseRunPayload, parseSplitPayload, type RunRequest } from '../../lambda/core/request';
-import {
-  resolveTargets,
-  runPartitions,
-  type RunLogger,
-  SingleAccountError,
-  splitBackfill,
-} from '../../lambda/core/run';
+import { resolveTargets, runPartitions, type RunLogger, SingleAccountError } from '../../lambda/core/run';
+import { splitBackfill } from '../../lambda/core/backfill-split';
 import { SchemeError } from '../../lambda/core/scheme';
 import { parseSettings, type Settings } from '../../lambda/core/settings';
 import {

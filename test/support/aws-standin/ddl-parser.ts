@@ -107,76 +107,114 @@ function position(sql: string, offset: number): string {
   return `line ${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
-export function parseAddPartitions(sql: string): AddPartitionsDdl {
-  const tokens = tokenize(sql);
-  let i = 0;
-  const peek = (): Token => tokens[i];
-  const fail = (expecting: string): never => {
-    const t = peek();
-    throw new DdlParseError(
-      `${position(sql, t.offset)}: mismatched input '${t.text}'. Expecting: ${expecting}`,
-    );
-  };
-  const isKeyword = (word: string): boolean => peek().kind === 'word' && peek().text.toUpperCase() === word;
-  const keyword = (word: string): void => {
-    if (!isKeyword(word)) fail(`'${word}'`);
-    i += 1;
-  };
-  const punct = (p: string): void => {
-    if (peek().kind !== 'punct' || peek().text !== p) fail(`'${p}'`);
-    i += 1;
-  };
-  const identifier = (): string => {
-    const t = peek();
-    if (t.kind !== 'word' && t.kind !== 'ident') fail('<identifier>');
-    i += 1;
-    return t.text;
-  };
+/** A cursor over the tokens of one statement: the parsers' shared steps and Hive-style errors. */
+class Cursor {
+  private i = 0;
+  private readonly tokens: Token[];
 
-  keyword('ALTER');
-  keyword('TABLE');
-  let table = identifier();
-  let database: string | undefined;
-  if (peek().text === '.' && peek().kind === 'punct') {
-    i += 1;
-    database = table;
-    table = identifier();
+  constructor(private readonly sql: string) {
+    this.tokens = tokenize(sql);
   }
-  keyword('ADD');
+
+  peek(): Token {
+    return this.tokens[this.i];
+  }
+
+  skip(): void {
+    this.i += 1;
+  }
+
+  fail(expecting: string): never {
+    const t = this.peek();
+    throw new DdlParseError(
+      `${position(this.sql, t.offset)}: mismatched input '${t.text}'. Expecting: ${expecting}`,
+    );
+  }
+
+  isKeyword(word: string): boolean {
+    return this.peek().kind === 'word' && this.peek().text.toUpperCase() === word;
+  }
+
+  isPunct(p: string): boolean {
+    return this.peek().kind === 'punct' && this.peek().text === p;
+  }
+
+  keyword(word: string): void {
+    if (!this.isKeyword(word)) this.fail(`'${word}'`);
+    this.skip();
+  }
+
+  punct(p: string): void {
+    if (!this.isPunct(p)) this.fail(`'${p}'`);
+    this.skip();
+  }
+
+  identifier(): string {
+    const t = this.peek();
+    if (t.kind !== 'word' && t.kind !== 'ident') this.fail('<identifier>');
+    this.skip();
+    return t.text;
+  }
+
+  /** `ALTER TABLE [db.]table`. */
+  alterTable(): { database?: string; table: string } {
+    this.keyword('ALTER');
+    this.keyword('TABLE');
+    const first = this.identifier();
+    if (!this.isPunct('.')) return { table: first };
+    this.skip();
+    return { database: first, table: this.identifier() };
+  }
+
+  /** `PARTITION (k = 'v', ...)`. */
+  partitionSpec(): PartitionSpecEntry[] {
+    this.keyword('PARTITION');
+    this.punct('(');
+    const spec: PartitionSpecEntry[] = [];
+    do {
+      if (spec.length > 0) this.skip();
+      const key = this.identifier();
+      this.punct('=');
+      const v = this.peek();
+      if (v.kind !== 'string' && v.kind !== 'number') this.fail('<string literal>');
+      this.skip();
+      spec.push({ key, value: v.text });
+    } while (this.isPunct(','));
+    this.punct(')');
+    return spec;
+  }
+
+  /** An optional `;`, then the end. */
+  end(expecting: string): void {
+    if (this.isPunct(';')) this.skip();
+    if (this.peek().kind !== 'eof') this.fail(expecting);
+  }
+}
+
+export function parseAddPartitions(sql: string): AddPartitionsDdl {
+  const c = new Cursor(sql);
+  const { database, table } = c.alterTable();
+  c.keyword('ADD');
   let ifNotExists = false;
-  if (isKeyword('IF')) {
-    i += 1;
-    keyword('NOT');
-    keyword('EXISTS');
+  if (c.isKeyword('IF')) {
+    c.skip();
+    c.keyword('NOT');
+    c.keyword('EXISTS');
     ifNotExists = true;
   }
   const partitions: PartitionClause[] = [];
   do {
-    keyword('PARTITION');
-    punct('(');
-    const spec: PartitionSpecEntry[] = [];
-    for (;;) {
-      const key = identifier();
-      punct('=');
-      const v = peek();
-      if (v.kind !== 'string' && v.kind !== 'number') fail('<string literal>');
-      i += 1;
-      spec.push({ key, value: v.text });
-      if (peek().text === ',' && peek().kind === 'punct') i += 1;
-      else break;
-    }
-    punct(')');
+    const spec = c.partitionSpec();
     let location: string | undefined;
-    if (isKeyword('LOCATION')) {
-      i += 1;
-      if (peek().kind !== 'string') fail('<string literal>');
-      location = peek().text;
-      i += 1;
+    if (c.isKeyword('LOCATION')) {
+      c.skip();
+      if (c.peek().kind !== 'string') c.fail('<string literal>');
+      location = c.peek().text;
+      c.skip();
     }
     partitions.push({ spec, ...(location !== undefined ? { location } : {}) });
-  } while (isKeyword('PARTITION'));
-  if (peek().kind === 'punct' && peek().text === ';') i += 1;
-  if (peek().kind !== 'eof') fail("'PARTITION', <EOF>");
+  } while (c.isKeyword('PARTITION'));
+  c.end("'PARTITION', <EOF>");
   return { ...(database !== undefined ? { database } : {}), table, ifNotExists, partitions };
 }
 
@@ -194,67 +232,20 @@ export interface DropPartitionsDdl {
  * Specs only: a LOCATION here is a syntax error, as in Hive.
  */
 export function parseDropPartitions(sql: string): DropPartitionsDdl {
-  const tokens = tokenize(sql);
-  let i = 0;
-  const peek = (): Token => tokens[i];
-  const fail = (expecting: string): never => {
-    const t = peek();
-    throw new DdlParseError(
-      `${position(sql, t.offset)}: mismatched input '${t.text}'. Expecting: ${expecting}`,
-    );
-  };
-  const isKeyword = (word: string): boolean => peek().kind === 'word' && peek().text.toUpperCase() === word;
-  const isPunct = (p: string): boolean => peek().kind === 'punct' && peek().text === p;
-  const keyword = (word: string): void => {
-    if (!isKeyword(word)) fail(`'${word}'`);
-    i += 1;
-  };
-  const punct = (p: string): void => {
-    if (!isPunct(p)) fail(`'${p}'`);
-    i += 1;
-  };
-  const identifier = (): string => {
-    const t = peek();
-    if (t.kind !== 'word' && t.kind !== 'ident') fail('<identifier>');
-    i += 1;
-    return t.text;
-  };
-  keyword('ALTER');
-  keyword('TABLE');
-  let table = identifier();
-  let database: string | undefined;
-  if (isPunct('.')) {
-    i += 1;
-    database = table;
-    table = identifier();
-  }
-  keyword('DROP');
+  const c = new Cursor(sql);
+  const { database, table } = c.alterTable();
+  c.keyword('DROP');
   let ifExists = false;
-  if (isKeyword('IF')) {
-    i += 1;
-    keyword('EXISTS');
+  if (c.isKeyword('IF')) {
+    c.skip();
+    c.keyword('EXISTS');
     ifExists = true;
   }
-  const partitions: PartitionClause[] = [];
-  for (;;) {
-    keyword('PARTITION');
-    punct('(');
-    const spec: PartitionSpecEntry[] = [];
-    do {
-      if (spec.length > 0) i += 1;
-      const key = identifier();
-      punct('=');
-      const v = peek();
-      if (v.kind !== 'string' && v.kind !== 'number') fail('<string literal>');
-      i += 1;
-      spec.push({ key, value: v.text });
-    } while (isPunct(','));
-    punct(')');
-    partitions.push({ spec });
-    if (!isPunct(',')) break;
-    i += 1;
+  const partitions: PartitionClause[] = [{ spec: c.partitionSpec() }];
+  while (c.isPunct(',')) {
+    c.skip();
+    partitions.push({ spec: c.partitionSpec() });
   }
-  if (isPunct(';')) i += 1;
-  if (peek().kind !== 'eof') fail("',', <EOF>");
+  c.end("',', <EOF>");
   return { drop: true, ...(database !== undefined ? { database } : {}), table, ifExists, partitions };
 }

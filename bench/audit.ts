@@ -7,11 +7,11 @@
  */
 import { createGlueClient } from '../lambda/aws/clients';
 import { GlueCatalog } from '../lambda/aws/glue-catalog';
-import { catalogExpression } from '../lambda/core/catalog-expression';
-import { readCatalog } from '../lambda/core/catalog-read';
-import { dayParts, parseIsoDate } from '../lambda/core/dates';
-import type { CatalogPort, Clock } from '../lambda/core/ports';
-import { schemeFromColumns } from '../lambda/core/scheme';
+import { catalogExpression } from '../lambda/core/catalog/catalog-expression';
+import { readCatalog } from '../lambda/core/catalog/catalog-read';
+import { dayParts, parseIsoDate } from '../lambda/core/shared/dates';
+import type { CatalogPort, Clock } from '../lambda/core/shared/ports';
+import { schemeFromColumns } from '../lambda/core/partitions/scheme';
 import { GLUE_RATES, startStandIn, type StandIn } from '../test/support/aws-standin';
 
 export interface AuditBenchResult {

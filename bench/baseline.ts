@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import { GetQueryExecutionCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { sdkErrorInfo } from '../lambda/aws/clients';
-import { dayParts } from '../lambda/core/dates';
-import { clauseRenderer, renderHeader } from '../lambda/core/ddl';
-import { dayKey, makeLayout, s3Url, type Layout } from '../lambda/core/layout';
-import { schemeFromKeyList } from '../lambda/core/scheme';
+import { dayParts } from '../lambda/core/shared/dates';
+import { clauseRenderer, renderHeader } from '../lambda/core/partitions/ddl';
+import { dayKey, makeLayout, s3Url, type Layout } from '../lambda/core/partitions/layout';
+import { schemeFromKeyList } from '../lambda/core/partitions/scheme';
 import type { CommonOptions, Scenario } from './scenarios';
 import { requestFor, settingsFor } from './scenarios';
 import { accountIds, BUCKET, DATABASE, openWorld, REGIONS, TABLE, WORKGROUP } from './world';

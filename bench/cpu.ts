@@ -7,12 +7,12 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
-import { parseIsoDate } from '../lambda/core/dates';
-import { DEFAULT_MAX_STATEMENT_BYTES } from '../lambda/core/ddl';
-import { explicitTargets } from '../lambda/core/discovery';
-import { planStatements } from '../lambda/core/run';
-import { schemeFromKeyList } from '../lambda/core/scheme';
-import { parseSettings } from '../lambda/core/settings';
+import { parseIsoDate } from '../lambda/core/shared/dates';
+import { DEFAULT_MAX_STATEMENT_BYTES } from '../lambda/core/partitions/ddl';
+import { explicitTargets } from '../lambda/core/discovery/discovery';
+import { planStatements } from '../lambda/core/run/run';
+import { schemeFromKeyList } from '../lambda/core/partitions/scheme';
+import { parseSettings } from '../lambda/core/run/settings';
 
 export interface PlanFigures {
   readonly partitions: number;

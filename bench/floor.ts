@@ -8,7 +8,7 @@
  * A Step Functions backfill pays it once per invocation: the split (accounts and regions
  * only) and every chunk over its own window.
  */
-import { dayParts, type DayWindow, type EpochDay } from '../lambda/core/dates';
+import { dayParts, type DayWindow, type EpochDay } from '../lambda/core/shared/dates';
 
 export function monthsOverlapping(window: DayWindow): number {
   if (window.to < window.from) return 0;

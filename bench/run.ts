@@ -7,7 +7,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { DEFAULT_MAX_PARTITIONS_PER_STATEMENT, DEFAULT_MAX_STATEMENT_BYTES } from '../lambda/core/ddl';
+import {
+  DEFAULT_MAX_PARTITIONS_PER_STATEMENT,
+  DEFAULT_MAX_STATEMENT_BYTES,
+} from '../lambda/core/partitions/ddl';
 import { DEFAULT_QUOTAS } from '../test/support/aws-standin';
 import { runAuditBench } from './audit';
 import { runBaseline, type BaselineResult } from './baseline';

@@ -2,13 +2,13 @@
  * The scenarios, and one run of OUR core against a fresh stand-in: real SDK clients, the
  * real adapters, `runPartitions` exactly as the Lambda handler calls it, simulated time.
  */
-import { formatIsoDate, utcDay, type EpochDay } from '../lambda/core/dates';
-import { renderHeader } from '../lambda/core/ddl';
-import { parseRunPayload, type RunRequest } from '../lambda/core/request';
-import { concurrencyFor } from '../lambda/core/concurrency';
-import type { Report } from '../lambda/core/report';
-import { runPartitions } from '../lambda/core/run';
-import { parseSettings, type Settings } from '../lambda/core/settings';
+import { formatIsoDate, utcDay, type EpochDay } from '../lambda/core/shared/dates';
+import { renderHeader } from '../lambda/core/partitions/ddl';
+import { parseRunPayload, type RunRequest } from '../lambda/core/run/request';
+import { concurrencyFor } from '../lambda/core/shared/concurrency';
+import type { Report } from '../lambda/core/run/report';
+import { runPartitions } from '../lambda/core/run/run';
+import { parseSettings, type Settings } from '../lambda/core/run/settings';
 import type { QuotaOptions } from '../test/support/aws-standin';
 import type { ClockMode } from './sim-clock';
 import { latencyModel, lowerBound, lowerBoundAnySplit, minimumStatements } from './lower-bound';

@@ -17,7 +17,7 @@
  *   (100 at 0.01): parsing a 200 KB statement or a 4 MB BatchGet answer in-process shows
  *   up as seconds of Athena time, so results depend on the machine. For comparison only.
  */
-import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from '../lambda/core/ports';
+import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from '../lambda/core/shared/ports';
 import type { SimClock } from '../test/support/aws-standin';
 
 export type ClockMode = 'paced' | 'scaled';

@@ -4,13 +4,13 @@
  * invocation that takes its part of `maxConcurrentQueries`. Every invocation is one more
  * actor on the simulated clock, and pays one modeled round trip for Step Functions to invoke it.
  */
-import { mapLimit } from '../lambda/core/concurrency';
-import { parseIsoDate } from '../lambda/core/dates';
-import type { Report } from '../lambda/core/report';
-import type { RunRequest } from '../lambda/core/request';
-import { splitBackfill } from '../lambda/core/backfill-split';
-import { runPartitions } from '../lambda/core/run';
-import type { Settings } from '../lambda/core/settings';
+import { mapLimit } from '../lambda/core/shared/concurrency';
+import { parseIsoDate } from '../lambda/core/shared/dates';
+import type { Report } from '../lambda/core/run/report';
+import type { RunRequest } from '../lambda/core/run/request';
+import { splitBackfill } from '../lambda/core/run/backfill-split';
+import { runPartitions } from '../lambda/core/run/run';
+import type { Settings } from '../lambda/core/run/settings';
 import type { World } from './world';
 
 export interface ChunkRun {

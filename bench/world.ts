@@ -8,8 +8,8 @@ import { AthenaQueries } from '../lambda/aws/athena-port';
 import { createAthenaClient, createGlueClient, createS3Client } from '../lambda/aws/clients';
 import { GlueCatalog } from '../lambda/aws/glue-catalog';
 import { S3Listing } from '../lambda/aws/s3-listing';
-import { dayParts, type EpochDay } from '../lambda/core/dates';
-import type { RunPorts } from '../lambda/core/run';
+import { dayParts, type EpochDay } from '../lambda/core/shared/dates';
+import type { RunPorts } from '../lambda/core/run/run';
 import { startStandIn, type QuotaOptions, type StandIn } from '../test/support/aws-standin';
 import { TimeKeeper, type ClockMode } from './sim-clock';
 

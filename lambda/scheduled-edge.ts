@@ -5,10 +5,10 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { LOG_MESSAGE, METRIC } from './core/contract';
-import type { RunPorts } from './core/run';
-import { runScheduledChecks, type ScheduledCheckOptions, type ScheduledChecks } from './core/scheduled';
-import type { Settings } from './core/settings';
+import { LOG_MESSAGE, METRIC } from './core/shared/contract';
+import type { RunPorts } from './core/run/run';
+import { runScheduledChecks, type ScheduledCheckOptions, type ScheduledChecks } from './core/run/scheduled';
+import type { Settings } from './core/run/settings';
 
 /** The log message of one silent account-region: the alarm's query filters on it. */
 export const SILENT_TRAIL_MESSAGE = LOG_MESSAGE.silentTrail;

@@ -1,7 +1,7 @@
 /** The catalog-size and retention metrics of a run, beside the handler's own. */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC } from './core/contract';
-import type { Report } from './core/report';
+import { METRIC } from './core/shared/contract';
+import type { Report } from './core/run/report';
 
 /** CatalogPartitions whenever the catalog was read; PartitionsDropped with it (0 without retention). */
 export function emitUpkeepMetrics(metrics: Metrics, report: Report): void {

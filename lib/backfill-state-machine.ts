@@ -4,7 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { BACKFILL_STATE } from '../lambda/core/contract';
+import { BACKFILL_STATE } from '../lambda/core/shared/contract';
 import { CHUNK_FAILURE_OUTPUT, FAIL_CAUSE, MAP_OUTPUT } from './backfill-expressions';
 
 /**

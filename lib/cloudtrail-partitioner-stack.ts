@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { STACK_OUTPUT } from '../lambda/core/contract';
+import { STACK_OUTPUT } from '../lambda/core/shared/contract';
 import { CloudTrailPartitioner, type CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 import { guardTableLocation } from './location-guard';
 

@@ -1,8 +1,8 @@
 import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
-import { makeLayout, tableLocation } from '../lambda/core/layout';
-import { checkIdentifier } from '../lambda/core/names';
+import { makeLayout, tableLocation } from '../lambda/core/partitions/layout';
+import { checkIdentifier } from '../lambda/core/shared/names';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CLOUDTRAIL_COLUMNS,

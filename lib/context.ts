@@ -6,8 +6,8 @@
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { DEFAULT_STACK_NAME } from '../lambda/core/contract';
-import { show, STACK_NAME } from '../lambda/core/names';
+import { DEFAULT_STACK_NAME } from '../lambda/core/shared/contract';
+import { show, STACK_NAME } from '../lambda/core/shared/names';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 
 export type ContextReader = (key: string) => unknown;

@@ -5,7 +5,7 @@
  * count that matches where deploys start failing (about 286 accounts with the default names).
  */
 import { Token } from 'aws-cdk-lib';
-import { ENV } from '../lambda/core/contract';
+import { ENV } from '../lambda/core/shared/contract';
 
 /** Lambda's limit on the total size of a function's environment variables. */
 export const MAX_ENVIRONMENT_BYTES = 4096;

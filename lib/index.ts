@@ -16,4 +16,4 @@ export { CloudTrailTable, type CloudTrailTableProps } from './cloudtrail-table';
 export { PartitionFunction, type PartitionFunctionProps } from './partition-function';
 export { PartitionerAlarms, type PartitionerAlarmsProps } from './partitioner-alarms';
 /** Metric names and namespace the function emits, for dashboards and alarms of your own. */
-export { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION, STACK_OUTPUT } from '../lambda/core/contract';
+export { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION, STACK_OUTPUT } from '../lambda/core/shared/contract';

@@ -19,7 +19,7 @@ export interface LakeFormationGrantsProps {
  * - Database: DESCRIBE, so Athena can resolve it; and DESCRIBE on `default`, which Athena's Glue
  *   client looks up before any DDL (Athena's Lake Formation limitations: "The DESCRIBE permission
  *   is required on the default database"). A grant on a database that does not exist fails the
- *   deploy: in a region where Athena has never run, create `default` first (README, Lake Formation).
+ *   deploy: in a region where Athena has never run, create `default` first (docs/deploy.md, Lake Formation).
  * - Table: DESCRIBE (read its metadata and partitions), ALTER (the `ALTER TABLE` DDL itself),
  *   INSERT (Glue's CreatePartition/BatchCreatePartition map to it) and DELETE (DROP PARTITION,
  *   for retention). No SELECT: the function never reads log data.

@@ -1,8 +1,8 @@
 import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
-import { composeSql, PRESETS, type Preset } from '../lambda/core/presets';
-import { lastDaysFilter } from '../lambda/core/relative-filter';
-import { schemeFromColumns } from '../lambda/core/scheme';
+import { composeSql, PRESETS, type Preset } from '../lambda/core/query/presets';
+import { lastDaysFilter } from '../lambda/core/query/relative-filter';
+import { schemeFromColumns } from '../lambda/core/partitions/scheme';
 import { CLOUDTRAIL_PARTITION_KEYS, type SchemaColumn } from './cloudtrail-schema';
 
 export interface PresetNamedQueriesProps {

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/contract';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/shared/contract';
 import { silentTrailsQuery } from './silent-trails-query';
 
 export interface PartitionerDashboardProps {

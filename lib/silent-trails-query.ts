@@ -4,7 +4,7 @@
  * the dashboard both use it, so what they show is the same list.
  */
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import { LOG_MESSAGE } from '../lambda/core/contract';
+import { LOG_MESSAGE } from '../lambda/core/shared/contract';
 
 export function silentTrailsQuery(): logs.QueryStringProps {
   return {

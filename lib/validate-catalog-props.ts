@@ -2,7 +2,7 @@
  * Validation of the catalog-size settings (retention, the Glue quota the size alarm compares
  * with, the created table's granularity), apart from validate-props.ts to keep both short.
  */
-import { show } from '../lambda/core/names';
+import { show } from '../lambda/core/shared/names';
 import type { PartitionGranularity } from './cloudtrail-schema';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 

@@ -4,7 +4,7 @@
  * an IAM ARN or a SQL statement goes through the same allow-lists the Lambda applies at cold
  * start (lambda/core/names.ts), so the stack can never deploy a value the function rejects.
  */
-import { defaultBackfillConcurrency, SCHEDULED_RUN_SHARE } from '../lambda/core/concurrency';
+import { defaultBackfillConcurrency, SCHEDULED_RUN_SHARE } from '../lambda/core/shared/concurrency';
 import { Token } from 'aws-cdk-lib';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 import {
@@ -15,7 +15,7 @@ import {
   checkRegion,
   normalizePrefix,
   show,
-} from '../lambda/core/names';
+} from '../lambda/core/shared/names';
 import { DEFAULT_SCHEDULE_EXPRESSION, scheduleIntervalHours } from './schedule-interval';
 import { type CatalogSettings, resolveCatalogSettings } from './validate-catalog-props';
 import { Collector, type InitialBackfill, resolveHeartbeat, resolveInitialBackfill } from './validate-timing';

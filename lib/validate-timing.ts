@@ -3,9 +3,9 @@
  * initial backfill's range, checked as the split step will check it after deploy. Also the
  * collector every prop check reports into.
  */
-import { show } from '../lambda/core/names';
-import { formatIsoDate, parseIsoDate, utcDay } from '../lambda/core/dates';
-import { checkWindow, EARLIEST_DAY } from '../lambda/core/request';
+import { show } from '../lambda/core/shared/names';
+import { formatIsoDate, parseIsoDate, utcDay } from '../lambda/core/shared/dates';
+import { checkWindow, EARLIEST_DAY } from '../lambda/core/run/request';
 import { scheduleIntervalHours } from './schedule-interval';
 
 /** Hours added to the schedule interval before the heartbeat alarm fires: run time, EMF ingestion, jitter. */

@@ -1,6 +1,6 @@
 import { createHandler, invocationDeadlines, RunFailedError } from '../lambda/handler';
-import { METRIC, METRICS_NAMESPACE } from '../lambda/core/contract';
-import type { Report } from '../lambda/core/report';
+import { METRIC, METRICS_NAMESPACE } from '../lambda/core/shared/contract';
+import type { Report } from '../lambda/core/run/report';
 import type { StandIn } from './support/aws-standin';
 import {
   BUCKET,

@@ -1,17 +1,17 @@
 /**
- * The README's configuration and alarm tables against the code: every context key the app reads
- * is documented, every documented key exists, and every alarm the construct creates has a row.
+ * The documentation's configuration and alarm tables against the code: every context key the app
+ * reads is documented in docs/configuration.md, every documented key exists, and every alarm the
+ * construct creates has a row in docs/operations.md and in the README's summary.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KNOWN_KEYS } from '../lib/context';
 import { buildStack } from './lib/fixtures';
 
-const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-
-/** The rows of the Markdown table that follows `## heading`, first cell only. */
-function firstCells(heading: string): string[] {
-  const section = README.split(/^## /m).find((part) => part.startsWith(heading)) ?? '';
+/** The rows of the Markdown table under the heading `heading` of `page`, first cell only. */
+function firstCells(page: string, heading: string): string[] {
+  const markdown = fs.readFileSync(path.join(__dirname, '..', page), 'utf8');
+  const section = markdown.split(/^#{1,6} /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('| ') && !/^\|\s*-/.test(line))
@@ -19,10 +19,10 @@ function firstCells(heading: string): string[] {
     .map((line) => line.split('|')[1].trim());
 }
 
-describe('README tables', () => {
+describe('documentation tables', () => {
   it('the configuration table lists exactly the context keys the app reads', () => {
     // GIVEN the keys of the configuration table
-    const documented = firstCells('Configuration').flatMap((cell) =>
+    const documented = firstCells('docs/configuration.md', 'Settings').flatMap((cell) =>
       [...cell.matchAll(/`([A-Za-z]+)`/g)].map((match) => match[1]),
     );
     // THEN each known key has a row, and no row names a key the app would refuse
@@ -36,11 +36,16 @@ describe('README tables', () => {
     const names = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) =>
       String((alarm.Properties as { AlarmName: unknown }).AlarmName),
     );
-    // WHEN each alarm's suffix is looked up in the table's first column
-    const rows = firstCells('Alarms and dashboard').join(' ');
     const suffixes = names.map((name) => name.slice(name.lastIndexOf('-') + 1));
-    // THEN every alarm is documented
     expect(suffixes).toHaveLength(10);
-    expect(suffixes.filter((suffix) => !rows.includes(`-${suffix}\``))).toEqual([]);
+    for (const [page, heading] of [
+      ['docs/operations.md', 'Alarms and dashboard'],
+      ['README.md', 'What the alarms mean'],
+    ]) {
+      // WHEN each alarm's suffix is looked up in the table's first column
+      const rows = firstCells(page, heading).join(' ');
+      // THEN every alarm is documented, in the full table and in the README's summary
+      expect([page, suffixes.filter((suffix) => !rows.includes(`-${suffix}\``))]).toEqual([page, []]);
+    }
   });
 });

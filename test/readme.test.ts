@@ -1,14 +1,25 @@
 /**
- * The README's commands paste and run (issue 12): every command in an `sh` block runs offline
- * and exits 0, unless the line before the block marks it `<!-- needs AWS -->` or
- * `<!-- not in readme test: REASON -->` (installs, the suite itself).
+ * The documentation's commands paste and run (issues 12 and 20): every command in an `sh` block
+ * of README.md and of every docs/*.md page runs offline and exits 0, unless the line before the
+ * block marks it `<!-- needs AWS -->` or `<!-- not in readme test: REASON -->` (installs, the
+ * suite itself). And the README stays a front door: short, with a table of contents, and the
+ * first question answered near the top.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+/** README.md and every page of docs/, each with its text. */
+const PAGES: readonly { readonly page: string; readonly text: string }[] = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`),
+].map((page) => ({ page, text: readFileSync(join(ROOT, page), 'utf8') }));
 
 interface Block {
   readonly line: number;
@@ -41,20 +52,23 @@ function shBlocks(markdown: string): Block[] {
   return blocks;
 }
 
-const blocks = shBlocks(README);
+const blocks = PAGES.flatMap(({ page, text }) => shBlocks(text).map((block) => ({ ...block, page })));
 const offline = blocks.filter((block) => block.marker === undefined);
 
-describe('README commands', () => {
+describe('README and docs commands', () => {
   it('marks every block that is not run, with a reason', () => {
     // GIVEN every sh block WHEN its marker is read THEN it is none, needs AWS, or a stated reason
     for (const block of blocks) {
       if (block.marker === undefined) continue;
-      expect([block.line, block.marker]).toEqual([
+      expect([block.page, block.line, block.marker]).toEqual([
+        block.page,
         block.line,
         expect.stringMatching(/^(needs AWS|not in readme test: \S.*)$/),
       ]);
     }
     expect(offline.flatMap((block) => block.commands).length).toBeGreaterThanOrEqual(4);
+    // AND the docs pages' blocks are read too, not only the README's
+    expect(new Set(offline.map((block) => block.page)).size).toBeGreaterThan(1);
   });
 
   it('has no optional [flags] or <placeholders> that break a paste', () => {
@@ -64,10 +78,10 @@ describe('README commands', () => {
     }
   });
 
-  it.each(offline.flatMap((block) => block.commands.map((command) => [block.line, command])))(
-    'line %i: %s exits 0',
-    (_line, command) => {
-      // GIVEN an offline command as the README shows it WHEN run in a shell at the repository root
+  it.each(offline.flatMap((block) => block.commands.map((command) => [block.page, block.line, command])))(
+    '%s line %i: %s exits 0',
+    (_page, _line, command) => {
+      // GIVEN an offline command as the page shows it WHEN run in a shell at the repository root
       const result = spawnSync('bash', ['-c', command as string], {
         cwd: ROOT,
         encoding: 'utf8',
@@ -105,5 +119,54 @@ describe('shBlocks', () => {
       { line: 3, marker: 'needs AWS', commands: ['aws s3 ls'] },
       { line: 7, marker: undefined, commands: ['a b'] },
     ]);
+  });
+});
+
+/** Words as `wc -w` counts them: runs of non-whitespace. */
+function words(text: string): number {
+  return text.split(/\s+/).filter((word) => word !== '').length;
+}
+
+describe('README front door', () => {
+  it('has at most 2,600 words', () => {
+    // GIVEN the README WHEN its words are counted THEN it stays a front door, not the manual
+    expect(words(README)).toBeLessThanOrEqual(2600);
+  });
+
+  it('has a table of contents linking every section', () => {
+    // GIVEN the README's contents section and its second-level headings
+    const contents = README.split(/^## /m).find((section) => section.startsWith('Contents\n')) ?? '';
+    const sections = [...README.matchAll(/^## (.+)$/gm)]
+      .map((match) => match[1])
+      .filter((h) => h !== 'Contents');
+    // WHEN each heading's anchor is looked up in the contents
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
+    // THEN every section is listed, near the top
+    expect(sections.length).toBeGreaterThanOrEqual(6);
+    expect(sections.filter((heading) => !contents.includes(`(#${slug(heading)})`))).toEqual([]);
+    expect(words(README.slice(0, README.indexOf('## Contents')))).toBeLessThan(200);
+  });
+
+  it('reaches the first query command within about 750 words', () => {
+    // GIVEN the first sh block command that runs `query`
+    const lines = README.split('\n');
+    const block = shBlocks(README).find((candidate) =>
+      candidate.commands.some((command) => /\bcli -- query\b/.test(command)),
+    );
+    expect(block).toBeDefined();
+    // WHEN the words before its block are counted THEN a reader meets it early
+    expect(words(lines.slice(0, (block as Block).line - 1).join('\n'))).toBeLessThanOrEqual(750);
+  });
+});
+
+describe('words', () => {
+  it('counts like wc -w', () => {
+    // GIVEN text with mixed whitespace WHEN counted THEN runs of non-whitespace are words
+    expect(words('  a  b\n\tc `d e` \n')).toBe(5);
+    expect(words('')).toBe(0);
   });
 });

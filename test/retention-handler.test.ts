@@ -4,8 +4,8 @@
  * DROP IF EXISTS PARTITION removes them, and the metrics carry the alarms' dimensions.
  */
 import { createHandler } from '../lambda/handler';
-import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/contract';
-import type { Report } from '../lambda/core/report';
+import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/shared/contract';
+import type { Report } from '../lambda/core/run/report';
 import type { StandIn } from './support/aws-standin';
 import {
   BUCKET,

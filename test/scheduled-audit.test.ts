@@ -1,5 +1,5 @@
 /** The scheduled checks day after day, with the real handler on the stand-in. */
-import { METRIC } from '../lambda/core/contract';
+import { METRIC } from '../lambda/core/shared/contract';
 import { createHandler } from '../lambda/handler';
 import { SILENT_TRAIL_MESSAGE } from '../lambda/scheduled-edge';
 import type { StandIn } from './support/aws-standin';

@@ -11,8 +11,8 @@ import {
   type AthenaClient,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { lakeFormationHint, withQueryFailureHint } from '../core/hints';
-import { PortError, type AthenaPort, type QueryState, type QueryStateName } from '../core/ports';
+import { lakeFormationHint, withQueryFailureHint } from '../core/run/hints';
+import { PortError, type AthenaPort, type QueryState, type QueryStateName } from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
 /** BatchGetQueryExecution accepts at most 50 IDs per call. */

@@ -11,7 +11,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/shared/ports';
 
 export interface SelectInput {
   readonly sql: string;

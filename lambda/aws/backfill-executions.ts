@@ -11,8 +11,8 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { STACK_OUTPUT } from '../core/contract';
-import type { HistoryEvent } from '../core/progress';
+import { STACK_OUTPUT } from '../core/shared/contract';
+import type { HistoryEvent } from '../core/run/progress';
 
 export interface ExecutionStatus {
   readonly status: string;

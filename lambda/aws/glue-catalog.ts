@@ -1,13 +1,13 @@
 /** CatalogPort over Glue GetTable and GetPartitions. Thin: one call each and error classification. */
 import { GetPartitionsCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
-import { lakeFormationHint } from '../core/hints';
+import { lakeFormationHint } from '../core/run/hints';
 import {
   PortError,
   type CatalogPort,
   type PartitionColumn,
   type PartitionPage,
   type PartitionPageRequest,
-} from '../core/ports';
+} from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
 const THROTTLE_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);

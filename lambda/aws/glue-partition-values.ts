@@ -3,8 +3,8 @@
  * followed up to the limit. Kept apart from glue-catalog.ts so retention owns its one read.
  */
 import { GetPartitionsCommand, type GlueClient } from '@aws-sdk/client-glue';
-import type { PartitionValuesPage, PartitionValuesPort } from '../core/catalog-reads';
-import { PortError } from '../core/ports';
+import type { PartitionValuesPage, PartitionValuesPort } from '../core/catalog/catalog-reads';
+import { PortError } from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
 /** GetPartitions returns at most 1,000 partitions a page. */

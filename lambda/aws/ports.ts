@@ -3,9 +3,9 @@
  * the CLI). Clients come from the factories, so region, credentials and endpoints follow the
  * standard SDK configuration.
  */
-import type { Settings } from '../core/settings';
-import type { Clock } from '../core/ports';
-import type { RunLogger, RunPorts } from '../core/run';
+import type { Settings } from '../core/run/settings';
+import type { Clock } from '../core/shared/ports';
+import type { RunLogger, RunPorts } from '../core/run/run';
 import { AthenaQueries } from './athena-port';
 import { createAthenaClient, createGlueClient, createS3Client } from './clients';
 import { GlueCatalog } from './glue-catalog';

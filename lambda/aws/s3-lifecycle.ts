@@ -3,9 +3,9 @@
  * expires current objects under the logs root. A bucket without a lifecycle expires nothing.
  */
 import { GetBucketLifecycleConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { LifecyclePort } from '../core/catalog-reads';
-import { type LifecycleRuleView, logExpirationDays } from '../core/lifecycle';
-import { PortError } from '../core/ports';
+import type { LifecyclePort } from '../core/catalog/catalog-reads';
+import { type LifecycleRuleView, logExpirationDays } from '../core/catalog/lifecycle';
+import { PortError } from '../core/shared/ports';
 import { sdkErrorInfo } from './clients';
 
 export class S3Lifecycle implements LifecyclePort {

@@ -1,7 +1,7 @@
 /** S3ListingPort over ListObjectsV2. Thin: listing and error classification only. */
 import { ListObjectsV2Command, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { bucketPolicyHint } from '../core/hints';
-import { PortError, type S3ListingPort } from '../core/ports';
+import { bucketPolicyHint } from '../core/run/hints';
+import { PortError, type S3ListingPort } from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
 const THROTTLE_CODES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestLimitExceeded']);

@@ -9,7 +9,7 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PortError } from '../../lambda/core/ports';
+import { PortError } from '../../lambda/core/shared/ports';
 import { AthenaQueries } from '../../lambda/aws/athena-port';
 import { createAthenaClient } from '../../lambda/aws/clients';
 import { startStandIn, type StandIn } from '../support/aws-standin';

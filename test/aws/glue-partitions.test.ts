@@ -3,8 +3,8 @@ import { GetPartitionsCommand, GlueClient } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createGlueClient } from '../../lambda/aws/clients';
 import { GlueCatalog } from '../../lambda/aws/glue-catalog';
-import { readCatalog } from '../../lambda/core/catalog-read';
-import { PortError, systemClock } from '../../lambda/core/ports';
+import { readCatalog } from '../../lambda/core/catalog/catalog-read';
+import { PortError, systemClock } from '../../lambda/core/shared/ports';
 import { startStandIn, type StandIn } from '../support/aws-standin';
 
 const KEYS = ['account', 'region', 'year', 'month', 'day'].map((name) => ({ name, type: 'string' }));

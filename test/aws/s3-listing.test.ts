@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, NoSuchBucket, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PortError } from '../../lambda/core/ports';
+import { PortError } from '../../lambda/core/shared/ports';
 import { createS3Client } from '../../lambda/aws/clients';
 import { S3Listing } from '../../lambda/aws/s3-listing';
 import { startStandIn, type StandIn } from '../support/aws-standin';

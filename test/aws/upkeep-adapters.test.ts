@@ -8,7 +8,7 @@ import { GetBucketLifecycleConfigurationCommand, S3Client, S3ServiceException } 
 import { mockClient } from 'aws-sdk-client-mock';
 import { GluePartitionValues } from '../../lambda/aws/glue-partition-values';
 import { S3Lifecycle } from '../../lambda/aws/s3-lifecycle';
-import { PortError } from '../../lambda/core/ports';
+import { PortError } from '../../lambda/core/shared/ports';
 
 const meta = (status: number) => ({ $metadata: { httpStatusCode: status } });
 

@@ -5,7 +5,7 @@
  */
 import { App } from 'aws-cdk-lib';
 import { createApp } from '../../bin/app';
-import { main } from '../../bin/cli';
+import { main } from '../../bin/cli/main';
 import { createHandler } from '../../lambda/handler';
 import type { StandIn } from '../support/aws-standin';
 import { captureStdout, lambdaEnv, scaledClock, startTrailStandIn, useEnv } from '../support/handler-harness';

@@ -4,7 +4,7 @@
  * Default trail: logs on 03-01, 03-02, 03-04, 03-08 and 03-09 for five account-regions; now is
  * 2024-03-10, so the audit covers 03-03..03-09: 03-04, 03-08 and 03-09, 15 partitions.
  */
-import { METRIC } from '../../lambda/core/contract';
+import { METRIC } from '../../lambda/core/shared/contract';
 import { SILENT_TRAIL_MESSAGE } from '../../lambda/scheduled-edge';
 import {
   A1,

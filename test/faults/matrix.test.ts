@@ -4,7 +4,7 @@
  * and alarmed metrics; the catalog right after it; no statement run twice; and, once the
  * fault clears, one more run that leaves exactly the expected partitions.
  */
-import { summarize } from '../../lambda/core/report';
+import { summarize } from '../../lambda/core/run/report';
 import type { StandInStats } from '../support/aws-standin';
 import { FAULT_CASE_COUNT, FAULT_CASES, type FaultCase, worldOf } from '../support/fault-cases';
 import {

@@ -2,7 +2,7 @@
  * Two runs at once: a scheduled run firing while a backfill is still registering, each in
  * its own Lambda execution environment, sharing the account's Athena quota and the table.
  */
-import { METRIC } from '../../lambda/core/contract';
+import { METRIC } from '../../lambda/core/shared/contract';
 import {
   alarmMetrics,
   DEFAULT_WORLD,

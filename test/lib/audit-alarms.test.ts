@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/contract';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/shared/contract';
 import { PartitionerAlarms } from '../../lib/partitioner-alarms';
 import { buildStack, newStack } from './fixtures';
 

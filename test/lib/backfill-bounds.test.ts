@@ -4,7 +4,7 @@
  * evaluated by the jsonata engine.
  */
 import fc from 'fast-check';
-import { MAX_CHUNKS, splitWindow } from '../../lambda/core/split';
+import { MAX_CHUNKS, splitWindow } from '../../lambda/core/partitions/split';
 import { CAUSE_CHARS, ERROR_CHARS, FIRST_FAILURES } from '../../lib/backfill-expressions';
 import { type AslState, backfillDefinition, evaluateJsonata } from '../support/backfill-definition';
 

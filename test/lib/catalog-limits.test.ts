@@ -4,7 +4,7 @@
  * retention's permissions and setting, and the CatalogPartitions alarm on the metric the handler emits.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/contract';
+import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/shared/contract';
 import { actionsOf, buildStack, iamStatements, resourcesOf } from './fixtures';
 
 function sdkCall(property: unknown): Record<string, unknown> & { parameters: Record<string, unknown> } {

@@ -1,7 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { countsAsHeartbeat } from '../../lambda/core/heartbeat';
-import { parseRunPayload } from '../../lambda/core/request';
-import { parseSettings } from '../../lambda/core/settings';
+import { countsAsHeartbeat } from '../../lambda/core/run/heartbeat';
+import { parseRunPayload } from '../../lambda/core/run/request';
+import { parseSettings } from '../../lambda/core/run/settings';
 import { FirstRun } from '../../lib/first-run';
 import {
   actionsOf,

@@ -48,6 +48,75 @@ function cycles(files: readonly string[], edges: (file: string) => string[] = im
   return found;
 }
 
+/**
+ * The capability folders of lambda/core, lowest first: a folder may import itself and the folders
+ * before it, never one after it (docs/architecture.md draws the layers).
+ */
+const CORE_LAYERS = ['shared', 'partitions', 'submit', 'catalog', 'discovery', 'query', 'run'] as const;
+const CORE = 'lambda/core';
+
+/** The capability folder of a file under lambda/core, or undefined elsewhere. */
+function layerOf(file: string): string | undefined {
+  const parts = path.relative(CORE, file).split(path.sep);
+  return parts.length > 1 && !parts[0].startsWith('..') ? parts[0] : undefined;
+}
+
+/** Imports under lambda/core that run against the layer order, as "from -> to". */
+function layerViolations(files: readonly string[], edges: (file: string) => string[] = importsOf): string[] {
+  return files.flatMap((file) => {
+    const from = layerOf(file);
+    if (!from) return [];
+    return edges(file)
+      .filter((target) => {
+        const to = layerOf(target);
+        if (!to) return true; // leaving lambda/core from inside it is a violation too
+        return CORE_LAYERS.indexOf(to as never) > CORE_LAYERS.indexOf(from as never);
+      })
+      .map((target) => `${file} -> ${target}`);
+  });
+}
+
+describe('lambda/core layers', () => {
+  it('has only capability folders (and their README) at its top level, each stating its purpose', () => {
+    // GIVEN the top level of lambda/core
+    const entries = fs.readdirSync(path.join(ROOT, CORE), { withFileTypes: true });
+    // THEN every entry is one of the known capability folders, each with a README that says what it owns
+    expect(
+      entries
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual([...CORE_LAYERS].sort());
+    expect(entries.filter((e) => !e.isDirectory()).map((e) => e.name)).toEqual(['README.md']);
+    for (const layer of CORE_LAYERS) {
+      const readme = fs.readFileSync(path.join(ROOT, CORE, layer, 'README.md'), 'utf8');
+      expect(readme).toMatch(/^# /);
+      expect(readme).toMatch(/May import:/);
+    }
+  });
+
+  it('imports only down the layer order', () => {
+    // GIVEN every file under lambda/core
+    const files = tsFiles(CORE);
+    // THEN no import reaches a later capability, or out of lambda/core
+    expect(layerViolations(files)).toEqual([]);
+  });
+
+  it('reports an import up the order when there is one', () => {
+    // GIVEN the real graph plus an edge from partitions/plan up into discovery (the seam that
+    // the shared Target type removed)
+    const withUpEdge = (file: string): string[] =>
+      file === 'lambda/core/partitions/plan.ts'
+        ? [...importsOf(file), 'lambda/core/discovery/discovery.ts']
+        : importsOf(file);
+    // WHEN the checker walks lambda/core
+    // THEN it names that edge
+    expect(layerViolations(tsFiles(CORE), withUpEdge)).toEqual([
+      'lambda/core/partitions/plan.ts -> lambda/core/discovery/discovery.ts',
+    ]);
+  });
+});
+
 describe('import graph', () => {
   it.each(['lib', 'lambda', 'bin'])('has no import circle from %s/', (dir) => {
     // GIVEN every TypeScript file under the folder, and what it imports (transitively)

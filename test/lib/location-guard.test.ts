@@ -1,4 +1,4 @@
-import { STACK_OUTPUT } from '../../lambda/core/contract';
+import { STACK_OUTPUT } from '../../lambda/core/shared/contract';
 import { LOCATION_PARAMETER, LOCATION_RULE } from '../../lib/location-guard';
 import { buildStack } from './fixtures';
 

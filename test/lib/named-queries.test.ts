@@ -3,10 +3,10 @@
  * set the range, and the partition filter, relative to current_date, covers the last 7 days.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { formatIsoDate, parseIsoDate } from '../../lambda/core/dates';
-import { PRESETS } from '../../lambda/core/presets';
-import { lastDaysFilter } from '../../lambda/core/relative-filter';
-import { schemeFromKeyList } from '../../lambda/core/scheme';
+import { formatIsoDate, parseIsoDate } from '../../lambda/core/shared/dates';
+import { PRESETS } from '../../lambda/core/query/presets';
+import { lastDaysFilter } from '../../lambda/core/query/relative-filter';
+import { schemeFromKeyList } from '../../lambda/core/partitions/scheme';
 import { namedQueryText } from '../../lib/named-queries';
 import { loadCalendar, startDuckDb, type TrinoStandIn } from '../support/duckdb-trino';
 import { trinoErrors, trinoStatementCount } from '../support/query-harness';

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENV, METRICS_NAMESPACE } from '../../lambda/core/contract';
+import { ENV, METRICS_NAMESPACE } from '../../lambda/core/shared/contract';
 import { AthenaResults } from '../../lib/athena-results';
 import { CloudTrailTable } from '../../lib/cloudtrail-table';
 import { PartitionFunction, type PartitionFunctionProps } from '../../lib/partition-function';

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/contract';
+import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/shared/contract';
 import { PartitionerAlarms, type PartitionerAlarmsProps } from '../../lib/partitioner-alarms';
 import { newStack } from './fixtures';
 

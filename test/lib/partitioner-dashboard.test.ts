@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { METRIC, METRICS_NAMESPACE } from '../../lambda/core/contract';
+import { METRIC, METRICS_NAMESPACE } from '../../lambda/core/shared/contract';
 import { createHandler } from '../../lambda/handler';
 import { PartitionerDashboard } from '../../lib/partitioner-dashboard';
 import type { StandIn } from '../support/aws-standin';

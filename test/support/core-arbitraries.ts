@@ -1,6 +1,6 @@
 /** fast-check arbitraries for valid inputs, generated from the allow-lists in lambda/core/names. */
 import fc from 'fast-check';
-import { ACCOUNT_ID, IDENTIFIER, ORG_ID, REGION_NAME, checkBucket } from '../../lambda/core/names';
+import { ACCOUNT_ID, IDENTIFIER, ORG_ID, REGION_NAME, checkBucket } from '../../lambda/core/shared/names';
 import { dayOf } from './core-fakes';
 
 export const accountArb = fc.stringMatching(ACCOUNT_ID);

@@ -3,7 +3,7 @@
  * behaves like the service it stands for, as far as the core can observe, and records what
  * it was asked so tests can assert on the conversation.
  */
-import { ValidationError } from '../../lambda/core/validation';
+import { ValidationError } from '../../lambda/core/shared/validation';
 import type {
   AthenaPort,
   CatalogPort,
@@ -12,9 +12,9 @@ import type {
   QueryState,
   QueryStateName,
   S3ListingPort,
-} from '../../lambda/core/ports';
-import { PortError } from '../../lambda/core/ports';
-import type { PartitionSpec, Statement } from '../../lambda/core/ddl';
+} from '../../lambda/core/shared/ports';
+import { PortError } from '../../lambda/core/shared/ports';
+import type { PartitionSpec, Statement } from '../../lambda/core/partitions/ddl';
 
 /** 2024-06-15T12:00:00Z: a fixed "now" for every test that needs one. */
 export const NOW = new Date(Date.UTC(2024, 5, 15, 12, 0, 0));

@@ -12,8 +12,8 @@
  * 222 us-east-1, 333 us-east-1. The backfill 03-01..03-11 is 35 partitions (20 empty past
  * days skipped) in 12 statements.
  */
-import type { MetricName } from '../../lambda/core/contract';
-import type { Report } from '../../lambda/core/report';
+import type { MetricName } from '../../lambda/core/shared/contract';
+import type { Report } from '../../lambda/core/run/report';
 import type { QueryOutcome, StandIn, StandInOptions, StandInStats } from './aws-standin';
 import {
   A1,

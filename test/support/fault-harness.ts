@@ -21,10 +21,10 @@ import { AthenaQueries } from '../../lambda/aws/athena-port';
 import { createAthenaClient, createGlueClient, createS3Client, MAX_ATTEMPTS } from '../../lambda/aws/clients';
 import { GlueCatalog } from '../../lambda/aws/glue-catalog';
 import { S3Listing } from '../../lambda/aws/s3-listing';
-import { type MetricName, METRIC } from '../../lambda/core/contract';
-import type { Clock } from '../../lambda/core/ports';
-import type { Report } from '../../lambda/core/report';
-import type { RunPorts } from '../../lambda/core/run';
+import { type MetricName, METRIC } from '../../lambda/core/shared/contract';
+import type { Clock } from '../../lambda/core/shared/ports';
+import type { Report } from '../../lambda/core/run/report';
+import type { RunPorts } from '../../lambda/core/run/run';
 import { createHandler } from '../../lambda/handler';
 import type { QueryInfo, StandIn, StandInOptions } from './aws-standin';
 import {

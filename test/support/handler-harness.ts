@@ -3,8 +3,8 @@
  * endpoints come from AWS_ENDPOINT_URL_*, exactly as a user would point the CLI at a fake.
  * Captures what Powertools writes to stdout, so tests read the EMF metrics the alarms watch.
  */
-import { ENV, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/contract';
-import type { Clock } from '../../lambda/core/ports';
+import { ENV, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/shared/contract';
+import type { Clock } from '../../lambda/core/shared/ports';
 import { startStandIn, type StandIn, type StandInOptions } from './aws-standin';
 
 export const SERVICE = 'partitioner-test';

@@ -1,7 +1,7 @@
 /** Builds `query` statements through the CLI's own parsing, for the preset and filter tests. */
 import { TrinoSQL } from 'dt-sql-parser';
-import { parseQueryArgs, type QueryRun } from '../../bin/query-args';
-import { statementFor } from '../../bin/query';
+import { parseQueryArgs, type QueryRun } from '../../bin/cli/query-args';
+import { statementFor } from '../../bin/cli/query';
 
 const trino = new TrinoSQL();
 

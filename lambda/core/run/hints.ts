@@ -1,0 +1,46 @@
+/**
+ * What to do about access denied, appended to the error where it is classified, so the
+ * function's log, its failure text and the CLI all carry the same advice. The two causes IAM
+ * in this stack cannot fix: a trail bucket in another account (its bucket policy decides) and
+ * a catalog under Lake Formation (its grants decide).
+ */
+import { STACK_OUTPUT } from '../shared/contract';
+import type { Report } from './report';
+
+/** The setting (prop and `-c` context key) that grants the Lake Formation permissions. */
+export const LAKE_FORMATION_SETTING = 'lakeFormationPermissions';
+/** The stack output holding the role a cross-account bucket policy must name. */
+export const ROLE_OUTPUT = STACK_OUTPUT.functionRoleArn;
+
+/** For Glue and Athena DDL denied: Lake Formation grants, when IAM already allows the call. */
+export function lakeFormationHint(): string {
+  return (
+    ` (if Lake Formation permissions are in force on this catalog, i.e. the database has no IAMAllowedPrincipals grant, IAM alone is not enough:` +
+    ` deploy with ${LAKE_FORMATION_SETTING}=true, e.g. -c ${LAKE_FORMATION_SETTING}=true, so the stack grants the function's role the Lake Formation permissions it needs;` +
+    ` for the CLI, grant your own principal DESCRIBE on the database and ALTER, DESCRIBE, INSERT, DELETE on the table)`
+  );
+}
+
+/** For S3 listing denied: most often a trail bucket in another account whose policy does not name us yet. */
+export function bucketPolicyHint(bucket: string): string {
+  return (
+    ` (if ${bucket} belongs to another account, its bucket policy must allow s3:ListBucket and s3:GetBucketLocation` +
+    ` to the function's role, the stack output ${ROLE_OUTPUT} (or to your own principal, for the CLI);` +
+    ` once it does, the next scheduled run succeeds, and a failed initial backfill can be started again with the StateMachineBackfillCommand output)`
+  );
+}
+
+const LAKE_FORMATION_WORDING = /lake ?formation|insufficient .*permission|not authorized to perform: glue:/i;
+
+/** Athena's failure reason for a statement, with the Lake Formation hint when the reason is a permissions one. */
+export function withQueryFailureHint(reason: string): string {
+  return LAKE_FORMATION_WORDING.test(reason) && !reason.includes(LAKE_FORMATION_SETTING)
+    ? `${reason}${lakeFormationHint()}`
+    : reason;
+}
+
+/** Appended to a failed run's one-line summary: the first failure that carries a hint, so the Errors alarm's log line says what to do. */
+export function failureHint(report: Pick<Report, 'failures'>): string {
+  const hinted = report.failures.find((failure) => failure.reason?.includes(LAKE_FORMATION_SETTING));
+  return hinted ? `; first failure: ${hinted.reason}` : '';
+}

@@ -1,0 +1,98 @@
+/** What a run did, in the shape the handler returns and the CLI prints. */
+import { plural } from '../shared/plural';
+import type { PartitionRange } from '../partitions/ranges';
+import type { RetentionReport } from './retention-run';
+import type { StatementProblem, SubmitResult } from '../submit/submit';
+import { type DiscoveryNotes, summarizeNotes } from '../discovery/discovery-notes';
+
+export interface Report extends DiscoveryNotes {
+  /** True when every partition was added (or, for a dry run, planned). */
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+  readonly window: { readonly from: string; readonly to: string };
+  readonly accounts: number;
+  readonly regions: number;
+  /** Partitions requested (after empty past days were skipped). */
+  readonly partitions: number;
+  readonly skippedEmpty: number;
+  readonly statements: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly partitionsAdded: number;
+  /** Partitions never submitted because time ran out. */
+  readonly notSubmitted: number;
+  /** Statements still running when time ran out. */
+  readonly unconfirmed: number;
+  readonly retried: number;
+  readonly throttled: number;
+  readonly athenaCalls: { readonly start: number; readonly poll: number };
+  /** Failed and unconfirmed statements, with Athena's reason and the ranges they covered. */
+  readonly failures: readonly (StatementProblem & { readonly status: 'failed' | 'unconfirmed' })[];
+  /** Exactly what was not submitted, as account/region day ranges. */
+  readonly notSubmittedRanges: readonly PartitionRange[];
+  /** Dry runs only: the first statement, as a sample. */
+  readonly firstStatement?: string;
+  /** What retention dropped, when retention is on. */
+  readonly retention?: RetentionReport;
+  /** Estimated partitions in the table (the CatalogPartitions metric), when the catalog was readable. */
+  readonly catalogPartitions?: number;
+  /** Why submission stopped early (an Athena operation that kept failing), when it did. */
+  readonly stopReason?: string;
+  /** Why retention could not run (its catalog read failed), when it could not. */
+  readonly retentionError?: string;
+}
+
+type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
+
+export function emptyReport(base: Base): Report {
+  return {
+    ...base,
+    ok: true,
+    statements: 0,
+    succeeded: 0,
+    failed: 0,
+    partitionsAdded: 0,
+    notSubmitted: 0,
+    unconfirmed: 0,
+    retried: 0,
+    throttled: 0,
+    athenaCalls: { start: 0, poll: 0 },
+    failures: [],
+    notSubmittedRanges: [],
+  };
+}
+
+export function reportFrom(base: Base, result: SubmitResult): Report {
+  const failures = [
+    ...result.failed.map((problem) => ({ ...problem, status: 'failed' as const })),
+    ...result.unconfirmed.map((problem) => ({ ...problem, status: 'unconfirmed' as const })),
+  ];
+  return {
+    ...base,
+    ok: result.failed.length === 0 && result.unconfirmed.length === 0 && result.notSubmitted.statements === 0,
+    statements: result.statements,
+    succeeded: result.succeeded,
+    failed: result.failed.length,
+    partitionsAdded: result.partitionsAdded,
+    notSubmitted: result.notSubmitted.partitions,
+    unconfirmed: result.unconfirmed.length,
+    retried: result.retried,
+    throttled: result.throttled,
+    athenaCalls: { start: result.startCalls, poll: result.pollCalls },
+    failures,
+    notSubmittedRanges: result.notSubmitted.ranges,
+    ...(result.stopReason !== undefined ? { stopReason: result.stopReason } : {}),
+  };
+}
+
+/** One line for logs and the CLI. */
+export function summarize(report: Report): string {
+  const head = `${report.window.from}..${report.window.to}: ${plural(report.partitions, 'partition')} in ${plural(report.statements, 'statement')}`;
+  const skipped = `${plural(report.skippedEmpty, 'empty day')} skipped`;
+  const notes = summarizeNotes(report);
+  if (report.dryRun) return `${head} (dry run, nothing submitted; ${skipped})${notes}`;
+  const stopped =
+    (report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '') +
+    (report.retentionError !== undefined ? `; retention failed: ${report.retentionError}` : '');
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${notes}${stopped}`;
+}

@@ -1,0 +1,171 @@
+/**
+ * What one run is asked to do. Every entry point (schedule, invoke payload, Step Functions
+ * chunk, CLI flags) becomes a {@link RunRequest} here, and nothing reaches S3 or Athena
+ * until this validation has passed.
+ */
+import { z } from 'zod';
+import {
+  type DayWindow,
+  defaultWindow,
+  formatIsoDate,
+  parseIsoDate,
+  utcDay,
+  windowLength,
+} from '../shared/dates';
+import type { Settings } from './settings';
+import {
+  accountList,
+  describeIssues,
+  intInRange,
+  isoDate,
+  regionList,
+  ValidationError,
+} from '../shared/validation';
+
+/** CloudTrail launched in November 2013: no log can be older. */
+export const EARLIEST_DAY = parseIsoDate('2013-11-01') as number;
+
+export interface RunRequest {
+  /** A Step Functions chunk ('chunk') takes its part of the backfill's concurrency. */
+  readonly kind: 'scheduled' | 'backfill' | 'chunk';
+  readonly window: DayWindow;
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  readonly dryRun: boolean;
+  readonly includeEmptyDays: boolean;
+}
+
+export interface SplitRequest {
+  readonly window: DayWindow;
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  readonly includeEmptyDays: boolean;
+  /** Days per chunk, or undefined to size chunks from the number of account-regions. */
+  readonly chunkDays?: number;
+}
+
+const selection = {
+  accounts: accountList.optional(),
+  regions: regionList.optional(),
+  includeEmptyDays: z.boolean({ error: 'expected true or false' }).optional(),
+};
+
+const backfillSchema = z.strictObject({
+  from: isoDate,
+  to: isoDate,
+  dryRun: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Set by the state machine (through the split's selection) on every chunk it invokes. */
+  chunk: z.boolean({ error: 'expected true or false' }).optional(),
+  ...selection,
+});
+
+const splitSchema = z.strictObject({
+  action: z.literal('split'),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  daysBack: intInRange('days back', 0, 7305).optional(),
+  chunkDays: intInRange('chunk days', 1, 366).optional(),
+  ...selection,
+});
+
+/** An EventBridge scheduled event, or an empty invoke: both mean "the default window". */
+function isScheduleTrigger(payload: unknown): boolean {
+  if (payload === undefined || payload === null) return true;
+  if (typeof payload !== 'object' || Array.isArray(payload)) return false;
+  const record = payload as Record<string, unknown>;
+  if (Object.keys(record).length === 0) return true;
+  return record.source === 'aws.events' && record['detail-type'] === 'Scheduled Event';
+}
+
+/** Checks a window against the calendar and the settings' limits. */
+export function checkWindow(
+  window: DayWindow,
+  now: Date,
+  settings: Pick<Settings, 'maxRangeDays'>,
+): DayWindow {
+  const tomorrow = utcDay(now) + 1;
+  const from = formatIsoDate(window.from);
+  const to = formatIsoDate(window.to);
+  if (window.from > window.to) throw new ValidationError(`invalid range: from ${from} is after to ${to}`);
+  if (window.to > tomorrow) {
+    throw new ValidationError(`invalid range: to ${to} is after tomorrow (${formatIsoDate(tomorrow)} utc)`);
+  }
+  if (window.from < EARLIEST_DAY) {
+    throw new ValidationError(
+      `invalid range: from ${from} is before cloudtrail existed (${formatIsoDate(EARLIEST_DAY)})`,
+    );
+  }
+  if (windowLength(window) > settings.maxRangeDays) {
+    throw new ValidationError(
+      `invalid range: ${from} to ${to} is ${windowLength(window)} days; at most ${settings.maxRangeDays} are allowed in one request`,
+    );
+  }
+  return window;
+}
+
+/** Parses an invoke payload (or a scheduled event) into a run request. */
+export function parseRunPayload(payload: unknown, now: Date, settings: Settings): RunRequest {
+  if (isScheduleTrigger(payload)) {
+    return {
+      kind: 'scheduled',
+      window: defaultWindow(now, settings.lookbackDays),
+      dryRun: false,
+      includeEmptyDays: false,
+    };
+  }
+  const parsed = backfillSchema.safeParse(payload);
+  if (!parsed.success) {
+    throw new ValidationError(
+      describeIssues('backfill payload', parsed.error, payload) +
+        ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays)',
+    );
+  }
+  const { from, to, accounts, regions, dryRun, includeEmptyDays, chunk } = parsed.data;
+  const window = checkWindow(
+    { from: parseIsoDate(from) as number, to: parseIsoDate(to) as number },
+    now,
+    settings,
+  );
+  return {
+    kind: chunk === true ? 'chunk' : 'backfill',
+    window,
+    accounts,
+    regions,
+    dryRun: dryRun ?? false,
+    includeEmptyDays: includeEmptyDays ?? false,
+  };
+}
+
+export function isSplitPayload(payload: unknown): boolean {
+  return (
+    typeof payload === 'object' && payload !== null && (payload as Record<string, unknown>).action === 'split'
+  );
+}
+
+/** Parses the Step Functions split step's input: `{action:'split', from|daysBack, to?, ...}`. */
+export function parseSplitPayload(
+  payload: unknown,
+  now: Date,
+  settings: Pick<Settings, 'maxRangeDays'>,
+): SplitRequest {
+  const parsed = splitSchema.safeParse(payload);
+  if (!parsed.success) throw new ValidationError(describeIssues('split payload', parsed.error, payload));
+  const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays } = parsed.data;
+  if ((from === undefined) === (daysBack === undefined)) {
+    throw new ValidationError('invalid split payload: give exactly one of from or daysBack');
+  }
+  const tomorrow = utcDay(now) + 1;
+  const window = checkWindow(
+    {
+      // "N days back" means all history up to N days: clamp to CloudTrail's start rather than refuse.
+      from:
+        from !== undefined
+          ? (parseIsoDate(from) as number)
+          : Math.max(EARLIEST_DAY, utcDay(now) - (daysBack as number)),
+      to: to !== undefined ? (parseIsoDate(to) as number) : tomorrow,
+    },
+    now,
+    settings,
+  );
+  return { window, accounts, regions, chunkDays, includeEmptyDays: includeEmptyDays ?? false };
+}

@@ -1,0 +1,106 @@
+/** How each statement of a submission ended, and the totals a report is built from. */
+import type { Statement } from '../partitions/ddl';
+import { type PartitionRange, RangeCollector } from '../partitions/ranges';
+
+export type OutcomeStatus = 'succeeded' | 'failed' | 'not-submitted' | 'unconfirmed';
+
+export interface StatementOutcome {
+  readonly statement: Statement;
+  readonly status: OutcomeStatus;
+  readonly attempts: number;
+  readonly queryIds: readonly string[];
+  /** Athena's reason for the last failure, or why it was not submitted. */
+  readonly reason?: string;
+}
+
+/** A statement that did not succeed, without its SQL (the ranges say what it covered). */
+export interface StatementProblem {
+  readonly index: number;
+  readonly partitions: number;
+  readonly attempts: number;
+  readonly queryIds: readonly string[];
+  readonly reason: string;
+  readonly ranges: readonly PartitionRange[];
+}
+
+export interface SubmitResult {
+  readonly statements: number;
+  readonly succeeded: number;
+  readonly partitionsAdded: number;
+  /** Statements that failed after every allowed attempt. */
+  readonly failed: readonly StatementProblem[];
+  /** Statements still running in Athena at the wait deadline: likely fine, not confirmed. */
+  readonly unconfirmed: readonly StatementProblem[];
+  /** Work never started because the deadline came first. */
+  readonly notSubmitted: {
+    readonly statements: number;
+    readonly partitions: number;
+    readonly ranges: readonly PartitionRange[];
+  };
+  /** Statements resubmitted after a transient failure. */
+  readonly retried: number;
+  readonly throttled: number;
+  readonly startCalls: number;
+  readonly pollCalls: number;
+  /** Why the submission stopped before every statement ended (an API that kept failing, a refusal). */
+  readonly stopReason?: string;
+}
+
+/** Counts outcomes as the scheduler hands them in, and builds the {@link SubmitResult}. */
+export class OutcomeTally {
+  statements = 0;
+  succeeded = 0;
+  partitionsAdded = 0;
+  retried = 0;
+  throttled = 0;
+  startCalls = 0;
+  pollCalls = 0;
+  private notSubmittedStatements = 0;
+  private readonly failed: StatementProblem[] = [];
+  private readonly unconfirmed: StatementProblem[] = [];
+  private readonly undone = new RangeCollector();
+
+  constructor(private readonly onOutcome?: (outcome: StatementOutcome) => void) {}
+
+  record(outcome: StatementOutcome): void {
+    const { statement, status } = outcome;
+    this.onOutcome?.(outcome);
+    if (status === 'succeeded') {
+      this.succeeded++;
+      this.partitionsAdded += statement.partitions.length;
+    } else if (status === 'not-submitted') {
+      this.notSubmittedStatements++;
+      this.undone.addAll(statement.partitions);
+    } else {
+      const problem = {
+        index: statement.index,
+        partitions: statement.partitions.length,
+        attempts: outcome.attempts,
+        queryIds: outcome.queryIds,
+        reason: outcome.reason ?? status,
+        ranges: new RangeCollector().addAll(statement.partitions).list(),
+      };
+      (status === 'failed' ? this.failed : this.unconfirmed).push(problem);
+    }
+  }
+
+  result(stopReason?: string): SubmitResult {
+    return {
+      statements: this.statements,
+      succeeded: this.succeeded,
+      partitionsAdded: this.partitionsAdded,
+      failed: this.failed,
+      unconfirmed: this.unconfirmed,
+      notSubmitted: {
+        statements: this.notSubmittedStatements,
+        partitions: this.undone.count,
+        ranges: this.undone.list(),
+      },
+      retried: this.retried,
+      throttled: this.throttled,
+      startCalls: this.startCalls,
+      pollCalls: this.pollCalls,
+      ...(stopReason !== undefined ? { stopReason } : {}),
+    };
+  }
+}

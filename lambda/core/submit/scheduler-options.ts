@@ -1,0 +1,34 @@
+/** What the scheduler is given, and what it keeps for each statement in flight. */
+import type { Statement } from '../partitions/ddl';
+import type { StatementOutcome } from './outcomes';
+import type { PollTiming } from './poll-plan';
+import type { Clock, PortError } from '../shared/ports';
+
+export interface SubmitOptions extends PollTiming {
+  /** Upper bound on queries in flight (Athena counts queued and running DDL toward its quota of 20). */
+  readonly maxConcurrent: number;
+  /** Stable per invocation: retried invocations derive the same ClientRequestTokens. */
+  readonly tokenSeed: string;
+  /** Distinguishes this submission's retry tokens from an earlier invocation's. @default a random UUID */
+  readonly nonce?: string;
+  /** Attempts per statement for transient failures. @default 4 */
+  readonly maxAttempts?: number;
+  /** No statement is started at or after this instant (ms since epoch). */
+  readonly startDeadline?: number;
+  /** In-flight queries still running at this instant are reported unconfirmed. */
+  readonly waitDeadline?: number;
+  /** How long a start or status call may keep failing (or Athena refuse every start) before the run stops. @default 5 minutes */
+  readonly apiPatienceMs?: number;
+  readonly clock: Clock;
+  readonly onOutcome?: (outcome: StatementOutcome) => void;
+  readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;
+}
+
+export interface Flight {
+  readonly statement: Statement;
+  /** 1-based; a new attempt (and token) only after Athena ran the query and it failed. */
+  readonly attempt: number;
+  readonly queryIds: string[];
+  /** StartQueryExecution errors other than throttling, for this attempt. */
+  readonly startErrors: number;
+}

@@ -1,0 +1,151 @@
+/**
+ * Every command takes its flags the same way (issue 12): query and audit share the spec-based
+ * parser of plan, run and backfill, so a misspelt flag gets a suggestion and the valid list, a
+ * flag given twice is refused (except the repeatable --param), and --help lists exactly what
+ * the parser accepts.
+ */
+import { main } from '../../../bin/cli/main';
+import { type CommandSpec, parseFlags, UsageError } from '../../../bin/cli/flags';
+import { QUERY_SPEC } from '../../../bin/cli/query-spec';
+import { AUDIT_SPEC, COMMANDS } from '../../../bin/cli/usage';
+
+const NOW = new Date('2024-03-10T12:00:00Z');
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const athena = (): never => {
+    throw new Error('must not build an athena client');
+  };
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    now: NOW,
+    query: { athena },
+  });
+  return { code, stdout, stderr };
+}
+
+/** `valid options for query: --list, ..., --help`, from the spec itself. */
+const validList = (spec: CommandSpec): string =>
+  `valid options for ${spec.name}: ${[...spec.flags.map((f) => f.name), 'help'].map((n) => `--${n}`).join(', ')}`;
+
+const QUERY = ['query', 'root-activity', '--from', '2024-03-01', '--to', '2024-03-02', '--dry-run'];
+const AUDIT = ['audit', '--bucket', 'my-trail', '--from', '2024-03-01', '--to', '2024-03-02'];
+
+describe.each([
+  ['query', QUERY, QUERY_SPEC, '--acounts', '--accounts'],
+  ['audit', AUDIT, AUDIT_SPEC, '--repiar', '--repair'],
+])('%s flags', (_name, base, spec, typo, meant) => {
+  it('suggests the flag meant by a misspelt one and lists the valid ones, exit 2', async () => {
+    // GIVEN a misspelt flag WHEN running THEN exit 2, the suggestion and the command's valid flags
+    const { code, stdout, stderr } = await cli(...base, typo, '1');
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain(`unknown option ${typo}; did you mean ${meant}?`);
+    expect(stderr).toContain(validList(spec));
+    expect(stderr).toContain(`(see cloudtrail-partitioner ${spec.name} --help)`);
+  });
+
+  it('refuses a flag given twice, naming both values, exit 2', async () => {
+    // GIVEN --from twice WHEN running THEN exit 2 and both values in the message
+    const { code, stdout, stderr } = await cli(...base, '--from', '2024-03-02');
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain('--from given twice ("2024-03-01" and "2024-03-02"): give it once');
+  });
+
+  it('says whose flag it is when another command owns it', async () => {
+    // GIVEN a flag of another command WHEN running THEN it names the command it is for
+    const foreign = spec === QUERY_SPEC ? '--repair' : '--list';
+    const owner = spec === QUERY_SPEC ? 'audit' : 'query';
+    const { code, stderr } = await cli(...base, foreign);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${foreign} is not for ${spec.name} (it is for ${owner})`);
+  });
+
+  it('--help and -h print the help of this command', async () => {
+    // GIVEN --help or -h WHEN running THEN exit 0 and this command's usage line
+    for (const help of ['--help', '-h']) {
+      const { code, stdout } = await cli(spec.name, help);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(new RegExp(`^usage: cloudtrail-partitioner ${spec.name} `));
+    }
+  });
+});
+
+describe('query --param', () => {
+  it('may repeat, each parameter reaching the statement', async () => {
+    // GIVEN two different --param WHEN dry-running THEN both filters are in the statement
+    const { code, stdout, stderr } = await cli(
+      ...QUERY.filter((word) => word !== 'root-activity'),
+      'console-logins',
+      '--param',
+      'result=failure',
+      '--param=mfa=no',
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain("json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure'");
+    expect(stdout).toContain("json_extract_scalar(additionaleventdata, '$.MFAUsed') = 'No'");
+  });
+
+  it('refuses the same key twice', async () => {
+    // GIVEN one key given twice WHEN running THEN exit 2 naming the key
+    const { code, stderr } = await cli(
+      ...QUERY.filter((word) => word !== 'root-activity'),
+      'console-logins',
+      '--param',
+      'result=failure',
+      '--param',
+      'result=success',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain('invalid --param "result=success": result is given twice');
+  });
+});
+
+/** The option names in a command's help: the `--name` starting each line of the options block. */
+function helpFlags(help: string): string[] {
+  const options = help.split('\n\n').find((block) => block.startsWith('options:')) ?? '';
+  return [...options.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+}
+
+/** A token the parser must accept for this flag. */
+function typed(spec: CommandSpec, name: string): string[] {
+  const flag = spec.flags.find((f) => f.name === name);
+  if (flag === undefined || flag.type === 'boolean') return [`--${name}`];
+  return [`--${name}`, flag.choices?.[0] ?? 'x=y'];
+}
+
+describe.each(COMMANDS.map((spec) => [spec.name, spec] as const))('%s --help', (_name, spec) => {
+  it('lists exactly the flags the parser accepts', async () => {
+    // GIVEN the command's help WHEN its option lines are read
+    const { code, stdout } = await cli(spec.name, '--help');
+    expect(code).toBe(0);
+    const listed = helpFlags(stdout);
+    // THEN they are the spec's flags and --help, each accepted by the parser
+    expect(listed).toEqual([...spec.flags.map((f) => f.name), 'help']);
+    for (const name of listed) expect(() => parseFlags(spec, typed(spec, name))).not.toThrow();
+    // AND every flag of another command that is not listed is refused
+    const others = COMMANDS.flatMap((c) => c.flags.map((f) => f.name)).filter((n) => !listed.includes(n));
+    for (const name of others) expect(() => parseFlags(spec, [`--${name}`])).toThrow(UsageError);
+  });
+});
+
+describe('the command word', () => {
+  it.each([[[]], [['frob']]])('%j lists all five commands, exit 2', async (argv) => {
+    // GIVEN no command or an unknown one WHEN running THEN exit 2 naming every command
+    const { code, stderr } = await cli(...argv);
+    expect(code).toBe(2);
+    expect(stderr).toContain('expected plan, run, backfill, query or audit');
+  });
+
+  it('the overall --help lists all five commands and their options', async () => {
+    // GIVEN --help WHEN running THEN every command's summary line and options block
+    const { code, stdout } = await cli('--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('<plan|run|backfill|query|audit>');
+    for (const spec of COMMANDS) {
+      expect(stdout).toContain(`  ${spec.name.padEnd(10)}${spec.summary}`);
+      expect(stdout).toContain(`\n${spec.name} options:\n`);
+    }
+  });
+});

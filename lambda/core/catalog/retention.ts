@@ -32,18 +32,22 @@ export function isExpired(scheme: PartitionScheme, partition: PartitionSpec, cut
  * A Glue GetPartitions expression for the partitions before the cutoff. Keys are zero-padded
  * strings, so string order is date order. A month partition is expired when its month is before
  * the cutoff's month (its last day is then before the cutoff).
+ *
+ * It leads with `year <= 'Y' AND (…)`: Glue uses a partition index only for conditions ANDed at
+ * the top on the index's keys (the index starts with `year`), so an `OR` at the top would read
+ * every partition of the table.
  */
 export function expiredExpression(scheme: PartitionScheme, cutoff: EpochDay): string {
   const { year, month, day } = dayParts(cutoff);
   const byMonth = `year < '${year}' OR (year = '${year}' AND month < '${month}')`;
-  if (scheme.granularity === 'month') return byMonth;
-  return `${byMonth} OR (year = '${year}' AND month = '${month}' AND day < '${day}')`;
+  if (scheme.granularity === 'month') return `year <= '${year}' AND (${byMonth})`;
+  return `year <= '${year}' AND (${byMonth} OR (year = '${year}' AND month = '${month}' AND day < '${day}'))`;
 }
 
-/** Partitions at or before the month holding `day` (the oldest-month search's probe). */
+/** Partitions at or before the month holding `day` (the oldest-month search's probe), index-led as above. */
 export function atOrBeforeMonthExpression(day: EpochDay): string {
   const { year, month } = dayParts(day);
-  return `year < '${year}' OR (year = '${year}' AND month <= '${month}')`;
+  return `year <= '${year}' AND (year < '${year}' OR (year = '${year}' AND month <= '${month}'))`;
 }
 
 const VALUE_CHECKS: Record<PartitionField, RegExp> = {

@@ -9,6 +9,7 @@ import { schemeFromColumns } from '../../../lambda/core/partitions/scheme';
 import { parseExpression } from '../../support/aws-standin/glue-expression';
 import { accountArb, dayArb } from '../../support/core-arbitraries';
 import { dayOf, ORG_COLUMNS } from '../../support/core-fakes';
+import { expressionShape, keyOf } from '../../support/glue-expression-shape';
 
 const DAY = schemeFromColumns(ORG_COLUMNS);
 const MONTH = schemeFromColumns(
@@ -77,7 +78,7 @@ describe('catalogExpression', () => {
     // GIVEN 2014-03-15 .. 2034-06-20 THEN a handful of ranges, not 7,000 days
     const expression = catalogExpression(DAY, { from: dayOf('2014-03-15'), to: dayOf('2034-06-20') });
     expect(expression).toBe(
-      "((year = '2014' AND month = '03' AND day BETWEEN '15' AND '31') OR (year = '2014' AND month BETWEEN '04' AND '12') OR year BETWEEN '2015' AND '2033' OR (year = '2034' AND month BETWEEN '01' AND '05') OR (year = '2034' AND month = '06' AND day BETWEEN '01' AND '20'))",
+      "year BETWEEN '2014' AND '2034' AND ((year = '2014' AND month = '03' AND day BETWEEN '15' AND '31') OR (year = '2014' AND month BETWEEN '04' AND '12') OR year BETWEEN '2015' AND '2033' OR (year = '2034' AND month BETWEEN '01' AND '05') OR (year = '2034' AND month = '06' AND day BETWEEN '01' AND '20'))",
     );
   });
 
@@ -130,5 +131,41 @@ describe('catalogExpression', () => {
       },
     );
     expect(expression).toBe("(year = '2024' AND month = '03' AND day = '09')");
+  });
+
+  it('leads with an AND on year, the partition index first key, for any window and selection', () => {
+    // GIVEN any window (same month, month-crossing, years) and optional account/region lists
+    fc.assert(
+      fc.property(
+        dayArb,
+        fc.integer({ min: 0, max: 1100 }),
+        fc.boolean(),
+        fc.boolean(),
+        (from, length, withAccounts, month) => {
+          const expression = catalogExpression(
+            month ? MONTH : DAY,
+            { from, to: from + length },
+            {
+              ...(withAccounts ? { accounts: ['111122223333'], regions: ['eu-west-1'] } : {}),
+            },
+          );
+          // WHEN its top level is split apart from the builder's own code
+          const shape = expressionShape(expression);
+          // THEN Glue can use the index: no OR at the top, and the first condition is on year
+          expect(shape.operator).not.toBe('OR');
+          expect(keyOf(shape.operands[0])).toBe('year');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('bounds a month-crossing audit window by its year before the OR of its months', () => {
+    // GIVEN the audit's week across a month end
+    const expression = catalogExpression(DAY, { from: dayOf('2024-01-29'), to: dayOf('2024-02-04') });
+    // THEN the year bound is ANDed with the two months' days
+    expect(expression).toBe(
+      "year = '2024' AND ((year = '2024' AND month = '01' AND day BETWEEN '29' AND '31') OR (year = '2024' AND month = '02' AND day BETWEEN '01' AND '04'))",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { PartitionSpec } from '../../../lambda/core/partitions/ddl';
 import {
+  atOrBeforeMonthExpression,
   estimateCatalogPartitions,
   expiredExpression,
   isExpired,
@@ -10,6 +11,7 @@ import {
 import { schemeFromKeyList } from '../../../lambda/core/partitions/scheme';
 import { dayOf, isoOf, partition } from '../../support/core-fakes';
 import { parseExpression } from '../../support/aws-standin/glue-expression';
+import { expressionShape, keyOf } from '../../support/glue-expression-shape';
 import { EARLIEST, LATEST } from '../../support/core-arbitraries';
 
 const DAY = schemeFromKeyList('account,region,year,month,day');
@@ -71,6 +73,36 @@ describe('retention cutoff', () => {
       );
     },
   );
+});
+
+describe('retention expressions and the partition index', () => {
+  it.each([
+    ['expired days', (cutoff: number) => expiredExpression(DAY, cutoff)],
+    ['expired months', (cutoff: number) => expiredExpression(MONTH, cutoff)],
+    ['the oldest-month probe', (cutoff: number) => atOrBeforeMonthExpression(cutoff)],
+  ])('%s: an AND at the top whose first condition is on year (property)', (_name, build) => {
+    fc.assert(
+      fc.property(dayArb, (cutoff) => {
+        // GIVEN any cutoff WHEN the expression's top level is split apart from the builder
+        const shape = expressionShape(build(cutoff));
+        // THEN Glue can use the index (year first): no OR at the top
+        expect(shape.operator).toBe('AND');
+        expect(keyOf(shape.operands[0])).toBe('year');
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the oldest-month probe selects exactly the months at or before its month, in the stand-in', () => {
+    fc.assert(
+      fc.property(dayArb, dayArb, (probe, day) => {
+        const matches = parseExpression(atOrBeforeMonthExpression(probe), ['year', 'month']);
+        const [p, d] = [isoOf(probe).slice(0, 7), isoOf(day).slice(0, 7)];
+        expect(matches({ year: d.slice(0, 4), month: d.slice(5, 7) })).toBe(d <= p);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('specsFromValues', () => {

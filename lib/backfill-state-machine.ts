@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -115,6 +115,8 @@ export class BackfillStateMachine extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: vendedLogGroupName(this),
       retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      // Kept after a delete, not after a failed create: nothing of a rolled-back attempt stays.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'Backfill CloudTrail partitions over a date range, chunk by chunk',

@@ -1,4 +1,4 @@
-import { Annotations, CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -206,6 +206,8 @@ export class CloudTrailPartitioner extends Construct {
   } {
     const logGroup = new logs.LogGroup(this, 'InitialBackfillLogs', {
       retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      // Kept after a delete, not after a failed create: nothing of a rolled-back attempt stays.
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     const role = new iam.Role(this, 'InitialBackfillRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

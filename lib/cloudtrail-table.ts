@@ -112,7 +112,8 @@ export class CloudTrailTable extends Construct {
         databaseInput: { name: props.databaseName, description: 'CloudTrail logs queried with Athena' },
       });
       // Deleting a Glue database deletes every table in it, including ones this stack never made.
-      this.database.applyRemovalPolicy(RemovalPolicy.RETAIN);
+      // Kept on update and delete, but not after a failed create: its fixed name would make the retry fail.
+      this.database.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     }
     if (!createTable) return;
 
@@ -149,7 +150,8 @@ export class CloudTrailTable extends Construct {
     this.partitionIndex.node.addDependency(this.table);
 
     // `cdk destroy` keeps the table and its partitions: saved queries and views keep working, and
-    // registering years of partitions again would take a full backfill. See docs/design.md.
-    this.table.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // registering years of partitions again would take a full backfill. A create that rolls back
+    // deletes it (RetainExceptOnCreate): kept, its fixed name would fail the retry. See docs/design.md.
+    this.table.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
   }
 }

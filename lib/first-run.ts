@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -61,7 +61,10 @@ export class FirstRun extends Construct {
     const stack = Stack.of(this);
     const logGroup =
       props.logGroup ??
-      new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS });
+      new logs.LogGroup(this, 'Logs', {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+      });
     let role = props.role;
     if (!role) {
       const own = new iam.Role(this, 'Role', {

@@ -115,10 +115,10 @@ describe('CloudTrailTable', () => {
     template.hasResource('AWS::Glue::Table', { DependsOn: [Match.stringLikeRegexp('^TableDatabase')] });
   });
 
-  it('keeps the table, its partitions and the database when the stack is destroyed or replaces them', () => {
-    // THEN both carry DeletionPolicy and UpdateReplacePolicy Retain
+  it('keeps the table, its partitions and the database when the stack is destroyed or replaces them, not after a failed create', () => {
+    // THEN both carry DeletionPolicy RetainExceptOnCreate and UpdateReplacePolicy Retain
     for (const type of ['AWS::Glue::Table', 'AWS::Glue::Database']) {
-      template.hasResource(type, { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+      template.hasResource(type, { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
     }
   });
 

@@ -74,6 +74,7 @@ export class CloudTrailPartitioner extends Construct {
       createTable: s.createTable,
       partitionGranularity: s.partitionGranularity,
       logRetention: props.logRetention,
+      glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
     });
     const results = new AthenaResults(this, 'Results', {
       resultsRetentionDays: s.resultsRetentionDays,
@@ -109,6 +110,7 @@ export class CloudTrailPartitioner extends Construct {
       reservedConcurrentExecutions: s.reserveConcurrency ? s.backfillMaxConcurrency + 1 : undefined,
       timeoutMinutes: s.timeoutMinutes,
       logRetention: props.logRetention,
+      glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
     });
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${resultsBucketLogicalId(results)}.Arn>/${AthenaResults.OUTPUT_PREFIX}*]`,
@@ -139,11 +141,18 @@ export class CloudTrailPartitioner extends Construct {
 
     this.function = fn.function;
     this.functionRole = fn.role;
-    if (s.lakeFormationPermissions)
+    if (s.lakeFormationPermissions) {
+      const index = this.table.partitionIndex;
       this.lakeFormationGrants = new LakeFormationGrants(this, 'LakeFormationGrants', {
         role: fn.role,
         table: this.table,
+        indexRole: index?.role,
+        dropsPartitions: s.retentionDays !== undefined,
+        dataLocationArn: s.lakeFormationDataLocation ? trailBucketArn(this, s.trailBucketName) : undefined,
       });
+      // Lake Formation refuses CreatePartitionIndex until the provider's role holds its grants.
+      index?.resource.node.addDependency(...this.lakeFormationGrants.indexPermissions);
+    }
     this.databaseName = this.table.databaseName;
     this.tableName = this.table.tableName;
     this.workGroupName = results.workGroupName;
@@ -172,7 +181,7 @@ export class CloudTrailPartitioner extends Construct {
     alarms: PartitionerAlarms,
     logRetention: logs.RetentionDays | undefined,
   ): FirstRun {
-    const grants = this.lakeFormationGrants ? [this.lakeFormationGrants] : [];
+    const grants = this.lakeFormationGrants?.all ?? [];
     if (this.initialBackfill) this.initialBackfill.node.addDependency(...grants);
     const firstRun = new FirstRun(this, 'FirstRun', {
       function: fn.function,
@@ -254,6 +263,11 @@ export class CloudTrailPartitioner extends Construct {
     start.node.addDependency(this.table, this.stateMachine, workGroup);
     return start;
   }
+}
+
+/** The trail bucket as a Lake Formation data location: where a trail bucket is registered. */
+function trailBucketArn(scope: Construct, bucketName: string): string {
+  return Stack.of(scope).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 }
 
 /** Logical ID of the results bucket, the form cdk-nag prints in IAM5 finding IDs. */

@@ -52,6 +52,8 @@ export interface CloudTrailTableProps {
   readonly partitionGranularity?: PartitionGranularity;
   /** Retention of the partition index provider's log group. @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /** Key the Glue Data Catalog is encrypted with, for the partition index's provider. @default - none */
+  readonly glueCatalogKmsKeyArn?: string;
 }
 
 /**
@@ -146,6 +148,7 @@ export class CloudTrailTable extends Construct {
       keys: indexKeys,
       resources: [this.catalogArn, this.databaseArn, this.tableArn],
       logRetention: props.logRetention,
+      glueCatalogKmsKeyArn: props.glueCatalogKmsKeyArn,
     });
     this.partitionIndex.node.addDependency(this.table);
 

@@ -47,6 +47,7 @@ const STRING_KEYS = [
   'tableName',
   'alarmEmail',
   'partitionGranularity',
+  'glueCatalogKmsKeyArn',
 ] as const;
 
 const SCHEDULE = /^(cron|rate)\([^()]+\)$/;
@@ -106,6 +107,18 @@ class Reader {
     this.errors.push(`invalid context ${key} ${show(value)}: expected a comma-separated list such as a,b`);
     return undefined;
   }
+}
+
+/** `true`, `false` or `dataLocation` (also the registered trail bucket's data location). */
+function lakeFormationSetting(r: Reader): boolean | 'dataLocation' | undefined {
+  const value = r.raw('lakeFormationPermissions');
+  if (typeof value === 'string' && value.trim() === 'dataLocation') return 'dataLocation';
+  if (value === undefined || typeof value === 'boolean' || /^(true|false)$/i.test(String(value).trim()))
+    return r.boolean('lakeFormationPermissions');
+  r.errors.push(
+    `invalid context lakeFormationPermissions ${show(value)}: expected true, false or dataLocation`,
+  );
+  return undefined;
 }
 
 /** Every context key this app reads. */
@@ -198,7 +211,7 @@ export function parseAppContext(read: ContextReader, keys: readonly string[] = [
     createTable: r.boolean('createTable'),
     createDatabase: r.boolean('createDatabase'),
     reserveConcurrency: r.boolean('reserveConcurrency'),
-    lakeFormationPermissions: r.boolean('lakeFormationPermissions'),
+    lakeFormationPermissions: lakeFormationSetting(r),
     schedule,
     initialBackfillFrom,
     logRetention: retentionDays as logs.RetentionDays | undefined,

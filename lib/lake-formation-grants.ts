@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
-import { Construct } from 'constructs';
+import { Construct, type IDependable } from 'constructs';
 import type { CloudTrailTable } from './cloudtrail-table';
 
 export interface LakeFormationGrantsProps {
@@ -9,20 +9,82 @@ export interface LakeFormationGrantsProps {
   readonly role: iam.IRole;
   /** The database and table the role registers partitions in. */
   readonly table: CloudTrailTable;
+  /**
+   * The role that creates the table's partition index (the stack's custom-resource provider).
+   * @default - none: no index is created (an existing table)
+   */
+  readonly indexRole?: iam.IRole;
+  /**
+   * The function drops expired partitions (`retentionDays` is set): grant DELETE.
+   * @default false
+   */
+  readonly dropsPartitions?: boolean;
+  /**
+   * ARN of the S3 location the trail bucket is registered at in Lake Formation: grant
+   * DATA_LOCATION_ACCESS on it, which partitions whose LOCATION lies there need.
+   * @default - none: the trail bucket is not a registered location
+   */
+  readonly dataLocationArn?: string;
 }
 
 /**
- * Lake Formation grants for the function's role, for catalogs where Lake Formation permissions
- * are in force (the database or table has no `IAMAllowedPrincipals` grant): there, IAM allows
- * the Glue calls and Lake Formation still refuses them.
+ * Which Lake Formation permission each catalog call needs (Lake Formation permissions
+ * reference), so the grants are exactly the calls made. docs/deploy.md carries the same table.
+ */
+export const LAKE_FORMATION_PERMISSION_FOR: Readonly<Record<string, string>> = {
+  // The function (and Athena, with the function's credentials, for its DDL).
+  'glue:GetTable': 'DESCRIBE',
+  'glue:GetPartitions': 'DESCRIBE',
+  'glue:BatchGetPartition': 'DESCRIBE',
+  'glue:BatchCreatePartition': 'INSERT',
+  'glue:BatchDeletePartition': 'DELETE',
+  'athena:ALTER TABLE ADD PARTITION': 'ALTER',
+  'athena:ALTER TABLE DROP PARTITION': 'ALTER',
+  // The partition index's provider.
+  'glue:GetPartitionIndexes': 'DESCRIBE',
+  'glue:CreatePartitionIndex': 'ALTER',
+  'glue:DeletePartitionIndex': 'ALTER',
+};
+
+/** The table permissions for a set of calls, in a stable order. */
+export function tablePermissionsFor(calls: readonly string[]): string[] {
+  const order = ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'];
+  const needed = new Set(calls.map((call) => LAKE_FORMATION_PERMISSION_FOR[call]));
+  return order.filter((permission) => needed.has(permission));
+}
+
+/** The catalog calls of the function: every run reads and adds; only retention drops. */
+export function functionCalls(dropsPartitions: boolean): string[] {
+  return [
+    'glue:GetTable',
+    'glue:GetPartitions',
+    'glue:BatchGetPartition',
+    'glue:BatchCreatePartition',
+    'athena:ALTER TABLE ADD PARTITION',
+    ...(dropsPartitions ? ['glue:BatchDeletePartition', 'athena:ALTER TABLE DROP PARTITION'] : []),
+  ];
+}
+
+export const INDEX_CALLS: readonly string[] = [
+  'glue:GetTable',
+  'glue:GetPartitionIndexes',
+  'glue:CreatePartitionIndex',
+  'glue:DeletePartitionIndex',
+];
+
+/**
+ * Lake Formation grants, for catalogs where Lake Formation permissions are in force (the
+ * database or table has no `IAMAllowedPrincipals` grant): there, IAM allows the Glue calls and
+ * Lake Formation still refuses them.
  *
- * - Database: DESCRIBE, so Athena can resolve it; and DESCRIBE on `default`, which Athena's Glue
- *   client looks up before any DDL (Athena's Lake Formation limitations: "The DESCRIBE permission
- *   is required on the default database"). A grant on a database that does not exist fails the
- *   deploy: in a region where Athena has never run, create `default` first (docs/deploy.md, Lake Formation).
- * - Table: DESCRIBE (read its metadata and partitions), ALTER (the `ALTER TABLE` DDL itself),
- *   INSERT (Glue's CreatePartition/BatchCreatePartition map to it) and DELETE (DROP PARTITION,
- *   for retention). No SELECT: the function never reads log data.
+ * - Function role, database: DESCRIBE, so Athena can resolve it; and DESCRIBE on `default`,
+ *   which Athena's Glue client looks up before any DDL (Athena's Lake Formation limitations: "The
+ *   DESCRIBE permission is required on the default database"). A grant on a database that does
+ *   not exist fails the deploy: in a region where Athena has never run, create `default` first.
+ * - Function role, table: the permissions of {@link LAKE_FORMATION_PERMISSION_FOR} for its calls
+ *   (ALTER, DESCRIBE, INSERT; DELETE only with retention). No SELECT: it never reads log data.
+ * - Index role: DESCRIBE on the database, ALTER and DESCRIBE on the table; the index waits for them.
+ * - With `dataLocationArn`: DATA_LOCATION_ACCESS for the function role on the registered location.
  *
  * Nothing is granted with the grant option. CloudFormation creates these as the deploying
  * principal (CDK's CloudFormation execution role), which must be a Lake Formation data lake
@@ -30,45 +92,82 @@ export interface LakeFormationGrantsProps {
  */
 export class LakeFormationGrants extends Construct {
   public static readonly DATABASE_PERMISSIONS: readonly string[] = ['DESCRIBE'];
-  public static readonly TABLE_PERMISSIONS: readonly string[] = ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'];
+  /** The function's table permissions with retention on (the most it is ever granted). */
+  public static readonly TABLE_PERMISSIONS: readonly string[] = tablePermissionsFor(functionCalls(true));
 
   public readonly databasePermissions: lakeformation.CfnPrincipalPermissions;
   public readonly tablePermissions: lakeformation.CfnPrincipalPermissions;
   /** DESCRIBE on `default`; undefined when the table's database is `default` itself. */
   public readonly defaultDatabasePermissions?: lakeformation.CfnPrincipalPermissions;
+  /** The index role's database and table grants; empty without an index role. */
+  public readonly indexPermissions: lakeformation.CfnPrincipalPermissions[] = [];
+  /** DATA_LOCATION_ACCESS on the registered trail location; undefined without `dataLocationArn`. */
+  public readonly dataLocationPermissions?: lakeformation.CfnPrincipalPermissions;
 
   constructor(scope: Construct, id: string, props: LakeFormationGrantsProps) {
     super(scope, id);
     const catalogId = Stack.of(this).account;
-    const principal = { dataLakePrincipalIdentifier: props.role.roleArn };
-    this.databasePermissions = new lakeformation.CfnPrincipalPermissions(this, 'Database', {
-      principal,
-      resource: { database: { catalogId, name: props.table.databaseName } },
-      permissions: [...LakeFormationGrants.DATABASE_PERMISSIONS],
-      permissionsWithGrantOption: [],
-    });
-    if (props.table.databaseName !== 'default') {
-      this.defaultDatabasePermissions = new lakeformation.CfnPrincipalPermissions(this, 'DefaultDatabase', {
-        principal,
-        resource: { database: { catalogId, name: 'default' } },
-        permissions: ['DESCRIBE'],
+    const { databaseName, tableName } = props.table;
+    const database = { database: { catalogId, name: databaseName } };
+    const table = { table: { catalogId, databaseName, name: tableName } };
+    const grant = (
+      grantId: string,
+      role: iam.IRole,
+      resource: lakeformation.CfnPrincipalPermissions.ResourceProperty,
+      permissions: readonly string[],
+    ) =>
+      new lakeformation.CfnPrincipalPermissions(this, grantId, {
+        principal: { dataLakePrincipalIdentifier: role.roleArn },
+        resource,
+        permissions: [...permissions],
         permissionsWithGrantOption: [],
       });
+
+    this.databasePermissions = grant(
+      'Database',
+      props.role,
+      database,
+      LakeFormationGrants.DATABASE_PERMISSIONS,
+    );
+    if (databaseName !== 'default') {
+      this.defaultDatabasePermissions = grant(
+        'DefaultDatabase',
+        props.role,
+        { database: { catalogId, name: 'default' } },
+        ['DESCRIBE'],
+      );
     }
-    this.tablePermissions = new lakeformation.CfnPrincipalPermissions(this, 'Table', {
-      principal,
-      resource: {
-        table: { catalogId, databaseName: props.table.databaseName, name: props.table.tableName },
-      },
-      permissions: [...LakeFormationGrants.TABLE_PERMISSIONS],
-      permissionsWithGrantOption: [],
-    });
+    const functionTable = tablePermissionsFor(functionCalls(props.dropsPartitions === true));
+    this.tablePermissions = grant('Table', props.role, table, functionTable);
+    if (props.indexRole) {
+      this.indexPermissions.push(
+        grant('IndexDatabase', props.indexRole, database, ['DESCRIBE']),
+        grant('IndexTable', props.indexRole, table, tablePermissionsFor(INDEX_CALLS)),
+      );
+    }
+    if (props.dataLocationArn) {
+      this.dataLocationPermissions = grant(
+        'DataLocation',
+        props.role,
+        { dataLocation: { catalogId, resourceArn: props.dataLocationArn } },
+        ['DATA_LOCATION_ACCESS'],
+      );
+    }
     // A grant on a database or table that does not exist yet fails: wait for the ones this stack creates.
+    const onCatalog = [this.databasePermissions, this.tablePermissions, ...this.indexPermissions];
     for (const created of [props.table.database, props.table.table]) {
-      if (created) {
-        this.databasePermissions.node.addDependency(created);
-        this.tablePermissions.node.addDependency(created);
-      }
+      if (created) for (const permission of onCatalog) permission.node.addDependency(created);
     }
+  }
+
+  /** Every grant: what the first run and the initial backfill wait for. */
+  public get all(): IDependable[] {
+    return [
+      this.databasePermissions,
+      this.tablePermissions,
+      ...(this.defaultDatabasePermissions ? [this.defaultDatabasePermissions] : []),
+      ...this.indexPermissions,
+      ...(this.dataLocationPermissions ? [this.dataLocationPermissions] : []),
+    ];
   }
 }

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ENV, METRICS_NAMESPACE } from '../lambda/core/shared/contract';
 import { accountsRootKey, makeLayout } from '../lambda/core/partitions/layout';
 import { AthenaResults } from './athena-results';
+import { catalogKeyStatement } from './catalog-key';
 import { CloudTrailTable } from './cloudtrail-table';
 import { functionCode } from './function-code';
 
@@ -60,6 +61,8 @@ export interface PartitionFunctionProps {
   readonly memorySizeMiB?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /** Key the Glue Data Catalog is encrypted with. @default - none */
+  readonly glueCatalogKmsKeyArn?: string;
 }
 
 /**
@@ -254,6 +257,7 @@ export class PartitionFunction extends Construct {
         resources: [trailBucketArn],
       }),
     ];
+    if (props.glueCatalogKmsKeyArn) statements.push(catalogKeyStatement(props.glueCatalogKmsKeyArn));
     if (props.retentionDays !== undefined) {
       statements.push(
         new iam.PolicyStatement({

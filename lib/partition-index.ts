@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { catalogKeyStatement } from './catalog-key';
 
 export interface GluePartitionIndexProps {
   readonly databaseName: string;
@@ -15,6 +16,8 @@ export interface GluePartitionIndexProps {
   readonly resources: readonly string[];
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /** Key the Glue Data Catalog is encrypted with: creating the index writes encrypted metadata. @default - none */
+  readonly glueCatalogKmsKeyArn?: string;
 }
 
 /**
@@ -84,6 +87,7 @@ export class GluePartitionIndex extends Construct {
           ],
           resources: [...props.resources],
         }),
+        ...(props.glueCatalogKmsKeyArn ? [catalogKeyStatement(props.glueCatalogKmsKeyArn)] : []),
       ]),
     });
   }

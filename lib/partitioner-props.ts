@@ -150,7 +150,20 @@ export interface CloudTrailPartitionerProps {
    * Turn it on where Lake Formation permissions are in force on the catalog (the database has
    * no `IAMAllowedPrincipals` grant): there, IAM alone is not enough and every run fails with
    * access denied. The deploying principal must be a Lake Formation data lake administrator.
+   * `'dataLocation'`: the same, plus DATA_LOCATION_ACCESS on the trail bucket (`arn:aws:s3:::BUCKET`),
+   * which `ADD PARTITION … LOCATION` needs when the trail bucket is registered with Lake Formation;
+   * Lake Formation refuses that grant on a bucket that is not registered, so it is not part of `true`.
    * @default false
    */
-  readonly lakeFormationPermissions?: boolean;
+  readonly lakeFormationPermissions?: boolean | 'dataLocation';
+  /**
+   * ARN of the KMS key the account's Glue Data Catalog is encrypted with
+   * (`arn:PARTITION:kms:REGION:ACCOUNT:key/KEY-ID`; an alias ARN does not grant use of a key).
+   * Every role of this stack that reads or writes the catalog (the function, which also runs the
+   * backfill's tasks, and the custom-resource provider that creates the partition index) gets
+   * kms:Decrypt, kms:Encrypt and kms:GenerateDataKey on it: Athena's guide for encrypted catalog
+   * metadata lists these three. The key's policy must let this account's IAM policies grant its use.
+   * @default - none: the catalog is not encrypted with a customer managed key
+   */
+  readonly glueCatalogKmsKeyArn?: string;
 }

@@ -22,6 +22,9 @@ import { Collector, type InitialBackfill, resolveHeartbeat, resolveInitialBackfi
 
 export { HEARTBEAT_SLACK_HOURS, MAX_HEARTBEAT_WINDOW_HOURS } from './validate-timing';
 
+/** The `lakeFormationPermissions` value that also grants the registered trail bucket's data location. */
+export const LAKE_FORMATION_DATA_LOCATION = 'dataLocation';
+
 /** Athena's per-query data usage control minimum, 10 MB. */
 export const MIN_BYTES_SCANNED_CUTOFF = 10 * 1024 * 1024;
 /** 10 GiB: see the JSDoc of `bytesScannedCutoffPerQueryBytes`. */
@@ -59,6 +62,8 @@ export interface PartitionerSettings extends CatalogSettings {
   readonly timeoutMinutes: number;
   readonly activeDdlQueryQuota: number;
   readonly lakeFormationPermissions: boolean;
+  /** `lakeFormationPermissions: 'dataLocation'`: also DATA_LOCATION_ACCESS on the trail bucket. */
+  readonly lakeFormationDataLocation: boolean;
 }
 
 const EMAIL =
@@ -140,11 +145,16 @@ export function validatePartitionerProps(
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
     ['reserveConcurrency', props.reserveConcurrency],
-    ['lakeFormationPermissions', props.lakeFormationPermissions],
   ] as const) {
     if (value !== undefined && typeof value !== 'boolean')
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
   }
+
+  const lf = props.lakeFormationPermissions;
+  if (lf !== undefined && typeof lf !== 'boolean' && lf !== LAKE_FORMATION_DATA_LOCATION)
+    c.add(
+      `invalid lakeFormationPermissions ${show(lf)}: expected true, false or '${LAKE_FORMATION_DATA_LOCATION}' (true, plus DATA_LOCATION_ACCESS on a trail bucket registered with Lake Formation)`,
+    );
 
   // createDatabase only applies when the table is created: asking for both opposites is a mistake.
   if (props.createTable === false && props.createDatabase === true) {
@@ -205,7 +215,8 @@ export function validatePartitionerProps(
     activeDdlQueryQuota,
     ...resolveCatalogSettings(props, c),
 
-    lakeFormationPermissions: props.lakeFormationPermissions === true,
+    lakeFormationPermissions: lf === true || lf === LAKE_FORMATION_DATA_LOCATION,
+    lakeFormationDataLocation: lf === LAKE_FORMATION_DATA_LOCATION,
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;

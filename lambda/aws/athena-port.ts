@@ -11,7 +11,7 @@ import {
   type AthenaClient,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { lakeFormationHint, withQueryFailureHint } from '../core/run/hints';
+import { accessDeniedHint, withQueryFailureHint } from '../core/run/hints';
 import { PortError, type AthenaPort, type QueryState, type QueryStateName } from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
@@ -178,7 +178,7 @@ function classify(error: unknown, operation: string): PortError {
   if (info.code === 'AccessDeniedException' || info.status === 403) {
     return new PortError(
       'access-denied',
-      `access denied calling athena ${detail}${lakeFormationHint()}`,
+      `access denied calling athena ${detail}${accessDeniedHint(info.message)}`,
       info.code,
     );
   }

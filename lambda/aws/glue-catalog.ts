@@ -1,6 +1,6 @@
 /** CatalogPort over Glue GetTable and GetPartitions. Thin: one call each and error classification. */
 import { GetPartitionsCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
-import { lakeFormationHint } from '../core/run/hints';
+import { accessDeniedHint } from '../core/run/hints';
 import {
   PortError,
   type CatalogPort,
@@ -84,7 +84,7 @@ function classify(error: unknown, database: string, table: string, operation = '
   if (info.code === 'AccessDeniedException' || info.status === 403) {
     return new PortError(
       'access-denied',
-      `access denied reading table ${name} from glue${operation === 'GetTable' ? '' : ` (${operation})`}: ${info.message}${lakeFormationHint()}`,
+      `access denied reading table ${name} from glue${operation === 'GetTable' ? '' : ` (${operation})`}: ${info.message}${accessDeniedHint(info.message)}`,
       info.code,
     );
   }

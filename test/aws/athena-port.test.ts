@@ -113,10 +113,22 @@ describe('AthenaQueries request shape and error mapping (mocked SDK)', () => {
           QueryExecutionId: 'other',
           Status: { State: 'FAILED', StateChangeReason: 'line 1:8: mismatched input' },
         },
+        {
+          QueryExecutionId: 'kms',
+          Status: {
+            State: 'FAILED',
+            AthenaError: {
+              ErrorMessage:
+                'FAILED: SemanticException Unable to fetch table cloudtrail_logs. (Service: AWSKMS; Status Code: 400; Error Code: AccessDeniedException)',
+            },
+          },
+        },
       ],
     });
     // WHEN
-    const [lf, other] = await queries.getQueryStates(['lf', 'other']);
+    const [lf, other, kms] = await queries.getQueryStates(['lf', 'other', 'kms']);
+    // THEN a denial by KMS points at the encrypted catalog's key setting
+    expect(kms.reason).toMatch(/\(Service: AWSKMS.*glueCatalogKmsKeyArn=<key ARN>/);
     // THEN only the permissions failure carries the hint, after Athena's own words
     expect(lf.reason).toMatch(
       /^Insufficient Lake Formation permission\(s\) on cloudtrail_logs \(.*lakeFormationPermissions=true/,

@@ -101,6 +101,26 @@ describe('GlueCatalog request shape and error mapping (mocked SDK)', () => {
     });
   });
 
+  it('points a GetTable denied on the catalog key to glueCatalogKmsKeyArn, not Lake Formation', async () => {
+    // GIVEN Glue refusing because the role may not use the key the catalog is encrypted with
+    glue.on(GetTableCommand).rejects(
+      new AccessDeniedException({
+        ...meta(400),
+        message:
+          'User: arn:aws:sts::111122223333:assumed-role/fn/x is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      }),
+    );
+    // WHEN / THEN the hint names the catalog key setting and the three KMS actions
+    const error = await new GlueCatalog(client).getPartitionKeys('db', 't').then(
+      () => new Error('resolved'),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(
+      /deploy with glueCatalogKmsKeyArn=<key ARN>.*kms:Decrypt, kms:Encrypt and kms:GenerateDataKey/,
+    );
+    expect(error.message).not.toMatch(/lakeFormationPermissions=true/);
+  });
+
   it('says which table was not found', async () => {
     glue
       .on(GetTableCommand)

@@ -1,9 +1,17 @@
 import { parseAppContext } from '../../lib/context';
-import { LakeFormationGrants } from '../../lib/lake-formation-grants';
+import { Match } from 'aws-cdk-lib/assertions';
+import {
+  functionCalls,
+  LAKE_FORMATION_PERMISSION_FOR,
+  LakeFormationGrants,
+  tablePermissionsFor,
+} from '../../lib/lake-formation-grants';
 import { validatePartitionerProps } from '../../lib/validate-props';
 import { buildStack, unacknowledgedNagFindings } from './fixtures';
 
 const roleArn = { 'Fn::GetAtt': [expect.stringMatching(/^PartitionerFunctionRole/), 'Arn'] };
+/** The same, for aws-cdk-lib/assertions matchers. */
+const functionRoleArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PartitionerFunctionRole'), 'Arn'] };
 
 describe('LakeFormationGrants', () => {
   const { stack, template } = buildStack({ lakeFormationPermissions: true });
@@ -29,26 +37,31 @@ describe('LakeFormationGrants', () => {
       Permissions: ['DESCRIBE'],
       PermissionsWithGrantOption: [],
     });
-    expect(grants).toHaveLength(3);
+    // (database, default, table for the function; database and table for the index's provider)
+    expect(grants).toHaveLength(5);
   });
 
   it('needs no separate default grant when the table lives in `default`', () => {
     // GIVEN the table in the default database
     const built = buildStack({ lakeFormationPermissions: true, databaseName: 'default' }, 'InDefault');
-    // THEN only the database and table grants exist
+    // THEN only the database and table grants exist, for the function and for the index's provider
     const all = Object.values(built.template.findResources('AWS::LakeFormation::PrincipalPermissions'));
-    expect(all).toHaveLength(2);
+    expect(all.filter((r) => r.Properties.Resource.Database?.Name === 'default')).toHaveLength(2);
+    expect(all).toHaveLength(4);
   });
 
-  it('grants ALTER, DESCRIBE, INSERT and DELETE on the table, and no SELECT', () => {
-    // THEN the other grant names the table
-    const table = grants.find(([, r]) => r.Properties.Resource.Table)?.[1];
+  it('grants the function ALTER, DESCRIBE and INSERT on the table, no DELETE without retention, and no SELECT', () => {
+    // THEN the function's table grant holds what its calls need
+    const table = grants.find(
+      ([, r]) =>
+        r.Properties.Resource.Table && JSON.stringify(r.Properties.Principal).includes('FunctionRole'),
+    )?.[1];
     expect(table?.Properties).toEqual({
       Principal: { DataLakePrincipalIdentifier: roleArn },
       Resource: {
         Table: { CatalogId: { Ref: 'AWS::AccountId' }, DatabaseName: 'cloudtrail', Name: 'cloudtrail_logs' },
       },
-      Permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'],
+      Permissions: ['ALTER', 'DESCRIBE', 'INSERT'],
       PermissionsWithGrantOption: [],
     });
     expect(LakeFormationGrants.TABLE_PERMISSIONS).not.toContain('SELECT');
@@ -101,6 +114,121 @@ describe('LakeFormationGrants', () => {
         trailBucketName: 'example-trail-bucket',
         lakeFormationPermissions: 'yes' as unknown as boolean,
       }),
-    ).toThrow('invalid lakeFormationPermissions "yes": expected true or false');
+    ).toThrow(`invalid lakeFormationPermissions "yes": expected true, false or 'dataLocation'`);
+  });
+});
+
+describe('Lake Formation and the partition index (issue 17, defect 2)', () => {
+  const { template } = buildStack({ lakeFormationPermissions: true }, 'IndexGrants');
+  const grants = Object.entries(template.findResources('AWS::LakeFormation::PrincipalPermissions'));
+  const indexRole = { 'Fn::GetAtt': [expect.stringMatching(/^PartitionerTablePartitionIndexRole/), 'Arn'] };
+  const forIndexRole = grants.filter(([, r]) =>
+    /PartitionIndexRole/.test(JSON.stringify(r.Properties.Principal)),
+  );
+
+  it('grants the role that creates the index DESCRIBE on the database and ALTER, DESCRIBE on the table', () => {
+    // THEN CreatePartitionIndex (ALTER) and GetPartitionIndexes, GetTable (DESCRIBE) are allowed
+    expect(forIndexRole.map(([, r]) => r.Properties)).toEqual(
+      expect.arrayContaining([
+        {
+          Principal: { DataLakePrincipalIdentifier: indexRole },
+          Resource: { Database: { CatalogId: { Ref: 'AWS::AccountId' }, Name: 'cloudtrail' } },
+          Permissions: ['DESCRIBE'],
+          PermissionsWithGrantOption: [],
+        },
+        {
+          Principal: { DataLakePrincipalIdentifier: indexRole },
+          Resource: {
+            Table: {
+              CatalogId: { Ref: 'AWS::AccountId' },
+              DatabaseName: 'cloudtrail',
+              Name: 'cloudtrail_logs',
+            },
+          },
+          Permissions: ['ALTER', 'DESCRIBE'],
+          PermissionsWithGrantOption: [],
+        },
+      ]),
+    );
+    expect(forIndexRole).toHaveLength(2);
+  });
+
+  it('makes the partition index wait for those grants', () => {
+    // THEN the CreatePartitionIndex custom resource depends on both
+    const [index] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
+      id.startsWith('PartitionerTablePartitionIndex'),
+    );
+    for (const [id] of forIndexRole) expect((index[1] as { DependsOn: string[] }).DependsOn).toContain(id);
+  });
+
+  it('grants exactly what each call needs: DELETE only when retention drops partitions', () => {
+    // GIVEN the documented mapping, kept apart from the grant code
+    const expected: Record<string, string> = {
+      'glue:GetTable': 'DESCRIBE',
+      'glue:GetPartitions': 'DESCRIBE',
+      'glue:BatchGetPartition': 'DESCRIBE',
+      'glue:BatchCreatePartition': 'INSERT',
+      'glue:BatchDeletePartition': 'DELETE',
+      'glue:GetPartitionIndexes': 'DESCRIBE',
+      'glue:CreatePartitionIndex': 'ALTER',
+    };
+    for (const [call, permission] of Object.entries(expected))
+      expect(LAKE_FORMATION_PERMISSION_FOR[call]).toBe(permission);
+    expect(tablePermissionsFor(functionCalls(false))).toEqual(['ALTER', 'DESCRIBE', 'INSERT']);
+    expect(tablePermissionsFor(functionCalls(true))).toEqual(['ALTER', 'DESCRIBE', 'INSERT', 'DELETE']);
+    // WHEN retention is on THEN the function's table grant carries DELETE
+    const built = buildStack({ lakeFormationPermissions: true, retentionDays: 365 }, 'Retention');
+    built.template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
+      Principal: { DataLakePrincipalIdentifier: functionRoleArn },
+      Resource: { Table: Match.anyValue() },
+      Permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'],
+    });
+  });
+});
+
+describe('Lake Formation data location (issue 17, defect 3)', () => {
+  it('grants DATA_LOCATION_ACCESS on the trail bucket with lakeFormationPermissions=dataLocation', () => {
+    // GIVEN -c lakeFormationPermissions=dataLocation
+    const config = parseAppContext(
+      (key) => ({ trailBucket: 'example-trail-bucket', lakeFormationPermissions: 'dataLocation' })[key],
+      ['trailBucket', 'lakeFormationPermissions'],
+    );
+    const { template } = buildStack(config.props, 'DataLocation');
+    // THEN the function role holds the data location permission on the bucket's ARN
+    template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
+      Principal: { DataLakePrincipalIdentifier: functionRoleArn },
+      Resource: {
+        DataLocation: {
+          CatalogId: { Ref: 'AWS::AccountId' },
+          ResourceArn: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::example-trail-bucket']],
+          },
+        },
+      },
+      Permissions: ['DATA_LOCATION_ACCESS'],
+      PermissionsWithGrantOption: [],
+    });
+    // and the catalog grants of `true` as well, and the first run waits for all of them
+    const all = Object.keys(template.findResources('AWS::LakeFormation::PrincipalPermissions'));
+    expect(all).toHaveLength(6);
+    const [firstRun] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
+      id.startsWith('PartitionerFirstRun'),
+    );
+    for (const id of all) expect((firstRun[1] as { DependsOn: string[] }).DependsOn).toContain(id);
+  });
+
+  it('grants no data location with plain true, which a bucket not registered with Lake Formation would refuse', () => {
+    const { template } = buildStack({ lakeFormationPermissions: true }, 'NoDataLocation');
+    const all = Object.values(template.findResources('AWS::LakeFormation::PrincipalPermissions'));
+    expect(all.filter((r) => r.Properties.Resource.DataLocation)).toEqual([]);
+  });
+
+  it('refuses any other context value, naming the three it accepts', () => {
+    expect(() =>
+      parseAppContext(
+        (key) => ({ trailBucket: 'example-trail-bucket', lakeFormationPermissions: 'location' })[key],
+        ['trailBucket', 'lakeFormationPermissions'],
+      ),
+    ).toThrow('invalid context lakeFormationPermissions "location": expected true, false or dataLocation');
   });
 });

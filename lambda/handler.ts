@@ -21,6 +21,7 @@ import { type Settings, settingsFromEnv } from './core/run/settings';
 import { emitUpkeepMetrics } from './upkeep-metrics';
 import { cachingS3 } from './core/discovery/listing-cache';
 import { scheduledChecks } from './scheduled-edge';
+import { awaitFirstRunAccess, remainingMs, withFirstRunOutcome } from './first-run-edge';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -56,68 +57,73 @@ export function createHandler(deps: HandlerDeps) {
   const makePorts = deps.ports ?? defaultPorts(clock, logger);
   let ports: RunPorts | undefined;
 
-  return async (
-    event: unknown,
-    context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
-  ): Promise<Report | SplitResult> => {
-    const now = new Date(clock.now());
-    try {
-      if (!settings) throw configError as Error;
-      ports ??= makePorts(settings);
-      if (isSplitPayload(event)) {
-        const split = await splitBackfill(parseSplitPayload(event, now, settings), settings, ports, now);
-        logger.info('backfill split', {
-          window: split.window,
-          chunks: split.chunks.length,
-          chunkDays: split.chunkDays,
+  return withFirstRunOutcome(
+    async (
+      event: unknown,
+      context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
+    ): Promise<Report | SplitResult> => {
+      const started = clock.now();
+      const now = new Date(started);
+      try {
+        if (!settings) throw configError as Error;
+        ports ??= makePorts(settings);
+        if (isSplitPayload(event)) {
+          const split = await splitBackfill(parseSplitPayload(event, now, settings), settings, ports, now);
+          logger.info('backfill split', {
+            window: split.window,
+            chunks: split.chunks.length,
+            chunkDays: split.chunkDays,
+          });
+          return split;
+        }
+        const request = parseRunPayload(event, now, settings);
+        logger.info('run requested', {
+          kind: request.kind,
+          window: formatWindow(request.window),
+          accounts: request.accounts?.length,
+          regions: request.regions?.length,
+          dryRun: request.dryRun,
         });
-        return split;
+        await awaitFirstRunAccess(event, ports, settings, clock, logger);
+        const deadlines = invocationDeadlines(clock.now(), remainingMs(event, context, started, clock.now()));
+        // The scheduled checks list the same folders again: one invocation lists each once.
+        const runPorts = request.kind === 'scheduled' ? { ...ports, s3: cachingS3(ports.s3) } : ports;
+        const report = await runPartitions(request, settings, runPorts, {
+          now,
+          tokenSeed: context.awsRequestId,
+          ...deadlines,
+        });
+        if (!report.dryRun) emitRunMetrics(metrics, report);
+        if (!report.dryRun && countsAsHeartbeat(event, request))
+          metrics.addMetric(METRIC.scheduledRunSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
+        logger.info(summarize(report), { report: { ...report, failures: report.failures.slice(0, 20) } });
+        const scheduled =
+          request.kind === 'scheduled'
+            ? await scheduledChecks(
+                settings,
+                runPorts,
+                { now, tokenSeed: context.awsRequestId, ...deadlines, repair: report.ok },
+                metrics,
+                logger,
+              )
+            : {};
+        if (!report.ok) throw new RunFailedError(summarize(report) + failureHint(report));
+        if (scheduled.error) throw new RunFailedError(`scheduled audit failed: ${scheduled.error.message}`);
+        return report;
+      } catch (error) {
+        if (!(error instanceof RunFailedError)) {
+          metrics.addMetric(METRIC.runFailed, MetricUnit.Count, 1);
+          metrics.addMetric(METRIC.runSucceeded, MetricUnit.Count, 0);
+          logger.error('run failed', { error: (error as Error).message, name: (error as Error).name });
+        }
+        throw error;
+      } finally {
+        metrics.publishStoredMetrics();
       }
-      const request = parseRunPayload(event, now, settings);
-      logger.info('run requested', {
-        kind: request.kind,
-        window: formatWindow(request.window),
-        accounts: request.accounts?.length,
-        regions: request.regions?.length,
-        dryRun: request.dryRun,
-      });
-      const remaining = context.getRemainingTimeInMillis();
-      const deadlines = invocationDeadlines(clock.now(), remaining);
-      // The scheduled checks list the same folders again: one invocation lists each once.
-      const runPorts = request.kind === 'scheduled' ? { ...ports, s3: cachingS3(ports.s3) } : ports;
-      const report = await runPartitions(request, settings, runPorts, {
-        now,
-        tokenSeed: context.awsRequestId,
-        ...deadlines,
-      });
-      if (!report.dryRun) emitRunMetrics(metrics, report);
-      if (!report.dryRun && countsAsHeartbeat(event, request))
-        metrics.addMetric(METRIC.scheduledRunSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
-      logger.info(summarize(report), { report: { ...report, failures: report.failures.slice(0, 20) } });
-      const scheduled =
-        request.kind === 'scheduled'
-          ? await scheduledChecks(
-              settings,
-              runPorts,
-              { now, tokenSeed: context.awsRequestId, ...deadlines, repair: report.ok },
-              metrics,
-              logger,
-            )
-          : {};
-      if (!report.ok) throw new RunFailedError(summarize(report) + failureHint(report));
-      if (scheduled.error) throw new RunFailedError(`scheduled audit failed: ${scheduled.error.message}`);
-      return report;
-    } catch (error) {
-      if (!(error instanceof RunFailedError)) {
-        metrics.addMetric(METRIC.runFailed, MetricUnit.Count, 1);
-        metrics.addMetric(METRIC.runSucceeded, MetricUnit.Count, 0);
-        logger.error('run failed', { error: (error as Error).message, name: (error as Error).name });
-      }
-      throw error;
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+    },
+    clock,
+    logger,
+  );
 }
 
 /**

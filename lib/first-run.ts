@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IDependable } from 'constructs';
+import { FIRST_RUN } from '../lambda/core/run/first-run';
 
 export interface FirstRunProps {
   /** The partitioner function; it gets the schedule's own event, once. */
@@ -33,24 +34,27 @@ export interface FirstRunProps {
  * OK when the function can do its job, ALARM (with FunctionErrors beside it) when it cannot.
  *
  * Why synchronous: an asynchronous invoke would return before the run published its metric,
- * and the alarm, created a moment later, would see nothing. The function always returns at
- * least 15 s before its own timeout (15 min at most), so the provider's 15 minutes cover it.
- * A failed run does not fail the deploy: the invoke succeeds and the function error is the
- * run's, reported by the alarms. Updates and deletes do nothing; an upgrade from a version
- * without this resource creates it, so the upgrade runs once too.
+ * and the alarm, created a moment later, would see nothing. The event carries the run's own
+ * deadline ({@link FIRST_RUN}.deadlineSeconds, 540 s): with the function's 60 s hold for its
+ * metrics, it answers by about 600 s, 300 s inside the provider's 900 s. A failed run does not
+ * fail the deploy: the invoke succeeds, the function logs the outcome (the dashboard shows it)
+ * and the alarms report it. A refused invoke fails the create, which a retry repeats cleanly.
+ * Updates and deletes do nothing; an upgrade from a version without this resource creates it,
+ * so the upgrade runs once too.
  */
 export class FirstRun extends Construct {
   /** The payload: an EventBridge "Scheduled Event", which counts as the heartbeat. */
   public static eventFor(ruleArn: string, account: string, region: string): Record<string, unknown> {
     return {
       version: '0',
-      id: 'first-run-at-deploy',
+      id: FIRST_RUN.eventId,
       'detail-type': 'Scheduled Event',
       source: 'aws.events',
       account,
       region,
       resources: [ruleArn],
-      detail: {},
+      // The run's own budget, well inside the provider's 900 s (lambda/core/run/first-run.ts).
+      detail: { deadlineSeconds: FIRST_RUN.deadlineSeconds },
     };
   }
 
@@ -97,9 +101,8 @@ export class FirstRun extends Construct {
         // The report can exceed a custom resource's 4 KB of response data: keep the status only.
         outputPaths: ['StatusCode'],
         physicalResourceId: cr.PhysicalResourceId.of('first-run'),
-        // Nor does a refused invoke (throttled, a role still propagating): the heartbeat then
-        // stays in ALARM until the first scheduled run, which is the truth.
-        ignoreErrorCodesMatching: '.*',
+        // A refused invoke is not ignored: it fails the create with the reason in the stack
+        // events, and the retry starts clean (everything retained is RetainExceptOnCreate).
       },
       policy: cr.AwsCustomResourcePolicy.fromStatements([
         new iam.PolicyStatement({
@@ -108,6 +111,11 @@ export class FirstRun extends Construct {
         }),
       ]),
     });
+    // The invoke permission also goes on the provider role's default policy, which exists from the
+    // start of the deploy: by the time the run is invoked, IAM has had the whole deploy to propagate it.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.function.functionArn] }),
+    );
     this.invocation.node.addDependency(...props.after);
     // The provider is the stack's singleton: another custom resource may have created it first,
     // with the 2-minute default. The wait above needs the full 15 minutes whoever created it.

@@ -3,6 +3,7 @@ import { countsAsHeartbeat } from '../../lambda/core/run/heartbeat';
 import { parseRunPayload } from '../../lambda/core/run/request';
 import { parseSettings } from '../../lambda/core/run/settings';
 import { FirstRun } from '../../lib/first-run';
+import { firstRunDeadlineMs } from '../../lambda/core/run/first-run';
 import {
   actionsOf,
   buildStack,
@@ -44,8 +45,9 @@ describe('FirstRun', () => {
       action: 'Invoke',
       parameters: { FunctionName: 'TOKEN', InvocationType: 'RequestResponse' },
       outputPaths: ['StatusCode'],
-      ignoreErrorCodesMatching: '.*',
     });
+    // AND a refused invoke is not swallowed (issue 17, defect 5): it fails the create visibly
+    expect(call.ignoreErrorCodesMatching).toBeUndefined();
     expect(firstRunResource(template).Properties.Update).toBeUndefined();
     expect(firstRunResource(template).Properties.Delete).toBeUndefined();
     // AND the payload is an EventBridge scheduled event
@@ -86,15 +88,16 @@ describe('FirstRun', () => {
   });
 
   it('may invoke only this function, and gives the provider 15 minutes to wait for it', () => {
-    // THEN lambda:InvokeFunction is granted once, on the function's ARN
+    // THEN lambda:InvokeFunction is granted on the function's ARN only
     // (on the stack's one custom-resource role: the partition index's, built first)
     const invoke = statementsOfRole(template, 'PartitionerTablePartitionIndexRole').filter((s) =>
       actionsOf(s).includes('lambda:InvokeFunction'),
     );
-    expect(invoke).toHaveLength(1);
-    expect(invoke[0].Resource).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^PartitionerFunction/), 'Arn'],
-    });
+    expect(invoke.length).toBeGreaterThan(0);
+    for (const statement of invoke)
+      expect(statement.Resource).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^PartitionerFunction/), 'Arn'],
+      });
     expect(provider(template).Timeout).toBe(900);
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
@@ -128,5 +131,51 @@ describe('FirstRun without a created table', () => {
     const actions = statementsOfRole(built.template, 'PartitionerInitialBackfillRole').flatMap(actionsOf);
     expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution']));
     expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
+  });
+});
+
+describe('FirstRun and a real account (issue 17, defects 5 and 6)', () => {
+  const { template } = buildStack({ initialBackfillFrom: 30, lakeFormationPermissions: true }, 'RealAccount');
+  const customs = Object.entries(template.findResources('Custom::AWS')) as [
+    string,
+    { DependsOn?: string[] },
+  ][];
+  const policies = Object.keys(template.findResources('AWS::IAM::Policy'));
+
+  it('gives the first run a deadline well inside the provider timeout', () => {
+    // GIVEN the payload the template sends and the provider's timeout
+    const call = sdkCall(firstRunResource(template).Properties.Create);
+    const payload = JSON.parse(call.parameters.Payload) as { detail: { deadlineSeconds: number } };
+    const providerSeconds = provider(template).Timeout as number;
+    // THEN the run, plus the 60 s it holds for its metrics, leaves the provider 4 minutes or more
+    expect(payload.detail.deadlineSeconds).toBeGreaterThanOrEqual(60);
+    expect(payload.detail.deadlineSeconds + 60 + 240).toBeLessThanOrEqual(providerSeconds);
+    // AND the function reads that budget from the event
+    expect(firstRunDeadlineMs(payload)).toBe(payload.detail.deadlineSeconds * 1000);
+  });
+
+  it('makes every custom resource wait for its own policy', () => {
+    // THEN each Custom::AWS depends on the CustomResourcePolicy built beside it
+    expect(customs.length).toBe(3);
+    for (const [id, resource] of customs) {
+      const own = policies.filter(
+        (p) => p.startsWith(id.replace(/[0-9A-F]{8}$/, '')) && /CustomResourcePolicy/.test(p),
+      );
+      expect(own).toHaveLength(1);
+      expect(resource.DependsOn).toContain(own[0]);
+    }
+  });
+
+  it("puts the invoke permission on the provider role's default policy, which the provider function waits for", () => {
+    // THEN the permission exists from the provider's creation, long before the first run is invoked
+    const [providerId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
+      id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
+    );
+    const fn = template.findResources('AWS::Lambda::Function')[providerId] as { DependsOn: string[] };
+    const defaultPolicy = fn.DependsOn.find((d) => /PartitionIndexRoleDefaultPolicy/.test(d));
+    expect(defaultPolicy).toBeDefined();
+    const statements = template.findResources('AWS::IAM::Policy')[defaultPolicy as string].Properties
+      .PolicyDocument.Statement as { Action: string | string[] }[];
+    expect(statements.some((s) => actionsOf(s as never).includes('lambda:InvokeFunction'))).toBe(true);
   });
 });

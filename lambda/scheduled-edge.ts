@@ -9,6 +9,7 @@ import { LOG_MESSAGE, METRIC } from './core/shared/contract';
 import type { RunPorts } from './core/run/run';
 import { runScheduledChecks, type ScheduledCheckOptions, type ScheduledChecks } from './core/run/scheduled';
 import type { Settings } from './core/run/settings';
+import { INDEX_LOG_MESSAGE, indexVerdict } from './core/catalog/index-health';
 
 /** The log message of one silent account-region: the alarm's query filters on it. */
 export const SILENT_TRAIL_MESSAGE = LOG_MESSAGE.silentTrail;
@@ -57,5 +58,25 @@ export async function scheduledChecks(
       silentTrails: checks.silent.length,
     });
   }
+  await logIndexHealth(settings, ports, logger);
   return { checks };
+}
+
+/** The partition index's state in the log (the dashboard's index widget): never fails the run. */
+async function logIndexHealth(settings: Settings, ports: RunPorts, logger: Logger): Promise<void> {
+  const read = ports.catalog.getPartitionIndexes;
+  if (!read) return;
+  try {
+    const [indexes, columns] = await Promise.all([
+      read.call(ports.catalog, settings.database, settings.table),
+      ports.catalog.getPartitionKeys(settings.database, settings.table),
+    ]);
+    const where = { database: settings.database, table: settings.table, keys: columns.map((c) => c.name) };
+    const verdict = indexVerdict(indexes, where);
+    logger[verdict.level](INDEX_LOG_MESSAGE, { verdict: verdict.message, indexes });
+  } catch (error) {
+    logger.warn(INDEX_LOG_MESSAGE, {
+      verdict: `could not read the partition indexes: ${(error as Error).message}`,
+    });
+  }
 }

@@ -114,7 +114,10 @@ export class FirstRun extends Construct {
     // The invoke permission also goes on the provider role's default policy, which exists from the
     // start of the deploy: by the time the run is invoked, IAM has had the whole deploy to propagate it.
     role.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.function.functionArn] }),
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [props.function.functionArn],
+      }),
     );
     this.invocation.node.addDependency(...props.after);
     // The provider is the stack's singleton: another custom resource may have created it first,

@@ -60,6 +60,7 @@ export function functionCalls(dropsPartitions: boolean): string[] {
     'glue:GetPartitions',
     'glue:BatchGetPartition',
     'glue:BatchCreatePartition',
+    'glue:GetPartitionIndexes',
     'athena:ALTER TABLE ADD PARTITION',
     ...(dropsPartitions ? ['glue:BatchDeletePartition', 'athena:ALTER TABLE DROP PARTITION'] : []),
   ];

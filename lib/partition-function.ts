@@ -214,6 +214,8 @@ export class PartitionFunction extends Construct {
           'glue:BatchGetPartition',
           'glue:CreatePartition',
           'glue:BatchCreatePartition',
+          // The scheduled run reports the partition index's state (a FAILED backfill, or none).
+          'glue:GetPartitionIndexes',
         ],
         resources: [props.table.catalogArn, props.table.databaseArn, props.table.tableArn],
       }),

@@ -1,3 +1,5 @@
+import { FIRST_RUN } from '../lambda/core/run/first-run';
+import { INDEX_LOG_MESSAGE } from '../lambda/core/catalog/index-health';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -108,6 +110,21 @@ export class PartitionerDashboard extends Construct {
         ],
         view: cloudwatch.LogQueryVisualizationType.TABLE,
         width: 12,
+        height: 6,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'First run at deploy, and the partition index (from the function log)',
+        logGroupNames: [props.logGroup.logGroupName],
+        queryLines: [
+          'fields @timestamp, message, level, outcome, error, verdict',
+          `filter message = '${FIRST_RUN.logMessage}' or message = '${INDEX_LOG_MESSAGE}'`,
+          'sort @timestamp desc',
+          'limit 20',
+        ],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        width: 24,
         height: 6,
       }),
     );

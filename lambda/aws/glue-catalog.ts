@@ -1,10 +1,16 @@
 /** CatalogPort over Glue GetTable and GetPartitions. Thin: one call each and error classification. */
-import { GetPartitionsCommand, GetTableCommand, type GlueClient } from '@aws-sdk/client-glue';
+import {
+  GetPartitionIndexesCommand,
+  GetPartitionsCommand,
+  GetTableCommand,
+  type GlueClient,
+} from '@aws-sdk/client-glue';
 import { accessDeniedHint } from '../core/run/hints';
 import {
   PortError,
   type CatalogPort,
   type PartitionColumn,
+  type PartitionIndexSummary,
   type PartitionPage,
   type PartitionPageRequest,
 } from '../core/shared/ports';
@@ -36,6 +42,38 @@ export class GlueCatalog implements CatalogPort {
       }));
     } catch (error) {
       throw classify(error, database, table);
+    }
+  }
+
+  async getPartitionIndexes(database: string, table: string): Promise<PartitionIndexSummary[]> {
+    const indexes: PartitionIndexSummary[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const output = await this.client.send(
+          new GetPartitionIndexesCommand({
+            DatabaseName: database,
+            TableName: table,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+            ...(this.catalogId ? { CatalogId: this.catalogId } : {}),
+          }),
+        );
+        for (const index of output.PartitionIndexDescriptorList ?? []) {
+          indexes.push({
+            name: index.IndexName ?? '',
+            keys: (index.Keys ?? []).map((key) => key.Name ?? ''),
+            status: index.IndexStatus ?? 'UNKNOWN',
+            errors: (index.BackfillErrors ?? []).map(
+              (e) =>
+                `${e.Code ?? 'error'}${e.Partitions?.length ? ` on ${e.Partitions.length} partitions, e.g. ${(e.Partitions[0].Values ?? []).join('/')}` : ''}`,
+            ),
+          });
+        }
+        nextToken = output.NextToken;
+      } while (nextToken);
+      return indexes;
+    } catch (error) {
+      throw classify(error, database, table, 'GetPartitionIndexes');
     }
   }
 

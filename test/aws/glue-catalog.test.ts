@@ -1,6 +1,7 @@
 import {
   AccessDeniedException,
   EntityNotFoundException,
+  GetPartitionIndexesCommand,
   GetTableCommand,
   GlueClient,
   InternalServiceException,
@@ -19,6 +20,39 @@ describe('GlueCatalog request shape and error mapping (mocked SDK)', () => {
   const client = new GlueClient({ region: 'us-east-1' });
   const glue = mockClient(client);
   afterEach(() => glue.reset());
+
+  it('reads every page of the partition indexes, with a FAILED backfill and its errors', async () => {
+    // GIVEN two pages, the second holding a failed index with Glue's BackfillErrors
+    glue
+      .on(GetPartitionIndexesCommand, { NextToken: undefined })
+      .resolves({
+        PartitionIndexDescriptorList: [
+          { IndexName: 'a', Keys: [{ Name: 'year', Type: 'string' }], IndexStatus: 'ACTIVE' },
+        ],
+        NextToken: 'p2',
+      })
+      .on(GetPartitionIndexesCommand, { NextToken: 'p2' })
+      .resolves({
+        PartitionIndexDescriptorList: [
+          {
+            IndexName: 'year_month_day',
+            Keys: [{ Name: 'year', Type: 'string' }],
+            IndexStatus: 'FAILED',
+            BackfillErrors: [{ Code: 'MISSING_PARTITION_VALUE', Partitions: [{ Values: ['1', '2'] }] }],
+          },
+        ],
+      });
+    // WHEN / THEN both come back, the error summarised
+    await expect(new GlueCatalog(client).getPartitionIndexes('db', 't')).resolves.toEqual([
+      { name: 'a', keys: ['year'], status: 'ACTIVE', errors: [] },
+      {
+        name: 'year_month_day',
+        keys: ['year'],
+        status: 'FAILED',
+        errors: ['MISSING_PARTITION_VALUE on 1 partitions, e.g. 1/2'],
+      },
+    ]);
+  });
 
   it('returns partition keys in table order with lowercase names', async () => {
     // GIVEN a table whose keys come back mixed-case

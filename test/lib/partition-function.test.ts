@@ -172,6 +172,7 @@ describe('PartitionFunction', () => {
       'glue:CreatePartition',
       'glue:GetDatabase',
       'glue:GetPartition',
+      'glue:GetPartitionIndexes',
       'glue:GetPartitions',
       'glue:GetTable',
     ]);

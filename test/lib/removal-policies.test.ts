@@ -85,3 +85,13 @@ describe.each(Object.entries(VARIANTS))('a create rollback of the %s stack', (na
     }
   });
 });
+
+describe('the dashboard shows the first run and the partition index (issue 17, defects 5 and 7)', () => {
+  it("queries the function log for the first run's outcome and the index's state", () => {
+    const { template } = buildStack({}, 'DashboardLines');
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard.Properties.DashboardBody);
+    // THEN a Logs Insights widget filters on the two log messages the function writes
+    expect(body).toContain("filter message = 'first run at deploy' or message = 'partition index'");
+  });
+});

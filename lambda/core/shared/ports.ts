@@ -31,6 +31,16 @@ export interface CatalogPort {
    * Optional so ports that never audit need not implement it.
    */
   getPartitionsPage?(request: PartitionPageRequest): Promise<PartitionPage>;
+  /** The table's partition indexes and their state (GetPartitionIndexes). Optional like the above. */
+  getPartitionIndexes?(database: string, table: string): Promise<PartitionIndexSummary[]>;
+}
+
+/** One partition index as Glue reports it; lambda/core/catalog/index-health.ts judges it. */
+export interface PartitionIndexSummary {
+  readonly name: string;
+  readonly keys: readonly string[];
+  readonly status: string;
+  readonly errors: readonly string[];
 }
 
 /** One registered partition: values in the table's partition-key order, and its location. */

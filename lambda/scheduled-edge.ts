@@ -67,10 +67,10 @@ async function logIndexHealth(settings: Settings, ports: RunPorts, logger: Logge
   const read = ports.catalog.getPartitionIndexes;
   if (!read) return;
   try {
-    const [indexes, columns] = await Promise.all([
-      read.call(ports.catalog, settings.database, settings.table),
-      ports.catalog.getPartitionKeys(settings.database, settings.table),
-    ]);
+    const indexes = await read.call(ports.catalog, settings.database, settings.table);
+    // The table's keys matter only for the advice given when there is no index at all.
+    const columns =
+      indexes.length === 0 ? await ports.catalog.getPartitionKeys(settings.database, settings.table) : [];
     const where = { database: settings.database, table: settings.table, keys: columns.map((c) => c.name) };
     const verdict = indexVerdict(indexes, where);
     logger[verdict.level](INDEX_LOG_MESSAGE, { verdict: verdict.message, indexes });

@@ -38,7 +38,7 @@ describe('GlueCatalog request shape and error mapping (mocked SDK)', () => {
             IndexName: 'year_month_day',
             Keys: [{ Name: 'year', Type: 'string' }],
             IndexStatus: 'FAILED',
-            BackfillErrors: [{ Code: 'MISSING_PARTITION_VALUE', Partitions: [{ Values: ['1', '2'] }] }],
+            BackfillErrors: [{ Code: 'MISSING_PARTITION_VALUE_ERROR', Partitions: [{ Values: ['1', '2'] }] }],
           },
         ],
       });
@@ -49,7 +49,7 @@ describe('GlueCatalog request shape and error mapping (mocked SDK)', () => {
         name: 'year_month_day',
         keys: ['year'],
         status: 'FAILED',
-        errors: ['MISSING_PARTITION_VALUE on 1 partitions, e.g. 1/2'],
+        errors: ['MISSING_PARTITION_VALUE_ERROR on 1 partitions, e.g. 1/2'],
       },
     ]);
   });

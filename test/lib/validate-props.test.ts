@@ -55,6 +55,7 @@ describe('validatePartitionerProps', () => {
       glueMaxPartitionsPerTable: 10_000_000,
       partitionGranularity: 'day',
       lakeFormationPermissions: false,
+      lakeFormationDataLocation: false,
     });
     expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
   });

@@ -129,6 +129,7 @@ export function handleGlue(
   ctx: GlueContext,
 ): WireResponse {
   if (operation === 'GetPartitions') return handleGetPartitions(input, ctx);
+  if (operation === 'GetPartitionIndexes') return handleGetPartitionIndexes(input, ctx);
   if (operation !== 'GetTable') {
     throw new ServiceError(
       400,
@@ -191,4 +192,26 @@ function handleGetPartitions(input: Record<string, unknown>, ctx: GlueContext): 
 
 function glueError(code: GlueErrorCode): ServiceError {
   return new ServiceError(GLUE_ERRORS[code].status, code, GLUE_ERRORS[code].message);
+}
+
+/**
+ * GetPartitionIndexes: every table is served as the stack creates it, with one ACTIVE index on
+ * its time keys (year, month and day where it has them).
+ */
+function handleGetPartitionIndexes(input: Record<string, unknown>, ctx: GlueContext): WireResponse {
+  bump(ctx.stats.calls, 'GetPartitionIndexes');
+  const database = typeof input.DatabaseName === 'string' ? input.DatabaseName : '';
+  const name = typeof input.TableName === 'string' ? input.TableName : '';
+  const table = ctx.catalog.getTable(database, name);
+  if (!table) throw new ServiceError(400, 'EntityNotFoundException', `Table ${name} not found.`);
+  const keys = table.partitionKeys.filter((k) => ['year', 'month', 'day'].includes(k.name));
+  return jsonResponse({
+    PartitionIndexDescriptorList: [
+      {
+        IndexName: keys.map((k) => k.name).join('_'),
+        Keys: keys.map((k) => ({ Name: k.name, Type: k.type })),
+        IndexStatus: 'ACTIVE',
+      },
+    ],
+  });
 }

@@ -12,6 +12,7 @@ export type Operation =
   | 'ListObjectsV2'
   | 'GetTable'
   | 'GetPartitions'
+  | 'GetPartitionIndexes'
   | 'StartQueryExecution'
   | 'GetQueryExecution'
   | 'BatchGetQueryExecution';

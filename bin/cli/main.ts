@@ -8,12 +8,12 @@ import { BackfillExecutions } from '../../lambda/aws/backfill-executions';
 import { systemClock } from '../../lambda/core/shared/ports';
 import { audit } from './audit';
 import { backfill } from './backfill';
-import { type CliCommand, parseCli, UsageError } from './cli-args';
+import { type CliCommand, parseCli, UsageError } from './program';
 import type { CliIo } from './io';
 import { plan } from './plan';
 import { query } from './query';
 import { run } from './run';
-import { COMMANDS, usage } from './usage';
+import { PROGRAM } from './options';
 
 export type { CliIo } from './io';
 
@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   try {
     if (command.command === 'help') {
-      io.stdout(`${command.usage ?? usage()}\n`);
+      io.stdout(command.text);
       return 0;
     }
     const warnings = 'warnings' in command ? command.warnings : undefined;
@@ -61,8 +61,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** Exit 2 with the message, pointing at the help of the command the user typed, when there is one. */
 function usageFailure(error: unknown, argv: readonly string[], io: CliIo): number {
   if (!(error instanceof UsageError)) throw error;
-  const named = COMMANDS.some((c) => c.name === argv[0]) ? `${argv[0]} ` : '';
-  io.stderr(`cloudtrail-partitioner: ${error.message}\n(see cloudtrail-partitioner ${named}--help)\n`);
+  const named = ['plan', 'run', 'backfill', 'query', 'audit'].includes(argv[0]) ? `${argv[0]} ` : '';
+  io.stderr(`${PROGRAM}: ${error.message}\n(see ${PROGRAM} ${named}--help)\n`);
   return 2;
 }
 

@@ -4,6 +4,8 @@
  * failure exits 1 with Athena's reason.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
 import { main } from '../../../bin/cli/main';
 import type { Clock } from '../../../lambda/core/shared/ports';
 import { type StandIn, startStandIn } from '../../support/aws-standin';
@@ -40,6 +42,8 @@ async function live(...extra: string[]): Promise<{ code: number; stdout: string;
     now: new Date('2026-12-01T00:00:00Z'),
     query: {
       athena: () => new AthenaClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+      glue: () => new GlueClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+      s3: () => new S3Client({ ...standIn.clientConfig, forcePathStyle: true, maxAttempts: 1 }),
       clock: fakeClock(),
       pollMs: 10,
     },
@@ -136,6 +140,8 @@ test('a query that never ends is stopped at the bounded wait and exits 1', async
       now: new Date(),
       query: {
         athena: () => new AthenaClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+        glue: () => new GlueClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+        s3: () => new S3Client({ ...standIn.clientConfig, forcePathStyle: true, maxAttempts: 1 }),
         clock: fakeClock(),
         pollMs: 60_000,
       },

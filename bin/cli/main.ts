@@ -83,6 +83,8 @@ export function runCli(argv: readonly string[] = process.argv.slice(2)): Promise
     stderr: (text) => process.stderr.write(text),
     now: new Date(),
     interactive: process.stderr.isTTY === true,
+    // The table fits a terminal; piped output keeps whole lines (long values are still cut).
+    query: process.stdout.isTTY ? { columns: process.stdout.columns } : {},
   }).then(
     (code) => {
       process.exitCode = code;

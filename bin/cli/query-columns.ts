@@ -45,3 +45,35 @@ export function pickColumns(available: readonly string[], wanted: readonly strin
   // A preset whose SQL no longer outputs any of its compact columns still shows something.
   return picked.length > 0 ? picked : available.map((_, i) => i);
 }
+
+export interface Shaped {
+  readonly columns: readonly string[];
+  readonly rows: readonly (readonly (string | null)[])[];
+  /** Rows in the result before --limit. */
+  readonly total: number;
+}
+
+/**
+ * The result as printed: `--columns` in every format, else the preset's compact set in the
+ * table only; then `--limit`. Columns an --sql result lacks are named in `warn` and skipped.
+ */
+export function shapeResult(
+  result: { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | null)[])[] },
+  options: {
+    readonly format: string;
+    readonly columns?: readonly string[];
+    readonly limit?: number;
+    readonly preset?: string;
+  },
+  warn: (text: string) => void,
+): Shaped {
+  const missing = (options.columns ?? []).filter((name) => !result.columns.includes(name));
+  if (missing.length > 0)
+    warn(`--columns ${missing.join(', ')} not in the result (columns: ${result.columns.join(', ')})\n`);
+  const compact = options.format === 'table' && options.preset ? COMPACT_COLUMNS[options.preset] : undefined;
+  const picked = pickColumns(result.columns, options.columns ?? compact);
+  const rows = result.rows
+    .slice(0, options.limit ?? result.rows.length)
+    .map((row) => picked.map((i) => row[i] ?? null));
+  return { columns: picked.map((i) => result.columns[i]), rows, total: result.rows.length };
+}

@@ -21,6 +21,7 @@ import { describeRange } from '../../lambda/core/query/relative-range';
 import { UsageError } from './options';
 import type { QueryCommand, QueryRun } from './query-command';
 import { type CostIo, type CostReport, describeCost, estimateCost } from './query-cost';
+import { shapeResult } from './query-columns';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
 import { describeNames, readStackNames, type StackIo, type StackNames } from './stack-names';
 
@@ -141,7 +142,7 @@ function credentialsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
 
 async function credentialsFound(io: QueryIo): Promise<boolean> {
   if (io.credentialsFound) return io.credentialsFound();
-  if (!credentialsConfigured()) return false;
+  if (!io.s3 && !credentialsConfigured()) return false;
   const client = io.s3?.() ?? createS3Client();
   try {
     await client.config.credentials();
@@ -255,10 +256,12 @@ async function live(run: QueryRun, sql: string, io: QueryIo): Promise<number> {
       },
     );
     if (io.interactive) io.stderr('\n');
-    if (run.format === 'json') io.stdout(renderJson(result, sql));
-    else if (run.format === 'csv') io.stdout(renderCsv(result.columns, result.rows));
-    else io.stdout(renderTable(result.columns, result.rows));
-    io.stderr(summaryLine(result, result.rows.length));
+    const preset = 'preset' in run.statement ? run.statement.preset.name : undefined;
+    const shaped = shapeResult(result, { ...run, preset }, io.stderr);
+    if (run.format === 'json') io.stdout(renderJson({ ...result, ...shaped }, sql));
+    else if (run.format === 'csv') io.stdout(renderCsv(shaped.columns, shaped.rows));
+    else io.stdout(renderTable(shaped.columns, shaped.rows, { width: io.columns }));
+    io.stderr(summaryLine(result, { shown: shaped.rows.length, total: shaped.total }, run.pricePerTb));
     return 0;
   } catch (error) {
     if (io.interactive) io.stderr('\n');

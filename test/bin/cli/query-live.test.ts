@@ -84,7 +84,9 @@ test('runs the statement in the workgroup, shows progress, reads every page and 
   expect(stderr).toMatch(/QUEUED, 0 B scanned/);
   expect(stderr).toMatch(/RUNNING, 1.50 MB scanned/);
   expect(stderr).toMatch(/SUCCEEDED, 3.00 MB scanned/);
-  expect(stderr).toContain(`2500 rows; data scanned 3.00 MB; run time 1.2 s; query ID ${query?.id}\n`);
+  expect(stderr).toContain(
+    `2500 rows; data scanned 3.00 MB ($0.000048 at $5/TB, the 10 MB minimum); run time 1.2 s; query ID ${query?.id}\n`,
+  );
   // AND stdout is a table: header, rule, and every row of every page
   const lines = stdout.trimEnd().split('\n');
   expect(code).toBe(0);

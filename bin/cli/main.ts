@@ -13,6 +13,7 @@ import type { CliIo } from './io';
 import { plan } from './plan';
 import { query } from './query';
 import { run } from './run';
+import { whatToDo } from './hints';
 import { PROGRAM } from './options';
 
 export type { CliIo } from './io';
@@ -66,18 +67,13 @@ function usageFailure(error: unknown, argv: readonly string[], io: CliIo): numbe
   return 2;
 }
 
-/** What to do about the SDK's two most common first-run errors. */
-function hint(message: string): string {
-  if (/region is missing/i.test(message))
-    return '\n(set AWS_REGION, or AWS_PROFILE with a region, for the account to use)';
-  if (/could not load credentials/i.test(message)) {
-    return '\n(no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`)';
-  }
-  return '';
-}
+const hint = whatToDo;
 
 /** Runs the CLI on this process: arguments, stdout, stderr and exit code. */
 export function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // On Node older than 22 the SDK warns, on every command, that it will need 22; the CLI supports Node 20
+  // (package engines) and the warning buries its own output. The SDK's own switch; a user's value wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return main(argv, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -15,6 +15,7 @@ import {
   priceUsd,
 } from '../../lambda/core/query/cost';
 import { ACCOUNT_ID, REGION_NAME } from '../../lambda/core/shared/names';
+import { whatToDo } from './hints';
 import { formatBytes } from './query-output';
 import type { QueryRun } from './query-command';
 
@@ -97,7 +98,8 @@ export async function estimateCost(run: QueryRun, location: string, io: CostIo):
 
 /** The stderr line before a query: `12 partitions; about 700.00 MB to scan (exact), $0.0033 at $5/TB`. */
 export function describeCost(cost: CostReport, pricePerTb: number, maxCalls = COST_LIMITS.maxCalls): string {
-  if (cost.method === 'unavailable') return `cost estimate unavailable: ${cost.reason}\n`;
+  if (cost.method === 'unavailable')
+    return `cost estimate unavailable: ${cost.reason}${whatToDo(cost.reason)}\n`;
   const how =
     cost.method === 'exact'
       ? `exact, ${cost.calls} S3 list calls`

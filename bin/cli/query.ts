@@ -18,6 +18,7 @@ import { partitionFilter } from '../../lambda/core/query/filter';
 import { composeSql, PRESETS } from '../../lambda/core/query/presets';
 import { applyPartitionFilter, QuerySqlError } from '../../lambda/core/query/query-sql';
 import { describeRange } from '../../lambda/core/query/relative-range';
+import { whatToDo } from './hints';
 import { UsageError } from './options';
 import type { QueryCommand, QueryRun } from './query-command';
 import { type CostIo, type CostReport, describeCost, estimateCost } from './query-cost';
@@ -267,11 +268,11 @@ async function live(run: QueryRun, sql: string, io: QueryIo): Promise<number> {
     if (io.interactive) io.stderr('\n');
     if (error instanceof SelectError) {
       io.stderr(
-        `cloudtrail-partitioner: ${error.message}\ndata scanned ${formatBytes(error.scannedBytes)}; query ID ${error.queryId}\n`,
+        `cloudtrail-partitioner: ${error.message}${whatToDo(error.message)}\ndata scanned ${formatBytes(error.scannedBytes)}; query ID ${error.queryId}\n`,
       );
       return 1;
     }
-    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}\n`);
+    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}${whatToDo((error as Error).message)}\n`);
     return 1;
   } finally {
     if (!io.athena) client.destroy();

@@ -46,7 +46,7 @@ describe('whatToDo', () => {
 describe('the CLI process', () => {
   it('on Node 20 prints no SDK Node-version warning, and names what to do without a region', () => {
     // GIVEN no region, no credentials and the SDK warning switch unset WHEN a live query starts
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_REGION: '',
       AWS_DEFAULT_REGION: '',

@@ -3,7 +3,7 @@
  * printed (`--dry-run`) or run in Athena with progress on stderr and results on stdout.
  * Exit codes: 0 ok, 1 the query failed, 2 bad usage.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -15,8 +15,6 @@ import { type Clock, systemClock } from '../../lambda/core/shared/ports';
 import { schemeFromKeyList } from '../../lambda/core/partitions/scheme';
 import { formatUsd } from '../../lambda/core/query/cost';
 import { partitionFilter } from '../../lambda/core/query/filter';
-import { composeSql, PRESETS } from '../../lambda/core/query/presets';
-import { applyPartitionFilter, QuerySqlError } from '../../lambda/core/query/query-sql';
 import { describeRange } from '../../lambda/core/query/relative-range';
 import { whatToDo } from './hints';
 import { UsageError } from './options';
@@ -24,6 +22,7 @@ import type { QueryCommand, QueryRun } from './query-command';
 import { type CostIo, type CostReport, describeCost, estimateCost } from './query-cost';
 import { shapeResult } from './query-columns';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
+import { listPresets, statementFor } from './query-statement';
 import { describeNames, readStackNames, type StackIo, type StackNames } from './stack-names';
 
 export interface QueryIo extends CostIo, StackIo {
@@ -41,58 +40,6 @@ export interface QueryIo extends CostIo, StackIo {
   readonly credentialsFound?: () => Promise<boolean>;
   /** Terminal width for the table; undefined outside a terminal. */
   readonly columns?: number;
-}
-
-const readSqlFile = (file: string): string => readFileSync(file === '-' ? 0 : file, 'utf8');
-
-/** The statement a run would send, or a UsageError saying why it would not be sent. */
-export function statementFor(run: QueryRun, readSql: (file: string) => string = readSqlFile): string {
-  if ('preset' in run.statement) {
-    const { preset, params } = run.statement;
-    const header = [
-      `${preset.name}: ${preset.description}`,
-      ...(preset.note ? [preset.note] : []),
-      `range: ${describeRange(run.window)}`,
-    ];
-    return composeSql(preset.sql(params), run, run.filterSql, header);
-  }
-  let text: string;
-  try {
-    text = readSql(run.statement.sqlFile);
-  } catch (error) {
-    throw new UsageError(`cannot read --sql ${run.statement.sqlFile}: ${(error as Error).message}`);
-  }
-  try {
-    return applyPartitionFilter(text, run.filterSql, run).sql;
-  } catch (error) {
-    if (error instanceof QuerySqlError)
-      throw new UsageError(`--sql ${run.statement.sqlFile}: ${error.message}`);
-    throw error;
-  }
-}
-
-export function listPresets(format: 'table' | 'json'): string {
-  if (format === 'json') {
-    return `${JSON.stringify(
-      PRESETS.map((p) => ({ name: p.name, description: p.description, note: p.note, params: p.params })),
-      null,
-      2,
-    )}\n`;
-  }
-  return (
-    PRESETS.map((p) => {
-      const params = p.params.map(
-        (d) =>
-          `    ${d.required ? '' : '['}${d.name}=VALUE${d.required ? '' : ']'}  ${d.description} (e.g. ${d.example})`,
-      );
-      return [
-        `${p.name}`,
-        `    ${p.description}`,
-        ...(p.note ? [`    note: ${p.note}`] : []),
-        ...params,
-      ].join('\n');
-    }).join('\n') + '\n'
-  );
 }
 
 /**
@@ -278,3 +225,5 @@ async function live(run: QueryRun, sql: string, io: QueryIo): Promise<number> {
     if (!io.athena) client.destroy();
   }
 }
+
+export { listPresets, statementFor } from './query-statement';

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { STACK_OUTPUT } from '../lambda/core/shared/contract';
+import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../lambda/core/shared/contract';
+import { partitionKeysFor } from './cloudtrail-schema';
 import { CloudTrailPartitioner, type CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 import { guardTableLocation } from './location-guard';
 
@@ -36,7 +37,7 @@ export class CloudTrailPartitionerStack extends Stack {
         "Role the function runs as: allow it s3:ListBucket and s3:GetBucketLocation in a cross-account trail bucket's policy",
       value: p.functionRole.roleArn,
     });
-    new CfnOutput(this, 'TableLocation', {
+    new CfnOutput(this, STACK_OUTPUT.tableLocation, {
       description: 'S3 location the table and its partitions point at',
       value: p.table.location,
     });
@@ -59,8 +60,22 @@ export class CloudTrailPartitionerStack extends Stack {
     });
     new CfnOutput(this, 'QueryCommand', {
       description:
-        'Investigate, from the repository checkout (npx cloudtrail-partitioner from an installed package): who changed Route 53 records in a range; query --list shows the other presets',
-      value: `npm run -s cli -- query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ${p.workGroupName} --database ${p.databaseName} --table ${p.tableName}${p.table.partitionGranularity === 'month' ? ' --partition-keys account,region,year,month' : ''}`,
+        'Investigate (from a clone or an installed package): who changed Route 53 records in the last 7 days; the CLI reads the workgroup and table from this stack; query --list shows the other presets',
+      value: `npx cloudtrail-partitioner query route53-changes --since 7d${this.stackName === DEFAULT_STACK_NAME ? '' : ` --stack ${this.stackName}`}`,
+    });
+    // An existing table's keys are unknown at synth: then `query` uses its --partition-keys (default 5 keys).
+    if (p.settings.createTable) {
+      new CfnOutput(this, STACK_OUTPUT.partitionKeys, {
+        description: "The table's partition keys, read by the CLI's query command",
+        value: partitionKeysFor(p.table.partitionGranularity)
+          .map((key) => key.name)
+          .join(','),
+      });
+    }
+    new CfnOutput(this, STACK_OUTPUT.queryPolicyArn, {
+      description:
+        'Managed policy with exactly what `cloudtrail-partitioner query` needs: attach it to an analyst role',
+      value: p.queryPolicy.policy.managedPolicyArn,
     });
     new CfnOutput(this, 'StateMachineBackfillCommand', {
       description: 'Backfill any range through Step Functions, in parallel chunks',

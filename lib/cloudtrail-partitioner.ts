@@ -1,3 +1,4 @@
+import { QueryPolicy } from './query-policy';
 import { Annotations, CfnElement, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -52,6 +53,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly dashboard: PartitionerDashboard;
   /** Every investigation preset, saved as an Athena named query in the workgroup. */
   public readonly namedQueries: PresetNamedQueries;
+  /** The managed policy with exactly what `cloudtrail-partitioner query` needs. */
+  public readonly queryPolicy: QueryPolicy;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -87,6 +90,18 @@ export class CloudTrailPartitioner extends Construct {
       tableName: this.table.tableName,
       // An existing table's keys are unknown at synth: the saved queries assume the default 5 keys.
       partitionKeys: partitionKeysFor(this.table.partitionGranularity),
+    });
+    this.queryPolicy = new QueryPolicy(this, 'QueryPolicy', {
+      workGroupArn: results.workGroupArn,
+      catalogArn: this.table.catalogArn,
+      databaseArn: this.table.databaseArn,
+      tableArn: this.table.tableArn,
+      trailBucketName: s.trailBucketName,
+      trailPrefix: s.trailPrefix,
+      orgId: s.orgId,
+      resultsBucket: results.bucket,
+      resultsPrefix: AthenaResults.OUTPUT_PREFIX,
+      glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
     });
     const fn = new PartitionFunction(this, 'Function', {
       table: this.table,

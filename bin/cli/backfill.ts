@@ -6,7 +6,42 @@
 import type { ExecutionStatus } from '../../lambda/aws/backfill-executions';
 import type { Clock } from '../../lambda/core/shared/ports';
 import { type HistoryEvent, progressFromEvents, renderProgress } from '../../lambda/core/run/progress';
-import type { BackfillCommand } from './cli-args';
+import { checkAccount, checkRegion, show } from '../../lambda/core/shared/names';
+import { parseSplitPayload } from '../../lambda/core/run/request';
+import { DEFAULTS } from '../../lambda/core/run/settings';
+import { unknownRegionWarnings } from '../../lambda/aws/known-regions';
+import { inFlags, integer, listFlag, namedDay } from './cli-values';
+import * as layout from './layout-options';
+import {
+  bool,
+  StrictCommand,
+  examples,
+  flagOption,
+  str,
+  UsageError,
+  valueOption,
+  type Values,
+} from './options';
+
+export interface BackfillCommand {
+  /** Printed on stderr: region names the SDK does not know. */
+  readonly warnings?: readonly string[];
+  readonly command: 'backfill';
+  /** The state machine's input, validated like the split step will validate it. */
+  readonly input: {
+    readonly from: string;
+    readonly to: string;
+    readonly accounts?: readonly string[];
+    readonly regions?: readonly string[];
+    readonly chunkDays?: number;
+    readonly includeEmptyDays?: boolean;
+  };
+  readonly stackName: string;
+  readonly stateMachineArn?: string;
+  readonly wait: boolean;
+  /** `--columnar`: also (re)build the columnar copy of the range (issue 18 implements it). */
+  readonly columnar: boolean;
+}
 
 /** What the command needs from AWS; {@link BackfillExecutions} in production, a fake in tests. */
 export interface ExecutionsPort {
@@ -23,6 +58,89 @@ export interface BackfillIo {
   readonly interactive: boolean;
   /** The region the stack is read and the execution started in, for error messages. */
   readonly region?: string;
+}
+
+export function backfillDefinition(): StrictCommand {
+  const summary = "start the deployed stack's Step Functions backfill for --from/--to and show its progress";
+  return new StrictCommand('backfill')
+    .summary(summary)
+    .description(summary)
+    .addOption(layout.fromOption('first day, UTC, or today/yesterday (required)'))
+    .addOption(layout.toOption('last day, inclusive, or today/yesterday (required)'))
+    .addOption(layout.accountsOption(false))
+    .addOption(layout.regionsOption(false))
+    .addOption(valueOption('chunk-days', 'N', 'days per chunk (default: sized from the account-regions)'))
+    .addOption(layout.includeEmptyOption())
+    .addOption(layout.stackOption())
+    .addOption(
+      valueOption('state-machine-arn', 'ARN', "use this state machine instead of the stack's output"),
+    )
+    .addOption(
+      flagOption('columnar', 'also build the columnar copy of the range (with the columnarCopy setting)'),
+    )
+    .addOption(flagOption('no-wait', 'print the execution arn and return'))
+    .addHelpText(
+      'after',
+      examples(
+        'backfill --from 2024-01-01 --to 2024-12-31',
+        'backfill --from 2024-06-01 --to yesterday --regions us-east-1,eu-west-1 --no-wait',
+      ),
+    );
+}
+
+const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+
+export function parseBackfill(values: Values, now: Date): BackfillCommand {
+  // The deployed stack knows its layout and limits: other commands' flags are refused by commander.
+  const [fromText, toText] = [str(values, 'from'), str(values, 'to')];
+  if (fromText === undefined || toText === undefined) {
+    throw new UsageError('missing --from or --to: backfill needs both, YYYY-MM-DD');
+  }
+  const accounts = listFlag('accounts', str(values, 'accounts'), checkAccount);
+  const regions = listFlag('regions', str(values, 'regions'), checkRegion);
+  const chunkDays = integer('--chunk-days', str(values, 'chunk-days'));
+  const input = {
+    from: namedDay(fromText, now),
+    to: namedDay(toText, now),
+    ...(accounts !== undefined ? { accounts } : {}),
+    ...(regions !== undefined ? { regions } : {}),
+    ...(chunkDays !== undefined ? { chunkDays } : {}),
+    ...(bool(values, 'include-empty-days') ? { includeEmptyDays: true } : {}),
+  };
+  // The same validation the split step runs, so a bad range never starts an execution.
+  inFlags(() => splitCheck(input, now), { from: '--from', to: '--to' });
+  const arn = str(values, 'state-machine-arn');
+  if (arn !== undefined && !STATE_MACHINE_ARN.test(arn)) {
+    throw new UsageError(
+      `invalid --state-machine-arn ${show(arn)}: expected arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`,
+    );
+  }
+  return {
+    command: 'backfill',
+    input,
+    stackName: layout.stackName(values),
+    stateMachineArn: arn,
+    wait: !bool(values, 'no-wait'),
+    columnar: bool(values, 'columnar'),
+    warnings: unknownRegionWarnings(regions ?? [], '--regions entry'),
+  };
+}
+
+function splitCheck(input: object, now: Date): void {
+  try {
+    parseSplitPayload({ action: 'split', ...input }, now, DEFAULTS);
+  } catch (error) {
+    // Same words, in the flags the user typed.
+    throw new Error(
+      (error as Error).message
+        .replace(/^invalid split payload: /, 'invalid options: ')
+        .replace(/\b(chunkDays|accounts|regions|from|to)([.:])/g, (_m, key: string, end: string) => {
+          const flag = key === 'chunkDays' ? 'chunk-days' : key;
+          return `--${flag}${end}`;
+        }),
+      { cause: error },
+    );
+  }
 }
 
 /** Says which step failed: the SDK's own message (`getaddrinfo ENOTFOUND ...`) does not. */

@@ -3,11 +3,14 @@
  * typed (`--date`, not the core's `to`; `--accounts entry "…"`, not `accounts.0`).
  */
 import { type DayWindow, defaultWindow, parseIsoDate } from '../../lambda/core/shared/dates';
+import { namedDay } from '../../lambda/core/query/relative-range';
+
+export { namedDay } from '../../lambda/core/query/relative-range';
 import { show } from '../../lambda/core/shared/names';
 import { checkWindow } from '../../lambda/core/run/request';
 import type { Settings } from '../../lambda/core/run/settings';
 import { splitList } from '../../lambda/core/shared/validation';
-import { UsageError } from './flags';
+import { UsageError } from './options';
 
 export function integer(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -33,7 +36,7 @@ export function parseWindow(
   settings: Settings,
 ): DayWindow {
   const day = (flag: string, text: string): number => {
-    const parsed = parseIsoDate(text);
+    const parsed = parseIsoDate(namedDay(text, now));
     if (parsed === undefined)
       throw new UsageError(`invalid ${flag} ${show(text)}: expected a real calendar date YYYY-MM-DD`);
     return parsed;

@@ -2,6 +2,7 @@
 import type { Clock } from '../../lambda/core/shared/ports';
 import type { ExecutionsPort } from './backfill';
 import type { QueryIo } from './query';
+import type { StackReader } from './stack-names';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -16,4 +17,6 @@ export interface CliIo {
   readonly region?: string;
   /** Overrides for tests of `query`: the Athena client, the SQL file reader, the poll interval. */
   readonly query?: Partial<QueryIo>;
+  /** Tests: the deployed stack's outputs, instead of CloudFormation. */
+  readonly stackOutputs?: StackReader;
 }

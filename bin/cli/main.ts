@@ -8,12 +8,13 @@ import { BackfillExecutions } from '../../lambda/aws/backfill-executions';
 import { systemClock } from '../../lambda/core/shared/ports';
 import { audit } from './audit';
 import { backfill } from './backfill';
-import { type CliCommand, parseCli, UsageError } from './cli-args';
+import { type CliCommand, parseCli, UsageError } from './program';
 import type { CliIo } from './io';
 import { plan } from './plan';
 import { query } from './query';
 import { run } from './run';
-import { COMMANDS, usage } from './usage';
+import { whatToDo } from './hints';
+import { PROGRAM } from './options';
 
 export type { CliIo } from './io';
 
@@ -26,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   try {
     if (command.command === 'help') {
-      io.stdout(`${command.usage ?? usage()}\n`);
+      io.stdout(command.text);
       return 0;
     }
     const warnings = 'warnings' in command ? command.warnings : undefined;
@@ -61,28 +62,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** Exit 2 with the message, pointing at the help of the command the user typed, when there is one. */
 function usageFailure(error: unknown, argv: readonly string[], io: CliIo): number {
   if (!(error instanceof UsageError)) throw error;
-  const named = COMMANDS.some((c) => c.name === argv[0]) ? `${argv[0]} ` : '';
-  io.stderr(`cloudtrail-partitioner: ${error.message}\n(see cloudtrail-partitioner ${named}--help)\n`);
+  const named = ['plan', 'run', 'backfill', 'query', 'audit'].includes(argv[0]) ? `${argv[0]} ` : '';
+  io.stderr(`${PROGRAM}: ${error.message}\n(see ${PROGRAM} ${named}--help)\n`);
   return 2;
 }
 
-/** What to do about the SDK's two most common first-run errors. */
-function hint(message: string): string {
-  if (/region is missing/i.test(message))
-    return '\n(set AWS_REGION, or AWS_PROFILE with a region, for the account to use)';
-  if (/could not load credentials/i.test(message)) {
-    return '\n(no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`)';
-  }
-  return '';
-}
+const hint = whatToDo;
 
 /** Runs the CLI on this process: arguments, stdout, stderr and exit code. */
 export function runCli(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // On Node older than 22 the SDK warns, on every command, that it will need 22; the CLI supports Node 20
+  // (package engines) and the warning buries its own output. The SDK's own switch; a user's value wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return main(argv, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     now: new Date(),
     interactive: process.stderr.isTTY === true,
+    // The table fits a terminal; piped output keeps whole lines (long values are still cut).
+    query: process.stdout.isTTY ? { columns: process.stdout.columns } : {},
   }).then(
     (code) => {
       process.exitCode = code;

@@ -3,97 +3,191 @@
  * printed (`--dry-run`) or run in Athena with progress on stderr and results on stdout.
  * Exit codes: 0 ok, 1 the query failed, 2 bad usage.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import { runSelect, SelectError } from '../../lambda/aws/athena-query';
+import { createGlueClient, createS3Client } from '../../lambda/aws/clients';
+import { glueTableLocation } from '../../lambda/aws/glue-table';
 import { type Clock, systemClock } from '../../lambda/core/shared/ports';
-import { composeSql, PRESETS } from '../../lambda/core/query/presets';
-import { applyPartitionFilter, QuerySqlError } from '../../lambda/core/query/query-sql';
-import { UsageError } from './flags';
-import type { QueryCommand, QueryRun } from './query-args';
+import { schemeFromKeyList } from '../../lambda/core/partitions/scheme';
+import { formatUsd } from '../../lambda/core/query/cost';
+import { partitionFilter } from '../../lambda/core/query/filter';
+import { describeRange } from '../../lambda/core/query/relative-range';
+import { whatToDo } from './hints';
+import { UsageError } from './options';
+import type { QueryCommand, QueryRun } from './query-command';
+import { type CostIo, type CostReport, describeCost, estimateCost } from './query-cost';
+import { shapeResult } from './query-columns';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
+import { listPresets, statementFor } from './query-statement';
+import { describeNames, readStackNames, type StackIo, type StackNames } from './stack-names';
 
-export interface QueryIo {
+export interface QueryIo extends CostIo, StackIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly interactive?: boolean;
   /** Reads `--sql FILE`; `-` means standard input. Overridable for tests. */
   readonly readSql?: (file: string) => string;
   readonly athena?: () => AthenaClient;
+  readonly glue?: () => GlueClient;
   readonly clock?: Clock;
   /** Poll bounds, for tests. */
   readonly pollMs?: number;
-}
-
-const readSqlFile = (file: string): string => readFileSync(file === '-' ? 0 : file, 'utf8');
-
-/** The statement a run would send, or a UsageError saying why it would not be sent. */
-export function statementFor(run: QueryRun, readSql: (file: string) => string = readSqlFile): string {
-  if ('preset' in run.source) {
-    const { preset, params } = run.source;
-    const header = [`${preset.name}: ${preset.description}`, ...(preset.note ? [preset.note] : [])];
-    return composeSql(preset.sql(params), run, run.filterSql, header);
-  }
-  let text: string;
-  try {
-    text = readSql(run.source.sqlFile);
-  } catch (error) {
-    throw new UsageError(`cannot read --sql ${run.source.sqlFile}: ${(error as Error).message}`);
-  }
-  try {
-    return applyPartitionFilter(text, run.filterSql, run).sql;
-  } catch (error) {
-    if (error instanceof QuerySqlError) throw new UsageError(`--sql ${run.source.sqlFile}: ${error.message}`);
-    throw error;
-  }
-}
-
-export function listPresets(format: 'table' | 'json'): string {
-  if (format === 'json') {
-    return `${JSON.stringify(
-      PRESETS.map((p) => ({ name: p.name, description: p.description, note: p.note, params: p.params })),
-      null,
-      2,
-    )}\n`;
-  }
-  return (
-    PRESETS.map((p) => {
-      const params = p.params.map(
-        (d) =>
-          `    ${d.required ? '' : '['}${d.name}=VALUE${d.required ? '' : ']'}  ${d.description} (e.g. ${d.example})`,
-      );
-      return [
-        `${p.name}`,
-        `    ${p.description}`,
-        ...(p.note ? [`    note: ${p.note}`] : []),
-        ...params,
-      ].join('\n');
-    }).join('\n') + '\n'
-  );
+  /** Whether AWS credentials can be found (a dry run estimates only then); tests answer themselves. */
+  readonly credentialsFound?: () => Promise<boolean>;
+  /** Terminal width for the table; undefined outside a terminal. */
+  readonly columns?: number;
 }
 
 /**
  * Runs a parsed query command (bin/cli/main.ts parses it). A statement that would not be sent
- * (unreadable --sql file, no partition filter) is a UsageError, which the CLI reports with exit 2.
+ * (unreadable --sql file, no partition filter, an estimate above --max-scan) is a UsageError,
+ * which the CLI reports with exit 2.
  */
 export async function query(command: QueryCommand, io: QueryIo): Promise<number> {
   if (command.command === 'query-list') {
     io.stdout(listPresets(command.format));
     return 0;
   }
-  const run = command;
+  const aws = command.dryRun ? !command.offline && (await credentialsFound(io)) : true;
+  const names = aws ? await namesFor(command, io) : undefined;
+  const run = names ? withNames(command, names, io) : command;
   const sql = statementFor(run, io.readSql);
+  const cost = aws && !run.offline ? await costFor(run, names, io) : undefined;
+  if (cost) io.stderr(describeCost(cost, run.pricePerTb, io.costLimits?.maxCalls));
+  refuseAboveMaxScan(run, cost);
   if (run.dryRun) {
-    io.stdout(
-      run.format === 'json'
-        ? `${JSON.stringify({ sql, database: run.database, table: run.table, partitionKeys: run.scheme.columns }, null, 2)}\n`
-        : `${sql};\n`,
-    );
+    io.stdout(run.format === 'json' ? dryRunJson(run, sql, cost) : `${sql};\n`);
     return 0;
   }
+  io.stderr(`range: ${describeRange(run.window)}\n`);
   return live(run, sql, io);
 }
 
+/**
+ * Credentials a person configured: the environment, a profile, web identity, a container, or the
+ * shared files. The instance metadata service is not tried: without credentials a dry run would
+ * otherwise wait seconds for it, and it stays offline.
+ */
+function credentialsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  const keys = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_PROFILE',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  ];
+  if (keys.some((key) => Boolean(env[key]))) return true;
+  const aws = join(homedir(), '.aws');
+  return (
+    existsSync(env.AWS_SHARED_CREDENTIALS_FILE ?? join(aws, 'credentials')) ||
+    existsSync(env.AWS_CONFIG_FILE ?? join(aws, 'config'))
+  );
+}
+
+async function credentialsFound(io: QueryIo): Promise<boolean> {
+  if (io.credentialsFound) return io.credentialsFound();
+  if (!io.s3 && !credentialsConfigured()) return false;
+  const client = io.s3?.() ?? createS3Client();
+  try {
+    await client.config.credentials();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (!io.s3) client.destroy();
+  }
+}
+
+/** The stack's names when --workgroup is not given; a dry run goes on without them. */
+async function namesFor(run: QueryRun, io: QueryIo): Promise<StackNames | undefined> {
+  if (run.workgroup !== undefined) return undefined;
+  try {
+    return await readStackNames(run.stackName, io, 'query needs the athena workgroup (or --dry-run)');
+  } catch (error) {
+    if (!run.dryRun) throw error;
+    io.stderr(`no names from stack ${run.stackName}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+/** The run with the stack's workgroup, and its database, table and keys where not given. */
+function withNames(run: QueryRun, names: StackNames, io: QueryIo): QueryRun {
+  const database = run.given.database ? run.database : names.database;
+  const table = run.given.table ? run.table : names.table;
+  const scheme =
+    run.given.partitionKeys || names.partitionKeys === undefined
+      ? run.scheme
+      : schemeFromKeyList(names.partitionKeys);
+  const filterSql =
+    scheme === run.scheme
+      ? run.filterSql
+      : partitionFilter({ scheme, window: run.window, accounts: run.accounts, regions: run.regions }).sql;
+  io.stderr(
+    describeNames(names, [
+      `workgroup ${names.workgroup}`,
+      `table ${database}.${table}`,
+      `partition keys ${scheme.columns.join(',')}`,
+    ]),
+  );
+  return { ...run, workgroup: names.workgroup, database, table, scheme, filterSql };
+}
+
+async function costFor(run: QueryRun, names: StackNames | undefined, io: QueryIo): Promise<CostReport> {
+  let location = names?.tableLocation;
+  try {
+    if (location === undefined) {
+      const glue = io.glue?.() ?? createGlueClient();
+      location = await glueTableLocation(glue, run.database, run.table).finally(() => {
+        if (!io.glue) glue.destroy();
+      });
+    }
+    if (location === undefined)
+      return { method: 'unavailable', reason: `table ${run.database}.${run.table} has no location` };
+    return await estimateCost(run, location, io);
+  } catch (error) {
+    // The query itself may still be allowed (its own errors say what to do): the estimate is advice.
+    return { method: 'unavailable', reason: (error as Error).message };
+  }
+}
+
+function refuseAboveMaxScan(run: QueryRun, cost: CostReport | undefined): void {
+  if (run.maxScanBytes === undefined) return;
+  const limit = `--max-scan ${formatBytes(run.maxScanBytes)}`;
+  if (cost === undefined || cost.method === 'unavailable')
+    throw new UsageError(
+      `${limit}: the scan cannot be estimated${run.offline ? ' with --offline' : ''}, so nothing was submitted; drop --max-scan to run anyway`,
+    );
+  if (cost.estimatedBytes > run.maxScanBytes) {
+    throw new UsageError(
+      `${limit}: the estimate is ${formatBytes(cost.estimatedBytes)} (${formatUsd(cost.priceUsd)}), above the limit; nothing was submitted. Narrow the range (--since, --from/--to), --accounts or --regions, or raise --max-scan`,
+    );
+  }
+}
+
+function dryRunJson(run: QueryRun, sql: string, cost: CostReport | undefined): string {
+  const known = cost !== undefined && cost.method !== 'unavailable' ? cost : undefined;
+  return `${JSON.stringify(
+    {
+      sql,
+      database: run.database,
+      table: run.table,
+      partitionKeys: run.scheme.columns,
+      range: describeRange(run.window),
+      partitions: known?.partitions ?? null,
+      estimatedBytes: known?.estimatedBytes ?? null,
+      estimateMethod: known?.method ?? 'unavailable',
+      ...(known
+        ? { estimateErrorBytes: known.errorBytes, estimateCalls: known.calls, estimatedUsd: known.priceUsd }
+        : {}),
+    },
+    null,
+    2,
+  )}\n`;
+}
 async function live(run: QueryRun, sql: string, io: QueryIo): Promise<number> {
   const client = io.athena?.() ?? new AthenaClient({});
   try {
@@ -110,22 +204,26 @@ async function live(run: QueryRun, sql: string, io: QueryIo): Promise<number> {
       },
     );
     if (io.interactive) io.stderr('\n');
-    if (run.format === 'json') io.stdout(renderJson(result, sql));
-    else if (run.format === 'csv') io.stdout(renderCsv(result.columns, result.rows));
-    else io.stdout(renderTable(result.columns, result.rows));
-    io.stderr(summaryLine(result, result.rows.length));
+    const preset = 'preset' in run.statement ? run.statement.preset.name : undefined;
+    const shaped = shapeResult(result, { ...run, preset }, io.stderr);
+    if (run.format === 'json') io.stdout(renderJson({ ...result, ...shaped }, sql));
+    else if (run.format === 'csv') io.stdout(renderCsv(shaped.columns, shaped.rows));
+    else io.stdout(renderTable(shaped.columns, shaped.rows, { width: io.columns }));
+    io.stderr(summaryLine(result, { shown: shaped.rows.length, total: shaped.total }, run.pricePerTb));
     return 0;
   } catch (error) {
     if (io.interactive) io.stderr('\n');
     if (error instanceof SelectError) {
       io.stderr(
-        `cloudtrail-partitioner: ${error.message}\ndata scanned ${formatBytes(error.scannedBytes)}; query ID ${error.queryId}\n`,
+        `cloudtrail-partitioner: ${error.message}${whatToDo(error.message)}\ndata scanned ${formatBytes(error.scannedBytes)}; query ID ${error.queryId}\n`,
       );
       return 1;
     }
-    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}\n`);
+    io.stderr(`cloudtrail-partitioner: ${(error as Error).message}${whatToDo((error as Error).message)}\n`);
     return 1;
   } finally {
     if (!io.athena) client.destroy();
   }
 }
+
+export { listPresets, statementFor } from './query-statement';

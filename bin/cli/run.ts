@@ -1,14 +1,113 @@
 /** `run`: registers a window's partitions from this machine, through the same core as the function. */
 import { randomUUID } from 'node:crypto';
+import { unknownRegionWarnings } from '../../lambda/aws/known-regions';
 import { awsPorts } from '../../lambda/aws/ports';
+import type { DayWindow } from '../../lambda/core/shared/dates';
 import { systemClock } from '../../lambda/core/shared/ports';
 import { type Report, summarize } from '../../lambda/core/run/report';
 import { runPartitions } from '../../lambda/core/run/run';
-import type { RunCommand } from './cli-args';
+import type { Settings } from '../../lambda/core/run/settings';
+import { parseWindow } from './cli-values';
 import type { CliIo } from './io';
+import { withStackNames } from './stack-names';
+import * as layout from './layout-options';
+import {
+  bool,
+  StrictCommand,
+  examples,
+  flagOption,
+  str,
+  UsageError,
+  valueOption,
+  type Values,
+} from './options';
+
+export interface RunCommand {
+  /** Printed on stderr: region names the SDK does not know. */
+  readonly warnings?: readonly string[];
+  readonly command: 'run';
+  /** `workgroup` is absent when the deployed stack is to supply it (with the database and table). */
+  readonly settings: Settings;
+  readonly window: DayWindow;
+  readonly includeEmptyDays: boolean;
+  readonly dryRun: boolean;
+  readonly format: 'text' | 'json';
+  /** The stack read for the names when --workgroup is not given. */
+  readonly stackName: string;
+  /** Whether --database and --table were given: the stack's names fill only the others. */
+  readonly given: { readonly database: boolean; readonly table: boolean };
+}
+
+export function runDefinition(): StrictCommand {
+  const summary = "discover, read the table's partition keys, run the statements in Athena, wait, summarize";
+  return new StrictCommand('run')
+    .summary(summary)
+    .description(summary)
+    .addOption(layout.bucketOption())
+    .addOption(layout.prefixOption())
+    .addOption(layout.orgIdOption())
+    .addOption(layout.accountsOption(false))
+    .addOption(layout.regionsOption(false))
+    .addOption(layout.dateOption())
+    .addOption(layout.fromOption())
+    .addOption(layout.toOption())
+    .addOption(layout.databaseOption())
+    .addOption(layout.tableOption())
+    .addOption(
+      valueOption(
+        'workgroup',
+        'NAME',
+        "athena workgroup (default: the stack's, with its database and table)",
+      ),
+    )
+    .addOption(layout.stackOption())
+    .addOption(layout.maxPartitionsOption())
+    .addOption(
+      layout.maxConcurrentOption("default 18 (Athena's 20 active-DDL slots less 2 kept for the schedule)"),
+    )
+    .addOption(
+      valueOption('api-patience-seconds', 'N', 'stop when an AWS call keeps failing this long (default 300)'),
+    )
+    .addOption(layout.includeEmptyOption())
+    .addOption(
+      layout.retentionOption('also drop partitions more than N days before today, UTC (default: keep all)'),
+    )
+    .addOption(flagOption('dry-run', 'discover and plan, submit nothing'))
+    .addOption(valueOption('format', 'FORMAT', 'default text', ['text', 'json']))
+    .addHelpText(
+      'after',
+      examples(
+        'run --bucket my-trail --date yesterday',
+        'run --bucket my-trail --from 2024-01-01 --to 2024-01-31 --workgroup my-workgroup --dry-run',
+      ),
+    );
+}
+
+export function parseRun(values: Values, now: Date): RunCommand {
+  if (str(values, 'bucket') === undefined)
+    throw new UsageError('missing --bucket: expected the trail bucket name');
+  const settings = layout.settingsFrom(values);
+  return {
+    command: 'run',
+    settings,
+    window: parseWindow(values as { date?: string; from?: string; to?: string }, now, settings),
+    includeEmptyDays: bool(values, 'include-empty-days'),
+    dryRun: bool(values, 'dry-run'),
+    format: (str(values, 'format') ?? 'text') as 'text' | 'json',
+    stackName: layout.stackName(values),
+    given: layout.namesGiven(values),
+    warnings: unknownRegionWarnings(settings.regions ?? [], '--regions entry'),
+  };
+}
 
 export async function run(command: RunCommand, io: CliIo): Promise<number> {
-  const { settings } = command;
+  const settings = await withStackNames(
+    command.settings,
+    command.stackName,
+    command.given,
+    io,
+    'run needs the athena workgroup',
+  );
   const report = await runPartitions(
     {
       kind: 'backfill',

@@ -55,6 +55,21 @@ describe('glueCatalogKmsKeyArn', () => {
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
 
+  it("lets the analysts' QueryPolicy read the encrypted catalog too", () => {
+    // GIVEN the stack with a catalog key
+    // WHEN the managed policy for `query` is synthesized
+    const managed = Object.values(template.findResources('AWS::IAM::ManagedPolicy'));
+    const withKey = managed.filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Action: string[]; Resource: unknown }[]).some(
+        (s) =>
+          s.Resource === KEY && JSON.stringify([...actionsOf(s as never)].sort()) === JSON.stringify(THREE),
+      ),
+    );
+    // THEN exactly that policy holds the three actions on the key
+    expect(withKey).toHaveLength(1);
+    expect(withKey[0].Properties.Description).toMatch(/cloudtrail-partitioner query/);
+  });
+
   it('grants nothing on a key when the setting is absent', () => {
     const plain = buildStack({}, 'NoKey').template;
     const kms = iamStatements(plain).filter((s) => actionsOf(s).includes('kms:GenerateDataKey'));

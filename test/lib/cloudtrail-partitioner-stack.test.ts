@@ -30,6 +30,8 @@ describe('CloudTrailPartitionerStack', () => {
         'FunctionName',
         'FunctionRoleArn',
         'QueryCommand',
+        'QueryPolicyArn',
+        'PartitionKeys',
         'ResultsBucketName',
         'StateMachineArn',
         'StateMachineBackfillCommand',

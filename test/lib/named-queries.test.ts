@@ -35,14 +35,12 @@ describe('stack', () => {
     expect(stack.partitioner.namedQueries.queries).toHaveLength(PRESETS.length);
   });
 
-  test('outputs a ready-to-paste query command for its workgroup and table', () => {
+  test('outputs a ready-to-paste query command: the last 7 days, names read from the stack', () => {
+    // THEN the command names no workgroup or table (the CLI reads the outputs) and no fixed dates
     const output = template.findOutputs('QueryCommand').QueryCommand as { Value: unknown };
-    const text = JSON.stringify(output.Value);
-    expect(text).toContain(
-      'npm run -s cli -- query route53-changes --from 2024-01-01 --to 2024-01-31 --workgroup ',
-    );
-    expect(text).toContain('--database cloudtrail --table cloudtrail_logs');
-    expect(text).not.toContain('--partition-keys');
+    expect(output.Value).toBe('npx cloudtrail-partitioner query route53-changes --since 7d --stack Test');
+    // AND the table's keys are an output the CLI reads
+    expect(template.findOutputs('PartitionKeys').PartitionKeys.Value).toBe('account,region,year,month,day');
   });
 });
 
@@ -62,9 +60,10 @@ describe('stack with month partitions', () => {
       expect(sql).toContain('--partition-keys account,region,year,month');
       expect(trinoErrors(sql)).toEqual([]);
     }
-    // AND the ready-to-paste command carries the table's keys
+    // AND the table's keys are the output the CLI reads, not a flag to type
+    expect(template.findOutputs('PartitionKeys').PartitionKeys.Value).toBe('account,region,year,month');
     const output = template.findOutputs('QueryCommand').QueryCommand as { Value: unknown };
-    expect(JSON.stringify(output.Value)).toContain('--partition-keys account,region,year,month');
+    expect(JSON.stringify(output.Value)).not.toContain('--partition-keys');
   });
 });
 

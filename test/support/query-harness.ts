@@ -1,6 +1,7 @@
 /** Builds `query` statements through the CLI's own parsing, for the preset and filter tests. */
 import { TrinoSQL } from 'dt-sql-parser';
-import { parseQueryArgs, type QueryRun } from '../../bin/cli/query-args';
+import type { QueryRun } from '../../bin/cli/query-command';
+import { parseCli } from '../../bin/cli/program';
 import { statementFor } from '../../bin/cli/query';
 
 const trino = new TrinoSQL();
@@ -36,7 +37,7 @@ export function buildPreset(
     ...Object.entries(params).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
     ...extra,
   ];
-  const command = parseQueryArgs(argv);
+  const command = parseCli(['query', ...argv], new Date());
   if (command.command !== 'query') throw new Error(`not a query: ${command.command}`);
   return { run: command, sql: statementFor(command) };
 }

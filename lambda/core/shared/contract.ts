@@ -98,6 +98,12 @@ export const STACK_OUTPUT = {
   tableName: 'TableName',
   /** The function's role: the principal a cross-account trail bucket's policy must allow. */
   functionRoleArn: 'FunctionRoleArn',
+  /** The table's partition keys, comma-separated, so `query` filters without asking Glue. */
+  partitionKeys: 'PartitionKeys',
+  /** The S3 location the table reads (`s3://bucket/prefix/AWSLogs/`): where the cost estimate lists. */
+  tableLocation: 'TableLocation',
+  /** The managed policy with exactly what `query` needs. */
+  queryPolicyArn: 'QueryPolicyArn',
 } as const;
 
 /** The app's stack name unless `-c stackName=` says otherwise. */

@@ -1,6 +1,7 @@
 /** `cloudtrail-partitioner audit` against the local stand-in, and its argument parsing. */
 import { main } from '../../../bin/cli/main';
-import { parseCli } from '../../../bin/cli/cli-args';
+import { noStack } from '../../support/stack-outputs';
+import { parseCli } from '../../../bin/cli/program';
 import type { StandIn } from '../../support/aws-standin';
 import {
   BUCKET,
@@ -225,6 +226,7 @@ describe('audit arguments', () => {
       stdout: () => undefined,
       stderr: (t) => (stderr += t),
       now,
+      stackOutputs: noStack,
     });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
@@ -235,10 +237,10 @@ describe('audit arguments', () => {
     let stdout = '';
     const io = { stdout: (t: string) => (stdout += t), stderr: () => undefined, now };
     expect(await main(['audit', '--help'], io)).toBe(0);
-    expect(stdout).toMatch(/^usage: cloudtrail-partitioner audit \[options\]\n/);
+    expect(stdout).toMatch(/^Usage: cloudtrail-partitioner audit \[options\]\n/);
     expect(stdout).toContain('--repair');
     stdout = '';
     expect(await main(['--help'], io)).toBe(0);
-    expect(stdout).toContain('audit     compare days with logs in S3');
+    expect(stdout).toMatch(/\n {2}audit \[options\] +compare days with logs in S3/);
   });
 });

@@ -4,10 +4,10 @@
  * flag given twice is refused (except the repeatable --param), and --help lists exactly what
  * the parser accepts.
  */
+import { readFileSync } from 'node:fs';
 import { main } from '../../../bin/cli/main';
-import { type CommandSpec, parseFlags, UsageError } from '../../../bin/cli/flags';
-import { QUERY_SPEC } from '../../../bin/cli/query-spec';
-import { AUDIT_SPEC, COMMANDS } from '../../../bin/cli/usage';
+import { optionNames, UsageError } from '../../../bin/cli/options';
+import { buildProgram, parseCli } from '../../../bin/cli/program';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
 
@@ -26,9 +26,17 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout, stderr };
 }
 
-/** `valid options for query: --list, ..., --help`, from the spec itself. */
-const validList = (spec: CommandSpec): string =>
-  `valid options for ${spec.name}: ${[...spec.flags.map((f) => f.name), 'help'].map((n) => `--${n}`).join(', ')}`;
+/** Each command as commander holds it. */
+const COMMANDS = buildProgram(NOW, () => undefined).commands;
+const command = (name: string) => COMMANDS.find((c) => c.name() === name) as (typeof COMMANDS)[number];
+const QUERY_SPEC = command('query');
+const AUDIT_SPEC = command('audit');
+
+/** `valid options for query: --list, ..., --help`, from the command itself. */
+const validList = (spec: (typeof COMMANDS)[number]): string =>
+  `valid options for ${spec.name()}: ${optionNames(spec)
+    .map((n) => `--${n}`)
+    .join(', ')}`;
 
 const QUERY = ['query', 'root-activity', '--from', '2024-03-01', '--to', '2024-03-02', '--dry-run'];
 const AUDIT = ['audit', '--bucket', 'my-trail', '--from', '2024-03-01', '--to', '2024-03-02'];
@@ -43,7 +51,7 @@ describe.each([
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
     expect(stderr).toContain(`unknown option ${typo}; did you mean ${meant}?`);
     expect(stderr).toContain(validList(spec));
-    expect(stderr).toContain(`(see cloudtrail-partitioner ${spec.name} --help)`);
+    expect(stderr).toContain(`(see cloudtrail-partitioner ${spec.name()} --help)`);
   });
 
   it('refuses a flag given twice, naming both values, exit 2', async () => {
@@ -59,15 +67,15 @@ describe.each([
     const owner = spec === QUERY_SPEC ? 'audit' : 'query';
     const { code, stderr } = await cli(...base, foreign);
     expect(code).toBe(2);
-    expect(stderr).toContain(`${foreign} is not for ${spec.name} (it is for ${owner})`);
+    expect(stderr).toContain(`${foreign} is not for ${spec.name()} (it is for ${owner})`);
   });
 
   it('--help and -h print the help of this command', async () => {
     // GIVEN --help or -h WHEN running THEN exit 0 and this command's usage line
     for (const help of ['--help', '-h']) {
-      const { code, stdout } = await cli(spec.name, help);
+      const { code, stdout } = await cli(spec.name(), help);
       expect(code).toBe(0);
-      expect(stdout).toMatch(new RegExp(`^usage: cloudtrail-partitioner ${spec.name} `));
+      expect(stdout).toMatch(new RegExp(`^Usage: cloudtrail-partitioner ${spec.name()} `));
     }
   });
 });
@@ -102,31 +110,51 @@ describe('query --param', () => {
   });
 });
 
-/** The option names in a command's help: the `--name` starting each line of the options block. */
+/** The option names in a command's help: the `--name` starting each line of the Options block. */
 function helpFlags(help: string): string[] {
-  const options = help.split('\n\n').find((block) => block.startsWith('options:')) ?? '';
-  return [...options.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
+  const options = help.split('\n\n').find((block) => block.startsWith('Options:')) ?? '';
+  return [...options.matchAll(/^ {2}(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1]);
 }
 
-/** A token the parser must accept for this flag. */
-function typed(spec: CommandSpec, name: string): string[] {
-  const flag = spec.flags.find((f) => f.name === name);
-  if (flag === undefined || flag.type === 'boolean') return [`--${name}`];
-  return [`--${name}`, flag.choices?.[0] ?? 'x=y'];
+/** Tokens the parser must accept for this option (a value from its choices, or a placeholder). */
+function typed(spec: (typeof COMMANDS)[number], name: string): string[] {
+  const option = spec.options.find((o) => o.long === `--${name}`);
+  if (option === undefined || (!option.required && !option.optional)) return [`--${name}`];
+  return [`--${name}`, option.argChoices?.[0] ?? 'x=y'];
 }
 
-describe.each(COMMANDS.map((spec) => [spec.name, spec] as const))('%s --help', (_name, spec) => {
-  it('lists exactly the flags the parser accepts', async () => {
+/** Parsing stops at usage errors about values; an unknown option is a different error. */
+function accepts(name: string, tokens: string[]): boolean {
+  try {
+    parseCli([name, ...tokens], NOW);
+    return true;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return !/unknown option|is not for|takes no value/.test(error.message);
+  }
+}
+
+describe.each(COMMANDS.map((spec) => [spec.name(), spec] as const))('%s --help', (name, spec) => {
+  it('lists exactly the options the parser accepts, and ends with examples', async () => {
     // GIVEN the command's help WHEN its option lines are read
-    const { code, stdout } = await cli(spec.name, '--help');
+    const { code, stdout } = await cli(name, '--help');
     expect(code).toBe(0);
     const listed = helpFlags(stdout);
-    // THEN they are the spec's flags and --help, each accepted by the parser
-    expect(listed).toEqual([...spec.flags.map((f) => f.name), 'help']);
-    for (const name of listed) expect(() => parseFlags(spec, typed(spec, name))).not.toThrow();
-    // AND every flag of another command that is not listed is refused
-    const others = COMMANDS.flatMap((c) => c.flags.map((f) => f.name)).filter((n) => !listed.includes(n));
-    for (const name of others) expect(() => parseFlags(spec, [`--${name}`])).toThrow(UsageError);
+    // THEN they are the command's options and --help, each accepted by the parser
+    expect(listed).toEqual(optionNames(spec));
+    for (const flag of listed.filter((n) => n !== 'help'))
+      expect(accepts(name, typed(spec, flag))).toBe(true);
+    // AND every option of another command that is not listed is refused
+    const others = COMMANDS.flatMap((c) => optionNames(c)).filter((n) => !listed.includes(n));
+    for (const flag of others) expect(accepts(name, [`--${flag}`, 'x'])).toBe(false);
+    // AND the help ends with two or three examples
+    const examples = stdout
+      .slice(stdout.lastIndexOf('Examples:'))
+      .split('\n')
+      .filter((l) => l.startsWith('  $ '));
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    expect(examples.length).toBeLessThanOrEqual(3);
+    expect(stdout.trimEnd().endsWith(examples.at(-1) ?? '?')).toBe(true);
   });
 });
 
@@ -138,14 +166,20 @@ describe('the command word', () => {
     expect(stderr).toContain('expected plan, run, backfill, query or audit');
   });
 
-  it('the overall --help lists all five commands and their options', async () => {
-    // GIVEN --help WHEN running THEN every command's summary line and options block
+  it('the overall --help lists all five commands with their summaries, and --version prints the version', async () => {
+    // GIVEN --help WHEN running THEN every command's name and the start of its summary
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
-    expect(stdout).toContain('<plan|run|backfill|query|audit>');
-    for (const spec of COMMANDS) {
-      expect(stdout).toContain(`  ${spec.name.padEnd(10)}${spec.summary}`);
-      expect(stdout).toContain(`\n${spec.name} options:\n`);
-    }
+    for (const spec of COMMANDS)
+      expect(stdout).toMatch(
+        new RegExp(`\\n  ${spec.name()} \\[options\\].* ${spec.summary().split(' ')[0]} `),
+      );
+    // AND --version prints the package's version, exit 0
+    const version = await cli('--version');
+    expect(version).toEqual({
+      code: 0,
+      stdout: `${(JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version}\n`,
+      stderr: '',
+    });
   });
 });

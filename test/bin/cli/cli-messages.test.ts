@@ -63,7 +63,9 @@ describe('messages name what the user typed', () => {
   it('plan --help lists the formats plan accepts, and the listed one is accepted', async () => {
     // GIVEN plan's help WHEN every format it lists is used THEN each is accepted
     const help = (await cli(['plan', '--help'])).stdout;
-    const formats = /--format (\S+)/.exec(help)?.[1].split('|') ?? [];
+    const formats = [
+      ...(/--format <FORMAT>[^(]*\(choices: ([^)]*)\)/.exec(help)?.[1].matchAll(/"(\w+)"/g) ?? []),
+    ].map((m) => m[1]);
     expect(formats).toEqual(['sql', 'json']);
     for (const format of formats) expect((await cli([...SAMPLE, '--format', format])).code).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { HiveSQL } from 'dt-sql-parser';
 import { main } from '../../../bin/cli/main';
-import { parseCli } from '../../../bin/cli/cli-args';
+import { parseCli } from '../../../bin/cli/program';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
 

@@ -2,13 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { HiveSQL } from 'dt-sql-parser';
 import { main } from '../../../bin/cli/main';
+import { noStack } from '../../support/stack-outputs';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), now: NOW });
+  const code = await main(argv, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    now: NOW,
+    stackOutputs: noStack,
+  });
   return { code, stdout, stderr };
 }
 
@@ -129,7 +135,7 @@ describe('cli plan', () => {
   it('prints usage with --help', async () => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
-    expect(stdout).toContain('usage: cloudtrail-partitioner');
+    expect(stdout).toContain('Usage: cloudtrail-partitioner');
   });
 });
 

@@ -4,6 +4,8 @@
  * failure exits 1 with Athena's reason.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
 import { main } from '../../../bin/cli/main';
 import type { Clock } from '../../../lambda/core/shared/ports';
 import { type StandIn, startStandIn } from '../../support/aws-standin';
@@ -40,6 +42,8 @@ async function live(...extra: string[]): Promise<{ code: number; stdout: string;
     now: new Date('2026-12-01T00:00:00Z'),
     query: {
       athena: () => new AthenaClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+      glue: () => new GlueClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+      s3: () => new S3Client({ ...standIn.clientConfig, forcePathStyle: true, maxAttempts: 1 }),
       clock: fakeClock(),
       pollMs: 10,
     },
@@ -80,7 +84,9 @@ test('runs the statement in the workgroup, shows progress, reads every page and 
   expect(stderr).toMatch(/QUEUED, 0 B scanned/);
   expect(stderr).toMatch(/RUNNING, 1.50 MB scanned/);
   expect(stderr).toMatch(/SUCCEEDED, 3.00 MB scanned/);
-  expect(stderr).toContain(`2500 rows; data scanned 3.00 MB; run time 1.2 s; query ID ${query?.id}\n`);
+  expect(stderr).toContain(
+    `2500 rows; data scanned 3.00 MB ($0.000048 at $5/TB, the 10 MB minimum); run time 1.2 s; query ID ${query?.id}\n`,
+  );
   // AND stdout is a table: header, rule, and every row of every page
   const lines = stdout.trimEnd().split('\n');
   expect(code).toBe(0);
@@ -136,6 +142,8 @@ test('a query that never ends is stopped at the bounded wait and exits 1', async
       now: new Date(),
       query: {
         athena: () => new AthenaClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+        glue: () => new GlueClient({ ...standIn.clientConfig, maxAttempts: 1 }),
+        s3: () => new S3Client({ ...standIn.clientConfig, forcePathStyle: true, maxAttempts: 1 }),
         clock: fakeClock(),
         pollMs: 60_000,
       },

@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { main } from '../../../bin/cli/main';
+import { noStack } from '../../support/stack-outputs';
 import type { QueryIo } from '../../../bin/cli/query';
 import { PRESETS } from '../../../lambda/core/query/presets';
 import { trinoErrors, trinoStatementCount } from '../../support/query-harness';
@@ -19,6 +20,7 @@ async function cli(
     stderr: (t) => (stderr += t),
     now: NOW,
     query,
+    stackOutputs: noStack,
   });
   return { code, stdout, stderr };
 }

@@ -19,6 +19,8 @@ export interface BucketOptions {
 interface Bucket {
   region?: string;
   keys: string[];
+  /** Object sizes in bytes; a key without one is empty (0 bytes). */
+  sizes: Map<string, number>;
 }
 
 const S3_ERRORS: Record<S3ErrorCode, { status: number; message: string }> = {
@@ -35,7 +37,7 @@ export class S3Store {
   createBucket(name: string, options: BucketOptions = {}): void {
     const bucket = this.buckets.get(name);
     if (bucket) bucket.region = options.region ?? bucket.region;
-    else this.buckets.set(name, { region: options.region, keys: [] });
+    else this.buckets.set(name, { region: options.region, keys: [], sizes: new Map() });
   }
 
   /** Adds keys (creating the bucket if needed); duplicates are ignored. */
@@ -44,6 +46,17 @@ export class S3Store {
     const bucket = this.buckets.get(name) as Bucket;
     const added = [...new Set(keys)].sort();
     bucket.keys = mergeSortedUnique(bucket.keys, added);
+  }
+
+  /** Adds objects with their sizes in bytes (a key already there takes the new size). */
+  putSizedObjects(name: string, objects: Iterable<readonly [string, number]>): void {
+    const entries = [...objects];
+    this.putObjects(
+      name,
+      entries.map(([key]) => key),
+    );
+    const bucket = this.buckets.get(name) as Bucket;
+    for (const [key, size] of entries) bucket.sizes.set(key, size);
   }
 
   keyCount(name: string): number {
@@ -149,7 +162,7 @@ function listObjectsV2(name: string, bucket: Bucket, params: URLSearchParams): W
   for (const key of page.contents) {
     xml.push(
       `<Contents><Key>${xmlEscape(key)}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified>` +
-        '<ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>',
+        `<ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>${bucket.sizes.get(key) ?? 0}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
     );
   }
   for (const p of page.prefixes)

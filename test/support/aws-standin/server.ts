@@ -4,6 +4,7 @@
  * without it is S3 REST-XML. Signatures are not checked; only the SigV4 credential
  * scope is read, to know which region an S3 request was signed for.
  */
+import { handleCloudFormation, isCloudFormation, queryError, StackStore } from './cloudformation';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AthenaSim, type QueryInfo } from './athena';
@@ -55,6 +56,10 @@ export interface StandIn {
   readonly selects: AthenaSelectSim;
   createBucket(name: string, options?: BucketOptions): void;
   putObjects(bucket: string, keys: Iterable<string>): void;
+  /** Objects with sizes in bytes, for listings that sum them (query's cost estimate). */
+  putSizedObjects(bucket: string, objects: Iterable<readonly [string, number]>): void;
+  /** A deployed stack and its outputs, for CloudFormation DescribeStacks. */
+  putStack(name: string, outputs: Readonly<Record<string, string>>): void;
   objectCount(bucket: string): number;
   defineTable(
     database: string,
@@ -87,6 +92,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const stats = emptyStats();
   const faults = new Faults(clock);
   const store = new S3Store();
+  const stacks = new StackStore();
   const catalog = new GlueCatalogStore();
   const rates: Partial<Record<Operation, TokenBucket>> = {};
   for (const [op, limit] of Object.entries(quotas.rates) as [Operation, QuotaOptions['rates'][Operation]][]) {
@@ -97,6 +103,14 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
 
   const route = (req: http.IncomingMessage, body: string): WireResponse => {
     const target = req.headers['x-amz-target'];
+    if (typeof target !== 'string' && isCloudFormation(req.method ?? 'GET', body)) {
+      try {
+        return handleCloudFormation(body, stacks);
+      } catch (e) {
+        if (e instanceof ServiceError) return queryError(e);
+        throw e;
+      }
+    }
     if (typeof target !== 'string') {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       try {
@@ -177,6 +191,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     selects,
     createBucket: (name, bucketOptions) => store.createBucket(name, bucketOptions),
     putObjects: (bucket, keys) => store.putObjects(bucket, keys),
+    putSizedObjects: (bucket, objects) => store.putSizedObjects(bucket, objects),
+    putStack: (name, outputs) => stacks.putStack(name, outputs),
     objectCount: (bucket) => store.keyCount(bucket),
     defineTable: (database, table, keys, location) => catalog.defineTable(database, table, keys, location),
     dropTable: (database, table) => catalog.dropTable(database, table),

@@ -2,7 +2,14 @@
  * Parses `cloudtrail-partitioner query ...` into a validated command. Every problem is a
  * {@link UsageError} (exit code 2) before anything reads a file or touches AWS.
  */
-import { FilterError, partitionFilter } from '../../lambda/core/query/filter';
+import {
+  checkLateDays,
+  DEFAULT_LATE_DAYS,
+  FilterError,
+  MAX_LATE_DAYS,
+  partitionFilter,
+  renderFilter,
+} from '../../lambda/core/query/filter';
 import { checkAccount, checkIdentifier, checkRegion, show } from '../../lambda/core/shared/names';
 import { findPreset, parsePresetParams, type Preset, PresetError } from '../../lambda/core/query/presets';
 import { parseQueryWindow, type QueryWindow, QueryWindowError } from '../../lambda/core/query/query-window';
@@ -32,6 +39,17 @@ export interface QueryRun {
   readonly dryRun: boolean;
   readonly format: QueryFormat;
   readonly workgroup?: string;
+  /** Days of folders read past the last day (`--late-days`, 0–7, default 1). */
+  readonly lateDays: number;
+  /** `--require-complete`: exit 1 when the catalog misses selected days. */
+  readonly requireComplete: boolean;
+  /** `--offline`: no AWS call for the coverage check. */
+  readonly offline: boolean;
+  /** The selection as given (regions: the preset's default when none), for the coverage check. */
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  /** The partition-key part of the filter (no eventtime): the Glue GetPartitions expression. */
+  readonly partitionExpression: string;
 }
 
 const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
@@ -50,6 +68,14 @@ function usage<T>(fn: () => T): T {
     }
     throw error;
   }
+}
+
+function parseLateDays(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_LATE_DAYS;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (checkLateDays(value) !== undefined)
+    throw new UsageError(`invalid --late-days ${show(text)}: expected a whole number from 0 to ${MAX_LATE_DAYS}`);
+  return value;
 }
 
 /** `key=value` pairs; the value may hold `=`. */
@@ -103,7 +129,8 @@ export function queryCommand(values: FlagValues<typeof QUERY_SPEC>): QueryComman
   // Checked here first so a message names the flag: `invalid --accounts entry "123"`.
   const accounts = listFlag('accounts', values.accounts, checkAccount);
   const regions = listFlag('regions', values.regions, checkRegion) ?? preset?.defaultRegions;
-  const filter = usage(() => partitionFilter({ scheme, window, accounts, regions }));
+  const lateDays = parseLateDays(values['late-days']);
+  const filter = usage(() => partitionFilter({ scheme, window, accounts, regions, lateDays }));
   const dryRun = values['dry-run'] ?? false;
   const format = values.format ?? (dryRun ? 'sql' : 'table');
   const formats = dryRun ? ['sql', 'json'] : ['table', 'csv', 'json'];
@@ -131,5 +158,11 @@ export function queryCommand(values: FlagValues<typeof QUERY_SPEC>): QueryComman
     dryRun,
     format: format as QueryFormat,
     ...(workgroup !== undefined ? { workgroup } : {}),
+    lateDays,
+    requireComplete: values['require-complete'] ?? false,
+    offline: values.offline ?? false,
+    ...(accounts !== undefined ? { accounts } : {}),
+    ...(regions !== undefined ? { regions } : {}),
+    partitionExpression: renderFilter(filter.partitions),
   };
 }

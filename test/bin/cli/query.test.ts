@@ -67,7 +67,7 @@ describe('query --dry-run', () => {
     expect(trinoStatementCount(stdout)).toBe(1);
     expect(stdout).toContain('FROM "cloudtrail"."cloudtrail_logs"\n');
     expect(stdout).toContain(
-      "WHERE account = '012345678901' AND region = 'us-east-1' AND year = '2020' AND month = '06'\n",
+      "WHERE account = '012345678901' AND region = 'us-east-1' AND year = '2020' AND (month = '06' OR (month = '07' AND day = '01')) AND eventtime >= '2020-06-01' AND eventtime < '2020-07-01'\n",
     );
     expect(stdout).toContain("resourceRecordSet.name')) IN ('www.mydomain.com', 'www.mydomain.com.')");
     expect(stdout).toContain("eventname = 'ChangeResourceRecordSets'");
@@ -98,7 +98,7 @@ describe('query --dry-run', () => {
       '--dry-run',
     ]);
     expect(stdout).toContain(
-      `WHERE year = '2024' AND ((month = '02' AND day >= '28') OR (month = '03' AND day = '01')) AND eventtime >= '2024-02-28T22:00:00Z'\n`,
+      `WHERE year = '2024' AND ((month = '02' AND day >= '28') OR (month = '03' AND day <= '02')) AND eventtime >= '2024-02-28T22:00:00Z' AND eventtime < '2024-03-02'\n`,
     );
     expect(stdout).not.toMatch(/\baccount (=|IN)/);
   });
@@ -111,7 +111,7 @@ describe('query --dry-run', () => {
       { encoding: 'utf8' },
     );
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("year = '2020' AND month = '06'");
+    expect(result.stdout).toContain("year = '2020' AND (month = '06' OR (month = '07' AND day = '01'))");
   });
 });
 

@@ -13,7 +13,7 @@ import {
   partitionFilter,
   renderFilter,
 } from '../../../lambda/core/query/filter';
-import { dayParts, formatIsoDate, parseIsoDate } from '../../../lambda/core/shared/dates';
+import { formatIsoDate, parseIsoDate } from '../../../lambda/core/shared/dates';
 import { parseQueryWindow, QueryWindowError } from '../../../lambda/core/query/query-window';
 import { schemeFromKeyList } from '../../../lambda/core/partitions/scheme';
 import { trinoErrors } from '../../support/query-harness';

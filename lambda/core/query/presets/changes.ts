@@ -2,12 +2,25 @@
 import { z } from 'zod';
 import { definePreset, EVENT_COLUMNS, lit, litList, param } from './types';
 
-const CHANGE = "'$.changeBatch.changes[0]";
+/** One change of the batch, by its 0-based index `i` (an SQL expression). */
+const change = (i: string, path: string): string =>
+  `json_extract_scalar(requestparameters, concat('$.changeBatch.changes[', CAST(${i} AS varchar), ']${path}'))`;
+const CHANGES = "json_array_length(json_extract(requestparameters, '$.changeBatch.changes'))";
+
+/**
+ * Indexes of the changes that match, in batch order. `sequence(0, n - 1)` counts down when n is
+ * 0, so it is clamped to [0]; a missing change then has no name, type or action.
+ */
+function matchingChanges(conditions: readonly string[]): string {
+  const all = `sequence(0, greatest(coalesce(${CHANGES}, 0) - 1, 0))`;
+  return conditions.length === 0 ? all : `filter(${all}, i -> ${conditions.join(' AND ')})`;
+}
 
 export const route53Changes = definePreset({
   name: 'route53-changes',
-  description: 'who changed Route 53 records (ChangeResourceRecordSets), by name, type and action',
-  note: 'Route 53 is a global service: it logs in us-east-1, so --regions defaults to us-east-1. Name, type and action are read from the first change of each batch (as in the seed query); requestparameters shows the whole batch.',
+  description:
+    'who changed Route 53 records (ChangeResourceRecordSets): any change of a batch, by name, type and action',
+  note: 'Route 53 is a global service: it logs in us-east-1, so --regions defaults to us-east-1. A batch matches when any of its changes does; action, record_name, record_type and record_values are those of the first matching change, matching_changes counts them, and requestparameters shows the whole batch.',
   defaultRegions: ['us-east-1'],
   shape: {
     name: param.dnsName.optional(),
@@ -41,30 +54,33 @@ export const route53Changes = definePreset({
   },
   sql: (p) => {
     const name = p.name === undefined ? undefined : p.name.toLowerCase().replace(/\.$/, '');
+    const matching = matchingChanges([
+      ...(name !== undefined
+        ? [`lower(${change('i', '.resourceRecordSet.name')}) IN (${litList([name, `${name}.`])})`]
+        : []),
+      ...(p.type ? [`${change('i', '.resourceRecordSet.type')} = ${lit(p.type)}`] : []),
+      ...(p.action ? [`${change('i', '.action')} = ${lit(p.action)}`] : []),
+    ]);
+    const first = `element_at(${matching}, 1)`;
     return {
       select: [
         ...EVENT_COLUMNS,
         'useridentity.accountid AS principal_account',
         'useridentity.sessioncontext.attributes.creationdate AS session_created',
         "json_extract_scalar(requestparameters, '$.hostedZoneId') AS hosted_zone",
-        `json_extract_scalar(requestparameters, ${CHANGE}.action') AS action`,
-        `json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.name') AS record_name`,
-        `json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.type') AS record_type`,
+        `${change(first, '.action')} AS action`,
+        `${change(first, '.resourceRecordSet.name')} AS record_name`,
+        `${change(first, '.resourceRecordSet.type')} AS record_type`,
+        // The values as JSON: resource records, or the alias target of an alias record.
+        `json_format(coalesce(json_extract(requestparameters, concat('$.changeBatch.changes[', CAST(${first} AS varchar), '].resourceRecordSet.resourceRecords')), json_extract(requestparameters, concat('$.changeBatch.changes[', CAST(${first} AS varchar), '].resourceRecordSet.aliasTarget')))) AS record_values`,
+        `cardinality(${matching}) AS matching_changes`,
         'requestparameters',
         'useragent',
       ],
       where: [
         "eventsource = 'route53.amazonaws.com'",
         "eventname = 'ChangeResourceRecordSets'",
-        ...(name !== undefined
-          ? [
-              `lower(json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.name')) IN (${litList([name, `${name}.`])})`,
-            ]
-          : []),
-        ...(p.type
-          ? [`json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.type') = ${lit(p.type)}`]
-          : []),
-        ...(p.action ? [`json_extract_scalar(requestparameters, ${CHANGE}.action') = ${lit(p.action)}`] : []),
+        ...(name !== undefined || p.type || p.action ? [`cardinality(${matching}) > 0`] : []),
       ],
       orderBy: ['eventtime'],
     };
@@ -133,10 +149,35 @@ const BUCKET_GUARD_EVENTS = [
   'DeleteBucketLifecycle',
 ] as const;
 
+/**
+ * Ways to blind an investigator, by service: the trail itself, and the other logs and detectors
+ * an incident responder reads (seen in real attack detonations, e.g. Stratus Red Team).
+ */
+export const TAMPERING_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  'cloudtrail.amazonaws.com': [
+    'StopLogging',
+    'DeleteTrail',
+    'UpdateTrail',
+    'PutEventSelectors',
+    'PutInsightSelectors',
+  ],
+  'ec2.amazonaws.com': ['DeleteFlowLogs'],
+  'route53resolver.amazonaws.com': ['DeleteResolverQueryLogConfig', 'DisassociateResolverQueryLogConfig'],
+  'guardduty.amazonaws.com': ['DeleteDetector'],
+  'securityhub.amazonaws.com': ['DisableSecurityHub'],
+  'config.amazonaws.com': [
+    'StopConfigurationRecorder',
+    'DeleteConfigurationRecorder',
+    'DeleteDeliveryChannel',
+  ],
+  'organizations.amazonaws.com': ['LeaveOrganization'],
+};
+
 export const trailTampering = definePreset({
   name: 'trail-tampering',
   description:
-    'StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, and trail bucket policy or lifecycle changes',
+    'logging and detection turned off: CloudTrail trails stopped, deleted or narrowed; trail bucket policy or lifecycle changes; VPC flow logs deleted; Route 53 resolver query logging deleted; GuardDuty detectors deleted or disabled; Security Hub disabled; AWS Config recorders stopped or deleted; the account leaving its organization',
+  note: 'GuardDuty UpdateDetector counts only when it disables the detector (enable=false).',
   shape: { bucket: param.bucket.optional() },
   docs: {
     bucket: {
@@ -151,7 +192,11 @@ export const trailTampering = definePreset({
       'requestparameters',
     ],
     where: [
-      `((eventsource = 'cloudtrail.amazonaws.com' AND eventname IN (${litList(['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors'])}))` +
+      '(' +
+        Object.entries(TAMPERING_EVENTS)
+          .map(([source, names]) => `(eventsource = ${lit(source)} AND eventname IN (${litList(names)}))`)
+          .join(' OR ') +
+        " OR (eventsource = 'guardduty.amazonaws.com' AND eventname = 'UpdateDetector' AND json_extract_scalar(requestparameters, '$.enable') = 'false')" +
         ` OR (eventsource = 's3.amazonaws.com' AND eventname IN (${litList(BUCKET_GUARD_EVENTS)})` +
         (p.bucket ? ` AND json_extract_scalar(requestparameters, '$.bucketName') = ${lit(p.bucket)}` : '') +
         '))',
@@ -180,9 +225,32 @@ export const securityGroupChanges = definePreset({
   }),
 });
 
+/** The key ID of a key ARN (`...:key/ID`), else the value itself (an ID or an alias). */
+function keyIdOf(key: string): string {
+  const at = key.indexOf(':key/');
+  return key.startsWith('arn:') && at > 0 ? key.slice(at + ':key/'.length) : key;
+}
+
+/** A key by ID or ARN, however the event names it: the request's keyId, or the resources. */
+function keyMatch(key: string): string {
+  const id = keyIdOf(key);
+  if (id.startsWith('alias/') || key.includes(':alias/')) {
+    // An alias is only ever in the request, as given (name or ARN).
+    const name = key.startsWith('arn:') ? key.slice(key.indexOf(':alias/') + 1) : key;
+    return `(json_extract_scalar(requestparameters, '$.keyId') IN (${litList([name, key])}) OR json_extract_scalar(requestparameters, '$.keyId') LIKE ${lit(`%:${name}`)})`;
+  }
+  return (
+    `(json_extract_scalar(requestparameters, '$.keyId') = ${lit(id)}` +
+    ` OR json_extract_scalar(requestparameters, '$.keyId') LIKE ${lit(`arn:%:key/${id}`)}` +
+    ` OR cardinality(filter(resources, r -> r.arn LIKE ${lit(`arn:%:key/${id}`)})) > 0)`
+  );
+}
+
 export const kmsKeyChanges = definePreset({
   name: 'kms-key-disable',
-  description: 'KMS keys disabled, scheduled for deletion, or their key material deleted',
+  description:
+    'KMS keys disabled, scheduled for deletion, their imported key material deleted, or deleted at the end of the waiting period (the DeleteKey service event)',
+  note: 'A key given by ID matches events that log its ARN, and the reverse.',
   shape: { key: param.kmsKey.optional() },
   docs: {
     key: { description: 'only this key (ID or ARN)', example: '1234abcd-12ab-34cd-56ef-1234567890ab' },
@@ -190,13 +258,13 @@ export const kmsKeyChanges = definePreset({
   sql: (p) => ({
     select: [
       ...EVENT_COLUMNS,
-      "json_extract_scalar(requestparameters, '$.keyId') AS key_id",
+      "coalesce(json_extract_scalar(requestparameters, '$.keyId'), element_at(resources, 1).arn) AS key_id",
       "json_extract_scalar(requestparameters, '$.pendingWindowInDays') AS pending_days",
     ],
     where: [
       "eventsource = 'kms.amazonaws.com'",
-      `eventname IN (${litList(['DisableKey', 'ScheduleKeyDeletion', 'DeleteImportedKeyMaterial'])})`,
-      ...(p.key ? [`json_extract_scalar(requestparameters, '$.keyId') = ${lit(p.key)}`] : []),
+      `eventname IN (${litList(['DisableKey', 'ScheduleKeyDeletion', 'DeleteImportedKeyMaterial', 'DeleteKey'])})`,
+      ...(p.key ? [keyMatch(p.key)] : []),
     ],
     orderBy: ['eventtime'],
   }),

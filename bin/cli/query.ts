@@ -5,11 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { AthenaClient } from '@aws-sdk/client-athena';
+import type { GlueClient } from '@aws-sdk/client-glue';
 import { runSelect, SelectError } from '../../lambda/aws/athena-query';
 import { type Clock, systemClock } from '../../lambda/core/shared/ports';
 import { composeSql, PRESETS } from '../../lambda/core/query/presets';
 import { applyPartitionFilter, QuerySqlError } from '../../lambda/core/query/query-sql';
+import { futureRangeProblem } from '../../lambda/core/query/coverage';
+import { utcDay } from '../../lambda/core/shared/dates';
 import { UsageError } from './flags';
+import { checkQueryCoverage } from './query-coverage';
 import type { QueryCommand, QueryRun } from './query-args';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
 
@@ -20,7 +24,12 @@ export interface QueryIo {
   /** Reads `--sql FILE`; `-` means standard input. Overridable for tests. */
   readonly readSql?: (file: string) => string;
   readonly athena?: () => AthenaClient;
+  /** Glue for the coverage check; and whether credentials are found without the network. */
+  readonly glue?: () => GlueClient;
+  readonly hasCredentials?: () => boolean;
   readonly clock?: Clock;
+  /** The time the CLI started (today's date for the range and coverage checks). */
+  readonly now?: Date;
   /** Poll bounds, for tests. */
   readonly pollMs?: number;
 }
@@ -82,7 +91,18 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
     return 0;
   }
   const run = command;
+  const clock = io.clock ?? systemClock;
+  const now = io.now ?? new Date(clock.now());
+  const future = futureRangeProblem(run.window, utcDay(now));
+  if (future !== undefined) throw new UsageError(future);
   const sql = statementFor(run, io.readSql);
+  const coverage = await checkQueryCoverage(run, { ...io, now });
+  if (run.requireComplete && coverage !== 'complete') {
+    io.stderr(
+      `cloudtrail-partitioner: --require-complete: ${coverage === 'incomplete' ? 'the catalog lacks partitions the query reads (above)' : 'the coverage could not be checked'}; nothing run\n`,
+    );
+    return 1;
+  }
   if (run.dryRun) {
     io.stdout(
       run.format === 'json'

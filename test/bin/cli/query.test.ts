@@ -71,7 +71,7 @@ describe('query --dry-run', () => {
     expect(stdout).toContain(
       "WHERE account = '012345678901' AND region = 'us-east-1' AND year = '2020' AND (month = '06' OR (month = '07' AND day = '01')) AND eventtime >= '2020-06-01' AND eventtime < '2020-07-01'\n",
     );
-    expect(stdout).toContain("resourceRecordSet.name')) IN ('www.mydomain.com', 'www.mydomain.com.')");
+    expect(stdout).toContain("resourceRecordSet.name'))) IN ('www.mydomain.com', 'www.mydomain.com.')");
     expect(stdout).toContain("eventname = 'ChangeResourceRecordSets'");
   });
 

@@ -74,7 +74,9 @@ function parseLateDays(text: string | undefined): number {
   if (text === undefined) return DEFAULT_LATE_DAYS;
   const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (checkLateDays(value) !== undefined)
-    throw new UsageError(`invalid --late-days ${show(text)}: expected a whole number from 0 to ${MAX_LATE_DAYS}`);
+    throw new UsageError(
+      `invalid --late-days ${show(text)}: expected a whole number from 0 to ${MAX_LATE_DAYS}`,
+    );
   return value;
 }
 

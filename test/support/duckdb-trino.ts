@@ -29,7 +29,10 @@ export const SHIMS: readonly { readonly trino: string; readonly sql: string }[] 
     sql: 'CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)',
   },
   // sequence(start, stop): inclusive, as generate_series (Trino counts down when stop < start).
-  { trino: 'sequence', sql: 'CREATE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT))' },
+  {
+    trino: 'sequence',
+    sql: 'CREATE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT))',
+  },
   // element_at(array, i): 1-based, NULL past the end; DuckDB's element_at is for maps.
   { trino: 'element_at', sql: 'CREATE OR REPLACE MACRO element_at(l, i) AS l[i]' },
   // json_format(json): the JSON text.

@@ -123,14 +123,20 @@ export function checkLateDays(value: number): string | undefined {
 }
 
 /** The days whose folders a window reads: its own days and the late-delivery margin after them. */
-export function deliveryDays(window: QueryWindow, lateDays = DEFAULT_LATE_DAYS): { from: number; to: number } {
+export function deliveryDays(
+  window: QueryWindow,
+  lateDays = DEFAULT_LATE_DAYS,
+): { from: number; to: number } {
   const problem = checkLateDays(lateDays);
   if (problem !== undefined) throw new FilterError(problem);
   return { from: window.from, to: window.to + lateDays };
 }
 
 /** Range ends trimmed to the coarsest key that still says the same thing. */
-function bounds(days: { from: number; to: number }, granularity: 'day' | 'month'): { lo: string[]; hi: string[] } {
+function bounds(
+  days: { from: number; to: number },
+  granularity: 'day' | 'month',
+): { lo: string[]; hi: string[] } {
   const a = dayParts(days.from);
   const b = dayParts(days.to);
   const lo = granularity === 'day' ? [a.year, a.month, a.day] : [a.year, a.month];

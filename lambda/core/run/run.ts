@@ -168,7 +168,10 @@ export async function runPartitions(
   if (targets.length === 0) {
     // A run that registers nothing because it found nothing is a misconfiguration, not a success:
     // reporting success here would keep every alarm quiet forever.
-    throw nothingFound(settings, found.unreadable.map((u) => u.reason));
+    throw nothingFound(
+      settings,
+      found.unreadable.map((u) => u.reason),
+    );
   }
   const counts = countPlan(targets, request.window, today, scheme.granularity);
   const base = {

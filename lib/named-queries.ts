@@ -2,6 +2,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import { Construct } from 'constructs';
 import { composeSql, PRESETS, type Preset } from '../lambda/core/query/presets';
 import { lastDaysFilter } from '../lambda/core/query/relative-filter';
+import { DEFAULT_LATE_DAYS } from '../lambda/core/query/filter';
 import { schemeFromColumns } from '../lambda/core/partitions/scheme';
 import { CLOUDTRAIL_PARTITION_KEYS, type SchemaColumn } from './cloudtrail-schema';
 
@@ -16,6 +17,12 @@ export interface PresetNamedQueriesProps {
    */
   readonly lastDays?: number;
   /**
+   * Days of folders read after the last day, for records delivered after midnight (CloudTrail
+   * files a record under the day its log file was delivered); `eventtime` keeps the range exact.
+   * @default 1
+   */
+  readonly lateDays?: number;
+  /**
    * The table's partition keys, which the saved partition filter is written on.
    * @default - account, region, year, month, day (the day-partitioned table this stack creates)
    */
@@ -29,6 +36,7 @@ export function namedQueryText(
   table: string,
   lastDays = 7,
   partitionKeys: readonly SchemaColumn[] = CLOUDTRAIL_PARTITION_KEYS,
+  lateDays = DEFAULT_LATE_DAYS,
 ): string {
   const scheme = schemeFromColumns(partitionKeys);
   const keysFlag =
@@ -39,7 +47,8 @@ export function namedQueryText(
   const header = [
     `${preset.name}: ${preset.description}`,
     ...(preset.note ? [preset.note] : []),
-    `Range: the last ${lastDays} days, today (UTC) included. For another range, replace the`,
+    `Range: the last ${lastDays} days, today (UTC) included; folders are read ${lateDays} day(s) further`,
+    'for records delivered after midnight, and eventtime keeps the range exact. For another range, replace the',
     'partition filter after WHERE (up to the first "AND" line) with the exact one printed by:',
     `  cloudtrail-partitioner query ${preset.name} --from YYYY-MM-DD --to YYYY-MM-DD --dry-run${keysFlag}`,
     '  (add --accounts a,b and --regions r1,r2 to narrow it further)',
@@ -51,7 +60,7 @@ export function namedQueryText(
   return composeSql(
     preset.sql(preset.parse(params)),
     { database, table },
-    lastDaysFilter(scheme, lastDays),
+    lastDaysFilter(scheme, lastDays, lateDays),
     header,
   );
 }
@@ -74,6 +83,7 @@ export class PresetNamedQueries extends Construct {
           props.tableName,
           props.lastDays,
           props.partitionKeys,
+          props.lateDays,
         ),
       });
       // The workgroup is named, not referenced: the query must wait for it to exist.

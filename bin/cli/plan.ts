@@ -7,7 +7,7 @@ import { explicitTargets } from '../../lambda/core/discovery/discovery';
 import { countPlan } from '../../lambda/core/partitions/plan';
 import { type PartitionScheme, schemeFromKeyList } from '../../lambda/core/partitions/scheme';
 import { plural } from '../../lambda/core/shared/plural';
-import { planStatements, resolveTargets } from '../../lambda/core/run/run';
+import { nothingFound, planStatements, resolveTargets } from '../../lambda/core/run/run';
 import type { Settings } from '../../lambda/core/run/settings';
 import { parseWindow, rethrow } from './cli-values';
 import type { CliIo } from './io';
@@ -109,6 +109,8 @@ export async function plan(command: PlanCommand, io: CliIo): Promise<number> {
         io.now,
       )
     : explicitTargets(settings.accounts ?? [], settings.regions ?? []);
+  // Like run: a bucket location holding no account is a wrong --org-id or --prefix, not 0 partitions.
+  if (command.discover && targets.length === 0) throw nothingFound(settings);
   const counts = countPlan(targets, window, today, scheme.granularity);
   const statements = planStatements(settings, scheme, targets, window, today);
   let count = 0;

@@ -31,6 +31,8 @@ export interface QueryRun extends QueryExtras {
   readonly table: string;
   /** The rendered partition filter (Trino), ready to AND in. */
   readonly filterSql: string;
+  /** The partition-key part of the filter (no eventtime): the Glue GetPartitions expression. */
+  readonly partitionExpression: string;
   readonly allowFullScan: boolean;
   readonly dryRun: boolean;
   readonly format: QueryFormat;
@@ -154,7 +156,8 @@ export function parseQuery(values: Values, now: Date): QueryCommand {
   const params = preset
     ? usage(() => parsePresetParams(preset, parseParams(strs(values, 'param') ?? [])))
     : undefined;
-  const filter = presetFilter(values, scheme, window, preset);
+  const extras = queryOptionValues(values, preset, params);
+  const filter = presetFilter(values, scheme, window, preset, extras.lateDays);
   const dryRun = bool(values, 'dry-run');
   const format = str(values, 'format') ?? (dryRun ? 'sql' : 'table');
   const formats = dryRun ? ['sql', 'json'] : ['table', 'csv', 'json'];
@@ -176,6 +179,7 @@ export function parseQuery(values: Values, now: Date): QueryCommand {
     database,
     table,
     filterSql: filter.sql,
+    partitionExpression: filter.partitionExpression,
     ...(filter.accounts !== undefined ? { accounts: filter.accounts } : {}),
     ...(filter.regions !== undefined ? { regions: filter.regions } : {}),
     allowFullScan: bool(values, 'allow-full-scan'),
@@ -188,6 +192,6 @@ export function parseQuery(values: Values, now: Date): QueryCommand {
       partitionKeys: keys !== undefined,
     },
     stackName: layout.stackName(values),
-    ...queryOptionValues(values, preset, params),
+    ...extras,
   };
 }

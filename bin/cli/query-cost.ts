@@ -14,6 +14,7 @@ import {
   partitionPrefixes,
   priceUsd,
 } from '../../lambda/core/query/cost';
+import { deliveryDays } from '../../lambda/core/query/filter';
 import { ACCOUNT_ID, REGION_NAME } from '../../lambda/core/shared/names';
 import { whatToDo } from './hints';
 import { formatBytes } from './query-output';
@@ -74,8 +75,9 @@ export async function estimateCost(run: QueryRun, location: string, io: CostIo):
         .filter((name) => REGION_NAME.test(name))
         .sort();
     }
-    // Issue 15 widens the filter by --late-days; the estimate lists the days the filter selects.
-    const prefixes = partitionPrefixes(where.key, accounts, regions, run.window, run.scheme.granularity);
+    // The folders the filter selects: the range plus --late-days of late delivery.
+    const days = deliveryDays(run.window, run.lateDays);
+    const prefixes = partitionPrefixes(where.key, accounts, regions, days, run.scheme.granularity);
     const estimate = await estimateScan(
       prefixes,
       (prefix, maxCalls) => sizes.prefixSize(prefix, maxCalls),

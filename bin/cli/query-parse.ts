@@ -4,7 +4,7 @@
  */
 import { checkAccount, checkRegion, show } from '../../lambda/core/shared/names';
 import { DEFAULTS } from '../../lambda/core/run/settings';
-import { FilterError, partitionFilter } from '../../lambda/core/query/filter';
+import { FilterError, partitionFilter, renderFilter } from '../../lambda/core/query/filter';
 import { type Preset, PresetError } from '../../lambda/core/query/presets';
 import { parseQueryWindow, type QueryWindow, QueryWindowError } from '../../lambda/core/query/query-window';
 import { namedDay, sinceRange } from '../../lambda/core/query/relative-range';
@@ -59,16 +59,20 @@ export function resolveRange(values: Values, now: Date): QueryWindow {
   return usage(() => parseQueryWindow(namedDay(from, now), namedDay(to, now)));
 }
 
-/** The partition filter for the range, accounts and regions (a preset's default regions apply). */
+/**
+ * The partition filter for the range, accounts and regions (a preset's default regions apply),
+ * reading `lateDays` more days of folders, and its partition-key part alone (what Glue evaluates).
+ */
 export function presetFilter(
   values: Values,
   scheme: PartitionScheme,
   window: QueryWindow,
   preset: Preset | undefined,
-): { sql: string; accounts?: readonly string[]; regions?: readonly string[] } {
+  lateDays: number,
+): { sql: string; partitionExpression: string; accounts?: readonly string[]; regions?: readonly string[] } {
   // Checked here first so a message names the flag: `invalid --accounts entry "123"`.
   const accounts = listFlag('accounts', str(values, 'accounts'), checkAccount);
   const regions = listFlag('regions', str(values, 'regions'), checkRegion) ?? preset?.defaultRegions;
-  const filter = usage(() => partitionFilter({ scheme, window, accounts, regions }));
-  return { sql: filter.sql, accounts, regions };
+  const filter = usage(() => partitionFilter({ scheme, window, accounts, regions, lateDays }));
+  return { sql: filter.sql, partitionExpression: renderFilter(filter.partitions), accounts, regions };
 }

@@ -3,9 +3,6 @@
  * printed (`--dry-run`) or run in Athena with progress on stderr and results on stdout.
  * Exit codes: 0 ok, 1 the query failed, 2 bad usage.
  */
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import { runSelect, SelectError } from '../../lambda/aws/athena-query';
@@ -13,14 +10,17 @@ import { createGlueClient, createS3Client } from '../../lambda/aws/clients';
 import { glueTableLocation } from '../../lambda/aws/glue-table';
 import { type Clock, systemClock } from '../../lambda/core/shared/ports';
 import { schemeFromKeyList } from '../../lambda/core/partitions/scheme';
+import { futureRangeProblem } from '../../lambda/core/query/coverage';
 import { formatUsd } from '../../lambda/core/query/cost';
-import { partitionFilter } from '../../lambda/core/query/filter';
+import { partitionFilter, renderFilter } from '../../lambda/core/query/filter';
 import { describeRange } from '../../lambda/core/query/relative-range';
+import { utcDay } from '../../lambda/core/shared/dates';
 import { whatToDo } from './hints';
 import { UsageError } from './options';
 import type { QueryCommand, QueryRun } from './query-command';
 import { type CostIo, type CostReport, describeCost, estimateCost } from './query-cost';
 import { shapeResult } from './query-columns';
+import { checkQueryCoverage, credentialsFound as credentialsConfigured } from './query-coverage';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
 import { listPresets, statementFor } from './query-statement';
 import { describeNames, readStackNames, type StackIo, type StackNames } from './stack-names';
@@ -32,8 +32,13 @@ export interface QueryIo extends CostIo, StackIo {
   /** Reads `--sql FILE`; `-` means standard input. Overridable for tests. */
   readonly readSql?: (file: string) => string;
   readonly athena?: () => AthenaClient;
+  /** Glue for the coverage check and the table's location. */
   readonly glue?: () => GlueClient;
+  /** Whether credentials are found without the network; tests answer themselves. */
+  readonly hasCredentials?: () => boolean;
   readonly clock?: Clock;
+  /** The time the CLI started (today's date for the range and coverage checks). */
+  readonly now?: Date;
   /** Poll bounds, for tests. */
   readonly pollMs?: number;
   /** Whether AWS credentials can be found (a dry run estimates only then); tests answer themselves. */
@@ -52,11 +57,23 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
     io.stdout(listPresets(command.format));
     return 0;
   }
-  const aws = command.dryRun ? !command.offline && (await credentialsFound(io)) : true;
+  const clock = io.clock ?? systemClock;
+  const now = io.now ?? new Date(clock.now());
+  const future = futureRangeProblem(command.window, utcDay(now));
+  if (future !== undefined) throw new UsageError(future);
+  // A dry run reaches AWS only when credentials are configured; a live run needs them anyway.
+  const aws = command.offline ? false : command.dryRun ? await credentialsFound(io) : true;
   const names = aws ? await namesFor(command, io) : undefined;
   const run = names ? withNames(command, names, io) : command;
   const sql = statementFor(run, io.readSql);
-  const cost = aws && !run.offline ? await costFor(run, names, io) : undefined;
+  const coverage = await checkQueryCoverage(run, { ...io, now, hasCredentials: () => aws });
+  if (run.requireComplete && coverage !== 'complete') {
+    io.stderr(
+      `cloudtrail-partitioner: --require-complete: ${coverage === 'incomplete' ? 'the catalog lacks partitions the query reads (above)' : 'the coverage could not be checked'}; nothing run\n`,
+    );
+    return 1;
+  }
+  const cost = aws ? await costFor(run, names, io) : undefined;
   if (cost) io.stderr(describeCost(cost, run.pricePerTb, io.costLimits?.maxCalls));
   refuseAboveMaxScan(run, cost);
   if (run.dryRun) {
@@ -67,28 +84,8 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
   return live(run, sql, io);
 }
 
-/**
- * Credentials a person configured: the environment, a profile, web identity, a container, or the
- * shared files. The instance metadata service is not tried: without credentials a dry run would
- * otherwise wait seconds for it, and it stays offline.
- */
-function credentialsConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
-  const keys = [
-    'AWS_ACCESS_KEY_ID',
-    'AWS_PROFILE',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  ];
-  if (keys.some((key) => Boolean(env[key]))) return true;
-  const aws = join(homedir(), '.aws');
-  return (
-    existsSync(env.AWS_SHARED_CREDENTIALS_FILE ?? join(aws, 'credentials')) ||
-    existsSync(env.AWS_CONFIG_FILE ?? join(aws, 'config'))
-  );
-}
-
 async function credentialsFound(io: QueryIo): Promise<boolean> {
+  if (io.hasCredentials) return io.hasCredentials();
   if (io.credentialsFound) return io.credentialsFound();
   if (!io.s3 && !credentialsConfigured()) return false;
   const client = io.s3?.() ?? createS3Client();
@@ -122,10 +119,16 @@ function withNames(run: QueryRun, names: StackNames, io: QueryIo): QueryRun {
     run.given.partitionKeys || names.partitionKeys === undefined
       ? run.scheme
       : schemeFromKeyList(names.partitionKeys);
-  const filterSql =
+  const filter =
     scheme === run.scheme
-      ? run.filterSql
-      : partitionFilter({ scheme, window: run.window, accounts: run.accounts, regions: run.regions }).sql;
+      ? undefined
+      : partitionFilter({
+          scheme,
+          window: run.window,
+          accounts: run.accounts,
+          regions: run.regions,
+          lateDays: run.lateDays,
+        });
   io.stderr(
     describeNames(names, [
       `workgroup ${names.workgroup}`,
@@ -133,7 +136,8 @@ function withNames(run: QueryRun, names: StackNames, io: QueryIo): QueryRun {
       `partition keys ${scheme.columns.join(',')}`,
     ]),
   );
-  return { ...run, workgroup: names.workgroup, database, table, scheme, filterSql };
+  const keyed = filter ? { filterSql: filter.sql, partitionExpression: renderFilter(filter.partitions) } : {};
+  return { ...run, workgroup: names.workgroup, database, table, scheme, ...keyed };
 }
 
 async function costFor(run: QueryRun, names: StackNames | undefined, io: QueryIo): Promise<CostReport> {

@@ -74,7 +74,7 @@ describe('named query text', () => {
       const sql = namedQueryText(preset, 'cloudtrail', 'cloudtrail_logs');
       expect(trinoErrors(sql)).toEqual([]);
       expect(trinoStatementCount(sql)).toBe(1);
-      expect(sql).toContain('-- Range: the last 7 days, today (UTC) included.');
+      expect(sql).toContain('-- Range: the last 7 days, today (UTC) included; folders are read 1 day(s)');
       expect(sql).toContain(
         `--   cloudtrail-partitioner query ${preset.name} --from YYYY-MM-DD --to YYYY-MM-DD --dry-run`,
       );
@@ -115,6 +115,38 @@ describe('the last-days filter selects exactly the last N days, whatever today i
     const want = Array.from({ length: days }, (_, i) => formatIsoDate(end - days + 1 + i));
     expect(rows.map((r) => r.date)).toEqual(want);
   });
+
+  test.each([
+    ['2024-03-03', 'day', 7, 1],
+    ['2024-01-01', 'day', 3, 1],
+    ['2024-03-01', 'month', 7, 1],
+    ['2024-12-31', 'month', 2, 2],
+  ] as const)(
+    'today %s, %s partitions, %i days, %i late day(s): records in their delivery folders',
+    async (today, granularity, days, lateDays) => {
+      // GIVEN each day's records at 00:00:30 and 23:58:30, the late one filed in the NEXT day's
+      // folder (delivered 10 minutes later), written here apart from the filter
+      await db.connection.run(`CREATE OR REPLACE TABLE delivered AS
+        SELECT strftime(f, '%Y') AS year, strftime(f, '%m') AS month, strftime(f, '%d') AS day,
+               strftime(t, '%Y-%m-%dT%H:%M:%SZ') AS eventtime
+        FROM (SELECT t, t + INTERVAL 10 MINUTE AS f FROM
+          (SELECT d + s AS t FROM range(TIMESTAMP '2022-01-01', TIMESTAMP '2027-01-01', INTERVAL 1 DAY) AS r(d),
+             (VALUES (INTERVAL 30 SECOND), (INTERVAL 86310 SECOND)) AS v(s)))`);
+      const scheme = schemeFromKeyList(
+        granularity === 'day' ? 'account,region,year,month,day' : 'account,region,year,month',
+      );
+      const filter = lastDaysFilter(scheme, days, lateDays).replace(/current_date/g, `DATE '${today}'`);
+      // WHEN the saved filter runs
+      const rows = await db.rows(`SELECT eventtime FROM delivered WHERE ${filter} ORDER BY eventtime`);
+      // THEN both records of each of the N days come back, none of other days
+      const end = parseIsoDate(today) as number;
+      const want = Array.from({ length: days }, (_, i) => formatIsoDate(end - days + 1 + i)).flatMap((d) => [
+        `${d}T00:00:30Z`,
+        `${d}T23:58:30Z`,
+      ]);
+      expect(rows.map((r) => r.eventtime)).toEqual(want);
+    },
+  );
 
   test('refuses a count outside 1..366', () => {
     expect(() => lastDaysFilter(schemeFromKeyList('account,region,year,month,day'), 0)).toThrow(

@@ -9,13 +9,34 @@ import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CLOUDTRAIL_COLUMNS, CLOUDTRAIL_PARTITION_KEYS } from '../../lib/cloudtrail-schema';
 
-/** Trino functions the presets use that DuckDB lacks or spells differently. */
-const MACROS = [
-  'CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)',
-  // Trino's cardinality(array); DuckDB's own works on maps only.
-  'CREATE OR REPLACE MACRO cardinality(l) AS len(l)',
-  'CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)',
-  'CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)',
+/**
+ * Trino functions the presets use that DuckDB lacks or spells differently, each named after the
+ * Trino function it stands for. DuckDB's own `filter(array, x -> ...)`, `lower`, `strpos`,
+ * `concat`, `greatest`, `coalesce`, `json_extract` and `json_array_length` behave as Trino's.
+ */
+export const SHIMS: readonly { readonly trino: string; readonly sql: string }[] = [
+  // json_extract_scalar(json, path): the scalar at a JSONPath, as varchar.
+  {
+    trino: 'json_extract_scalar',
+    sql: 'CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)',
+  },
+  // cardinality(array); DuckDB's own works on maps only.
+  { trino: 'cardinality', sql: 'CREATE OR REPLACE MACRO cardinality(l) AS len(l)' },
+  // regexp_like(string, pattern): Java regex there, RE2 here; the presets use the common subset.
+  { trino: 'regexp_like', sql: 'CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)' },
+  {
+    trino: 'from_iso8601_timestamp',
+    sql: 'CREATE MACRO from_iso8601_timestamp(s) AS CAST(s AS TIMESTAMPTZ)',
+  },
+  // sequence(start, stop): inclusive, as generate_series (Trino counts down when stop < start).
+  {
+    trino: 'sequence',
+    sql: 'CREATE MACRO sequence(a, b) AS generate_series(CAST(a AS BIGINT), CAST(b AS BIGINT))',
+  },
+  // element_at(array, i): 1-based, NULL past the end; DuckDB's element_at is for maps.
+  { trino: 'element_at', sql: 'CREATE OR REPLACE MACRO element_at(l, i) AS l[i]' },
+  // json_format(json): the JSON text.
+  { trino: 'json_format', sql: 'CREATE MACRO json_format(j) AS CAST(j AS VARCHAR)' },
 ];
 
 /** `struct<a:string,b:array<struct<c:string>>>` → `STRUCT(a VARCHAR, b STRUCT(c VARCHAR)[])`. */
@@ -90,7 +111,7 @@ export interface TrinoStandIn {
 export async function startDuckDb(): Promise<TrinoStandIn> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
-  for (const macro of MACROS) await connection.run(macro);
+  for (const shim of SHIMS) await connection.run(shim.sql);
   return {
     connection,
     rows: async (sql) => {

@@ -5,6 +5,8 @@
  * month, whole months, whole years, a partial last month), each a conjunction of simple
  * comparisons that Glue can push down; a prefix shared by every block (the same year, the same
  * month) is said once. Range ends that fall on a month's or year's edge drop the finer key.
+ * Folders are delivery days, so the range runs `lateDays` past the window and an `eventtime`
+ * bound keeps exactly the window.
  */
 import { dayParts, formatIsoDate } from '../shared/dates';
 import { checkAccount, checkRegion } from '../shared/names';
@@ -27,6 +29,13 @@ export type FilterExpr =
 export interface FilterInput {
   readonly scheme: PartitionScheme;
   readonly window: QueryWindow;
+  /**
+   * Days read past the window's last day, for records delivered after midnight: CloudTrail files
+   * a record under the day its log file was DELIVERED, which is minutes (not guaranteed how many)
+   * after the event. `eventtime` keeps the answer to the window.
+   * @default 1
+   */
+  readonly lateDays?: number;
   readonly accounts?: readonly string[];
   readonly regions?: readonly string[];
 }
@@ -37,6 +46,8 @@ export interface PartitionFilter {
   readonly sql: string;
   /** Comparisons in it (an `IN` or a `BETWEEN` counts one). */
   readonly predicates: number;
+  /** The partition-key part alone (no `eventtime`): what Glue's GetPartitions can evaluate. */
+  readonly partitions: FilterExpr;
 }
 
 export class FilterError extends Error {
@@ -101,10 +112,33 @@ function range(keys: readonly string[], lo: readonly string[], hi: readonly stri
   return blocks.length === 1 ? blocks[0] : { or: blocks };
 }
 
+/** The default late-delivery margin, and its allowed range (`--late-days`). */
+export const DEFAULT_LATE_DAYS = 1;
+export const MAX_LATE_DAYS = 7;
+
+export function checkLateDays(value: number): string | undefined {
+  return Number.isInteger(value) && value >= 0 && value <= MAX_LATE_DAYS
+    ? undefined
+    : `invalid late days ${String(value)}: expected a whole number from 0 to ${MAX_LATE_DAYS}`;
+}
+
+/** The days whose folders a window reads: its own days and the late-delivery margin after them. */
+export function deliveryDays(
+  window: QueryWindow,
+  lateDays = DEFAULT_LATE_DAYS,
+): { from: number; to: number } {
+  const problem = checkLateDays(lateDays);
+  if (problem !== undefined) throw new FilterError(problem);
+  return { from: window.from, to: window.to + lateDays };
+}
+
 /** Range ends trimmed to the coarsest key that still says the same thing. */
-function bounds(window: QueryWindow, granularity: 'day' | 'month'): { lo: string[]; hi: string[] } {
-  const a = dayParts(window.from);
-  const b = dayParts(window.to);
+function bounds(
+  days: { from: number; to: number },
+  granularity: 'day' | 'month',
+): { lo: string[]; hi: string[] } {
+  const a = dayParts(days.from);
+  const b = dayParts(days.to);
   const lo = granularity === 'day' ? [a.year, a.month, a.day] : [a.year, a.month];
   const hi = granularity === 'day' ? [b.year, b.month, b.day] : [b.year, b.month];
   if (lo.length === 3 && lo[2] === '01') lo.pop();
@@ -114,20 +148,18 @@ function bounds(window: QueryWindow, granularity: 'day' | 'month'): { lo: string
   return { lo, hi };
 }
 
-/** `eventtime` bounds: instants inside a day, or the days a month partition over-covers. */
-function timeBounds(input: FilterInput): Comparison[] {
-  const { window, scheme } = input;
-  const out: Comparison[] = [];
-  const month = scheme.granularity === 'month';
-  if (window.fromTime !== undefined) out.push({ key: 'eventtime', op: '>=', value: window.fromTime });
-  else if (month && dayParts(window.from).day !== '01')
-    out.push({ key: 'eventtime', op: '>=', value: formatIsoDate(window.from) });
-  const end = dayParts(window.to);
-  if (window.toTime !== undefined) out.push({ key: 'eventtime', op: '<=', value: window.toTime });
-  // eventtime is `YYYY-MM-DDTHH:MM:SSZ`: every instant of a day sorts below the next day's date.
-  else if (month && end.day !== lastDay(end.year, end.month))
-    out.push({ key: 'eventtime', op: '<', value: formatIsoDate(window.to + 1) });
-  return out;
+/**
+ * `eventtime` bounds, always: partitions are delivery days, so the folders read (the margin
+ * included) hold events from before the window's first instant and after its last one.
+ * eventtime is `YYYY-MM-DDTHH:MM:SSZ`: a date sorts below every instant of its own day.
+ */
+export function timeBounds(window: QueryWindow): Comparison[] {
+  return [
+    { key: 'eventtime', op: '>=', value: window.fromTime ?? formatIsoDate(window.from) },
+    window.toTime !== undefined
+      ? { key: 'eventtime', op: '<=', value: window.toTime }
+      : { key: 'eventtime', op: '<', value: formatIsoDate(window.to + 1) },
+  ];
 }
 
 function list(
@@ -156,17 +188,17 @@ export function partitionFilter(input: FilterInput): PartitionFilter {
       'invalid --accounts: a region, year, month, day table holds one account and has no account key; drop --accounts',
     );
   }
-  const { lo, hi } = bounds(window, scheme.granularity);
+  const { lo, hi } = bounds(deliveryDays(window, input.lateDays), scheme.granularity);
   const keys = scheme.granularity === 'day' ? ['year', 'month', 'day'] : ['year', 'month'];
-  const expr = and([
+  const partitions = and([
     ...list('account', 'accounts', input.accounts, checkAccount),
     ...list('region', 'regions', input.regions, checkRegion),
     range(keys, lo, hi),
-    ...timeBounds(input),
   ]);
+  const expr = and([partitions, ...timeBounds(window)]);
   // Parenthesized when it is an OR, so it can be ANDed with anything as it stands.
   const sql = 'or' in expr ? `(${renderFilter(expr)})` : renderFilter(expr);
-  return { expr, sql, predicates: countPredicates(expr) };
+  return { expr, sql, predicates: countPredicates(expr), partitions };
 }
 
 export function countPredicates(expr: FilterExpr): number {

@@ -12,7 +12,7 @@ import { readCatalog } from '../catalog/catalog-read';
 import type { Target } from '../shared/targets';
 import { type PartitionRange, RangeCollector } from '../partitions/ranges';
 import { retryingCatalog, retryingS3 } from '../submit/retry';
-import { resolveTargets, type RunPorts } from './run';
+import { nothingFound, resolveTargets, type RunPorts } from './run';
 import { schemeFromColumns } from '../partitions/scheme';
 import type { Settings } from './settings';
 import { submitStatements } from '../submit/submit';
@@ -87,6 +87,8 @@ export async function runAudit(
       { window, accounts, regions, includeEmptyDays: false },
       options.now,
     ));
+  // A wrong --org-id or --prefix finds nothing: every healthy partition would look orphaned.
+  if (targets.length === 0) throw nothingFound(settings);
   const logged = loggedDaysOf(targets);
   const expectedGuess = logged.reduce((sum, { days }) => sum + days.length, 0);
   const read = await readCatalog(ports.catalog, {

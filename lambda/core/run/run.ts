@@ -62,6 +62,14 @@ export interface RunProgress {
   readonly failed: number;
 }
 
+/** The error of a discovery that found no logs: it names the S3 location searched. */
+export function nothingFound(settings: Settings, reasons: readonly string[] = []): NothingFoundError {
+  const denied = reasons.join('; ');
+  return new NothingFoundError(
+    `no cloudtrail logs found under ${s3Url(settings.layout, accountsRootKey(settings.layout))}: check the trail bucket, prefix and organization id${denied ? ` (${denied})` : ''}`,
+  );
+}
+
 export class NothingFoundError extends Error {
   override readonly name = 'NothingFoundError';
 }
@@ -160,9 +168,9 @@ export async function runPartitions(
   if (targets.length === 0) {
     // A run that registers nothing because it found nothing is a misconfiguration, not a success:
     // reporting success here would keep every alarm quiet forever.
-    const denied = found.unreadable.map((u) => u.reason).join('; ');
-    throw new NothingFoundError(
-      `no cloudtrail logs found under ${s3Url(settings.layout, accountsRootKey(settings.layout))}: check the trail bucket, prefix and organization id${denied ? ` (${denied})` : ''}`,
+    throw nothingFound(
+      settings,
+      found.unreadable.map((u) => u.reason),
     );
   }
   const counts = countPlan(targets, request.window, today, scheme.granularity);

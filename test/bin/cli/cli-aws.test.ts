@@ -76,6 +76,36 @@ describe('cli against AWS (local stand-in)', () => {
     expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
   });
 
+  it.each([
+    [
+      'plan --discover, wrong --org-id',
+      ['plan', '--bucket', BUCKET, '--org-id', 'o-wrongwrong', '--discover'],
+      `s3://${BUCKET}/AWSLogs/o-wrongwrong/`,
+    ],
+    [
+      'plan --discover, wrong --prefix',
+      ['plan', '--bucket', BUCKET, '--org-id', ORG, '--prefix', 'nope', '--discover'],
+      `s3://${BUCKET}/nope/AWSLogs/${ORG}/`,
+    ],
+    [
+      'audit, wrong --org-id',
+      ['audit', '--bucket', BUCKET, '--org-id', 'o-wrongwrong'],
+      `s3://${BUCKET}/AWSLogs/o-wrongwrong/`,
+    ],
+    [
+      'audit, wrong --prefix',
+      ['audit', '--bucket', BUCKET, '--org-id', ORG, '--prefix', 'nope'],
+      `s3://${BUCKET}/nope/AWSLogs/${ORG}/`,
+    ],
+  ])('%s fails naming the S3 location searched, like run', async (_label, argv, location) => {
+    // GIVEN logs under the right organization only WHEN the command looks elsewhere
+    const { code, stderr } = await cli(...argv, '--from', day(-3), '--to', day(-1));
+    // THEN exit 1 and the location it searched, not "0 partitions" (or every partition orphaned)
+    expect(code).toBe(1);
+    expect(stderr).toContain(`no cloudtrail logs found under ${location}`);
+    expect(standIn.stats().calls.StartQueryExecution ?? 0).toBe(0);
+  });
+
   it('run adds the partitions in the workgroup, waits, and exits 0', async () => {
     // WHEN running the same window for real
     const { code, stdout, stderr } = await cli(

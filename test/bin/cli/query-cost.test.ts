@@ -107,11 +107,11 @@ describe('query --dry-run --format json with credentials', () => {
     ]);
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
-    // THEN 2 accounts × 3 regions × 7 days, exactly the bytes under those days
+    // THEN 2 accounts × 3 regions × 8 folders (7 days and 1 of late delivery), exactly the bytes under them
     expect(out).toMatchObject({
-      partitions: 42,
+      partitions: 48,
       estimateMethod: 'exact',
-      estimatedBytes: truth('2024-03-01', '2024-03-07'),
+      estimatedBytes: truth('2024-03-01', '2024-03-08'),
     });
     expect(out.sql).toContain('-- range: 2024-03-01T00:00:00Z to 2024-03-07T23:59:59Z (UTC)');
     // AND stderr says where the names came from and what it will cost
@@ -119,7 +119,7 @@ describe('query --dry-run --format json with credentials', () => {
       'using workgroup CloudTrailPartitioner-Results-273199FF, table cloudtrail.cloudtrail_logs',
     );
     expect(stderr).toMatch(
-      /^42 partitions selected; about [\d.]+ [KM]B to scan \(exact, \d+ S3 list calls\); \$0\.0000\d+ at \$5\/TB$/m,
+      /^48 partitions selected; about [\d.]+ [KM]B to scan \(exact, \d+ S3 list calls\); \$0\.0000\d+ at \$5\/TB$/m,
     );
     // AND the listing stayed within its stated bound
     expect(standIn.stats().calls.ListObjectsV2 ?? 0).toBeLessThanOrEqual(400);
@@ -140,15 +140,15 @@ describe('query --dry-run --format json with credentials', () => {
     ]);
     // THEN only us-east-1 partitions are counted and summed
     expect(JSON.parse(stdout)).toMatchObject({
-      partitions: 14,
-      estimatedBytes: truth('2024-02-01', '2024-02-07', ['us-east-1']),
+      partitions: 16,
+      estimatedBytes: truth('2024-02-01', '2024-02-08', ['us-east-1']),
     });
   });
 
   it('samples a large selection, states the sample size, and lands within the stated error', async () => {
-    // GIVEN limits that make 70 days × 6 account-regions (420 partitions) a sampled estimate
+    // GIVEN limits that make 70 days (and 1 of late delivery) × 6 account-regions (426 partitions) a sampled estimate
     const costLimits = { exactPartitions: 50, samplePartitions: 60, maxCalls: 400, concurrency: 8 };
-    const real = truth('2024-01-01', '2024-03-10');
+    const real = truth('2024-01-01', '2024-03-11');
     let within = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const { code, stdout, stderr } = await cli(
@@ -167,8 +167,8 @@ describe('query --dry-run --format json with credentials', () => {
       );
       expect(code).toBe(0);
       const out = JSON.parse(stdout);
-      expect(out).toMatchObject({ partitions: 420, estimateMethod: 'sampled' });
-      expect(stderr).toContain('sampled from 60 of 420 partitions');
+      expect(out).toMatchObject({ partitions: 426, estimateMethod: 'sampled' });
+      expect(stderr).toContain('sampled from 60 of 426 partitions');
       if (Math.abs(out.estimatedBytes - real) <= out.estimateErrorBytes) within++;
       // AND the stated error is a real bound, not the whole range
       expect(out.estimateErrorBytes).toBeLessThan(real * 0.25);

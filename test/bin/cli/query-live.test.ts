@@ -78,7 +78,7 @@ test('runs the statement in the workgroup, shows progress, reads every page and 
     resultPages: 3,
   });
   expect(query?.sql).toContain(
-    "WHERE year = '2024' AND ((month = '02' AND day >= '28') OR (month = '03' AND day = '01'))\n",
+    "WHERE year = '2024' AND ((month = '02' AND day >= '28') OR (month = '03' AND day <= '02')) AND eventtime >= '2024-02-28' AND eventtime < '2024-03-02'\n",
   );
   // AND stderr showed the states with data scanned, then the summary
   expect(stderr).toMatch(/QUEUED, 0 B scanned/);

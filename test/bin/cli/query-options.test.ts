@@ -51,7 +51,7 @@ describe('relative ranges', () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain('-- range: 2024-03-09T00:00:00Z to 2024-03-10T23:59:59Z (UTC)');
-    expect(stdout).toContain("year = '2024' AND month = '03' AND day BETWEEN '09' AND '10'");
+    expect(stdout).toContain("year = '2024' AND month = '03' AND day BETWEEN '09' AND '11'");
   });
 
   it('any duration over the maximum range is refused; any in it resolves to a window that long', () => {

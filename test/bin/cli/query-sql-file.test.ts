@@ -39,7 +39,7 @@ describe('query --sql', () => {
       { readSql: () => sql },
     );
   const BARE =
-    "region = 'us-east-1' AND year = '2024' AND ((month = '02' AND day >= '27') OR (month = '03' AND day <= '26'))";
+    "region = 'us-east-1' AND year = '2024' AND ((month = '02' AND day >= '27') OR (month = '03' AND day <= '27')) AND eventtime >= '2024-02-27' AND eventtime < '2024-03-27'";
   const FILTER = `(${BARE})`;
 
   test('the filter goes in at {{partitions}}', async () => {

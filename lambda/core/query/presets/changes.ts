@@ -1,75 +1,5 @@
-/** Presets about changes to DNS, IAM, the trail itself, networks, keys and buckets. */
-import { z } from 'zod';
+/** Presets about changes to IAM, the trail and other logs, networks, keys and buckets. */
 import { definePreset, EVENT_COLUMNS, lit, litList, param } from './types';
-
-const CHANGE = "'$.changeBatch.changes[0]";
-
-export const route53Changes = definePreset({
-  name: 'route53-changes',
-  description: 'who changed Route 53 records (ChangeResourceRecordSets), by name, type and action',
-  note: 'Route 53 is a global service: it logs in us-east-1, so --regions defaults to us-east-1. Name, type and action are read from the first change of each batch (as in the seed query); requestparameters shows the whole batch.',
-  defaultRegions: ['us-east-1'],
-  shape: {
-    name: param.dnsName.optional(),
-    type: z
-      .enum([
-        'A',
-        'AAAA',
-        'CAA',
-        'CNAME',
-        'DS',
-        'HTTPS',
-        'MX',
-        'NAPTR',
-        'NS',
-        'PTR',
-        'SOA',
-        'SPF',
-        'SRV',
-        'SSHFP',
-        'SVCB',
-        'TLSA',
-        'TXT',
-      ])
-      .optional(),
-    action: z.enum(['CREATE', 'DELETE', 'UPSERT']).optional(),
-  },
-  docs: {
-    name: { description: 'record name, with or without the final dot', example: 'www.mydomain.com.' },
-    type: { description: 'record type: A, AAAA, CNAME, MX, TXT, ...', example: 'A' },
-    action: { description: 'CREATE, DELETE or UPSERT', example: 'CREATE' },
-  },
-  sql: (p) => {
-    const name = p.name === undefined ? undefined : p.name.toLowerCase().replace(/\.$/, '');
-    return {
-      select: [
-        ...EVENT_COLUMNS,
-        'useridentity.accountid AS principal_account',
-        'useridentity.sessioncontext.attributes.creationdate AS session_created',
-        "json_extract_scalar(requestparameters, '$.hostedZoneId') AS hosted_zone",
-        `json_extract_scalar(requestparameters, ${CHANGE}.action') AS action`,
-        `json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.name') AS record_name`,
-        `json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.type') AS record_type`,
-        'requestparameters',
-        'useragent',
-      ],
-      where: [
-        "eventsource = 'route53.amazonaws.com'",
-        "eventname = 'ChangeResourceRecordSets'",
-        ...(name !== undefined
-          ? [
-              `lower(json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.name')) IN (${litList([name, `${name}.`])})`,
-            ]
-          : []),
-        ...(p.type
-          ? [`json_extract_scalar(requestparameters, ${CHANGE}.resourceRecordSet.type') = ${lit(p.type)}`]
-          : []),
-        ...(p.action ? [`json_extract_scalar(requestparameters, ${CHANGE}.action') = ${lit(p.action)}`] : []),
-      ],
-      orderBy: ['eventtime'],
-    };
-  },
-});
 
 export const IAM_CHANGE_EVENTS = [
   'CreateUser',
@@ -133,10 +63,35 @@ const BUCKET_GUARD_EVENTS = [
   'DeleteBucketLifecycle',
 ] as const;
 
+/**
+ * Ways to blind an investigator, by service: the trail itself, and the other logs and detectors
+ * an incident responder reads (seen in real attack detonations, e.g. Stratus Red Team).
+ */
+export const TAMPERING_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  'cloudtrail.amazonaws.com': [
+    'StopLogging',
+    'DeleteTrail',
+    'UpdateTrail',
+    'PutEventSelectors',
+    'PutInsightSelectors',
+  ],
+  'ec2.amazonaws.com': ['DeleteFlowLogs'],
+  'route53resolver.amazonaws.com': ['DeleteResolverQueryLogConfig', 'DisassociateResolverQueryLogConfig'],
+  'guardduty.amazonaws.com': ['DeleteDetector'],
+  'securityhub.amazonaws.com': ['DisableSecurityHub'],
+  'config.amazonaws.com': [
+    'StopConfigurationRecorder',
+    'DeleteConfigurationRecorder',
+    'DeleteDeliveryChannel',
+  ],
+  'organizations.amazonaws.com': ['LeaveOrganization'],
+};
+
 export const trailTampering = definePreset({
   name: 'trail-tampering',
   description:
-    'StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors, and trail bucket policy or lifecycle changes',
+    'logging and detection turned off: CloudTrail trails stopped, deleted or narrowed; trail bucket policy or lifecycle changes; VPC flow logs deleted; Route 53 resolver query logging deleted; GuardDuty detectors deleted or disabled; Security Hub disabled; AWS Config recorders stopped or deleted; the account leaving its organization',
+  note: 'GuardDuty UpdateDetector counts only when it disables the detector (enable=false).',
   shape: { bucket: param.bucket.optional() },
   docs: {
     bucket: {
@@ -151,7 +106,11 @@ export const trailTampering = definePreset({
       'requestparameters',
     ],
     where: [
-      `((eventsource = 'cloudtrail.amazonaws.com' AND eventname IN (${litList(['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors'])}))` +
+      '(' +
+        Object.entries(TAMPERING_EVENTS)
+          .map(([source, names]) => `(eventsource = ${lit(source)} AND eventname IN (${litList(names)}))`)
+          .join(' OR ') +
+        " OR (eventsource = 'guardduty.amazonaws.com' AND eventname = 'UpdateDetector' AND json_extract_scalar(requestparameters, '$.enable') = 'false')" +
         ` OR (eventsource = 's3.amazonaws.com' AND eventname IN (${litList(BUCKET_GUARD_EVENTS)})` +
         (p.bucket ? ` AND json_extract_scalar(requestparameters, '$.bucketName') = ${lit(p.bucket)}` : '') +
         '))',
@@ -180,9 +139,32 @@ export const securityGroupChanges = definePreset({
   }),
 });
 
+/** The key ID of a key ARN (`...:key/ID`), else the value itself (an ID or an alias). */
+function keyIdOf(key: string): string {
+  const at = key.indexOf(':key/');
+  return key.startsWith('arn:') && at > 0 ? key.slice(at + ':key/'.length) : key;
+}
+
+/** A key by ID or ARN, however the event names it: the request's keyId, or the resources. */
+function keyMatch(key: string): string {
+  const id = keyIdOf(key);
+  if (id.startsWith('alias/') || key.includes(':alias/')) {
+    // An alias is only ever in the request, as given (name or ARN).
+    const name = key.startsWith('arn:') ? key.slice(key.indexOf(':alias/') + 1) : key;
+    return `(json_extract_scalar(requestparameters, '$.keyId') IN (${litList([name, key])}) OR json_extract_scalar(requestparameters, '$.keyId') LIKE ${lit(`%:${name}`)})`;
+  }
+  return (
+    `(json_extract_scalar(requestparameters, '$.keyId') = ${lit(id)}` +
+    ` OR json_extract_scalar(requestparameters, '$.keyId') LIKE ${lit(`arn:%:key/${id}`)}` +
+    ` OR cardinality(filter(resources, r -> r.arn LIKE ${lit(`arn:%:key/${id}`)})) > 0)`
+  );
+}
+
 export const kmsKeyChanges = definePreset({
   name: 'kms-key-disable',
-  description: 'KMS keys disabled, scheduled for deletion, or their key material deleted',
+  description:
+    'KMS keys disabled, scheduled for deletion, their imported key material deleted, or deleted at the end of the waiting period (the DeleteKey service event)',
+  note: 'A key given by ID matches events that log its ARN, and the reverse.',
   shape: { key: param.kmsKey.optional() },
   docs: {
     key: { description: 'only this key (ID or ARN)', example: '1234abcd-12ab-34cd-56ef-1234567890ab' },
@@ -190,13 +172,13 @@ export const kmsKeyChanges = definePreset({
   sql: (p) => ({
     select: [
       ...EVENT_COLUMNS,
-      "json_extract_scalar(requestparameters, '$.keyId') AS key_id",
+      "coalesce(json_extract_scalar(requestparameters, '$.keyId'), element_at(resources, 1).arn) AS key_id",
       "json_extract_scalar(requestparameters, '$.pendingWindowInDays') AS pending_days",
     ],
     where: [
       "eventsource = 'kms.amazonaws.com'",
-      `eventname IN (${litList(['DisableKey', 'ScheduleKeyDeletion', 'DeleteImportedKeyMaterial'])})`,
-      ...(p.key ? [`json_extract_scalar(requestparameters, '$.keyId') = ${lit(p.key)}`] : []),
+      `eventname IN (${litList(['DisableKey', 'ScheduleKeyDeletion', 'DeleteImportedKeyMaterial', 'DeleteKey'])})`,
+      ...(p.key ? [keyMatch(p.key)] : []),
     ],
     orderBy: ['eventtime'],
   }),

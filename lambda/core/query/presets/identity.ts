@@ -4,8 +4,8 @@ import { definePreset, EVENT_COLUMNS, lit, litList, param } from './types';
 
 export const consoleLogins = definePreset({
   name: 'console-logins',
-  description: 'console sign-ins, successes and failures, with or without MFA',
-  note: 'ConsoleLogin is logged in the region of the sign-in endpoint (often us-east-1).',
+  description: 'console sign-ins, successes and failures, with or without MFA, with who signed in',
+  note: 'ConsoleLogin is logged in the region of the sign-in endpoint (often us-east-1). A failed sign-in has no ARN: user_name (as typed) and principal_id say who it was.',
   shape: {
     result: z.enum(['success', 'failure']).optional(),
     mfa: z.enum(['yes', 'no']).optional(),
@@ -17,6 +17,9 @@ export const consoleLogins = definePreset({
   sql: (p) => ({
     select: [
       ...EVENT_COLUMNS,
+      // Failed sign-ins log no ARN, only the name as typed (root: no name, the account ID).
+      "coalesce(useridentity.username, CASE WHEN useridentity.type = 'Root' THEN 'root' END) AS user_name",
+      'useridentity.principalid AS principal_id',
       "json_extract_scalar(responseelements, '$.ConsoleLogin') AS result",
       "json_extract_scalar(additionaleventdata, '$.MFAUsed') AS mfa_used",
       'useragent',
@@ -49,29 +52,62 @@ export const rootActivity = definePreset({
   }),
 });
 
-/** How one principal shows up in an event, by the form of the value. */
+/** `_` escaped for a LIKE pattern with ESCAPE '\' (the allow-list keeps `%` and `\` out). */
+const likeText = (text: string): string => text.replace(/_/g, '\\_');
+
+/**
+ * How one principal shows up in an event, by the form of the value. IAM names are unique
+ * regardless of case and failed sign-ins log the name as typed, with no ARN, so names compare
+ * lowercased and a user ARN also matches its account's events under that user name.
+ */
 export function principalMatch(principal: string): string {
+  const user = /^arn:aws[a-z-]*:iam::(\d{12}):user\/(?:[^/]+\/)*([^/]+)$/.exec(principal);
+  if (user) {
+    const [, account, name] = user;
+    return (
+      `(useridentity.arn = ${lit(principal)}` +
+      ` OR (useridentity.type = 'IAMUser' AND coalesce(useridentity.accountid, recipientaccountid) = ${lit(account)}` +
+      ` AND lower(useridentity.username) = ${lit(name.toLowerCase())}))`
+    );
+  }
   if (principal.startsWith('arn:')) {
     // An assumed-role ARN names the session; the role ARN is the session issuer's.
     return `(useridentity.arn = ${lit(principal)} OR useridentity.sessioncontext.sessionissuer.arn = ${lit(principal)})`;
   }
   if (/^(AKIA|ASIA)/.test(principal) && principal.length === 20)
     return `useridentity.accesskeyid = ${lit(principal)}`;
-  return `(useridentity.username = ${lit(principal)} OR useridentity.sessioncontext.sessionissuer.username = ${lit(principal)})`;
+  // A unique ID (AIDA user, AROA role, ...): a role's sessions log `AROA...:session`.
+  if (/^(AIDA|AROA)[A-Z0-9]{12,}$/.test(principal))
+    return `(useridentity.principalid = ${lit(principal)} OR useridentity.principalid LIKE ${lit(`${principal}:%`)})`;
+  const name = principal.toLowerCase();
+  return (
+    `(lower(useridentity.username) = ${lit(name)}` +
+    ` OR lower(useridentity.sessioncontext.sessionissuer.username) = ${lit(name)}` +
+    // An IAM Identity Center user: a session of an AWSReservedSSO_ role named after the user
+    // name or e-mail they sign in with (its own sign-in events log that name as userName).
+    ` OR (useridentity.type = 'AssumedRole' AND lower(useridentity.arn) LIKE ${lit(`%:assumed-role/awsreservedsso\\_%/${likeText(name)}`)} ESCAPE '\\'))`
+  );
 }
 
 export const whoDid = definePreset({
   name: 'who-did',
-  description: 'everything one principal did',
+  description: 'everything one principal did, failed sign-ins included',
   shape: { principal: param.principal },
   docs: {
     principal: {
-      description: 'an IAM/STS ARN (a role ARN also matches its sessions), an access key ID or a user name',
+      description:
+        'an IAM/STS ARN (a role ARN also matches its sessions; a user ARN also the user name, in any case), a unique principal ID (AIDA.../AROA...), an access key ID, or a user name (IAM, or an IAM Identity Center user name or e-mail)',
       example: 'arn:aws:iam::012345678901:user/alice',
     },
   },
   sql: (p) => ({
-    select: [...EVENT_COLUMNS, 'useridentity.accesskeyid AS access_key', 'requestparameters'],
+    select: [
+      ...EVENT_COLUMNS,
+      'useridentity.username AS user_name',
+      'useridentity.principalid AS principal_id',
+      'useridentity.accesskeyid AS access_key',
+      'requestparameters',
+    ],
     where: [principalMatch(p.principal)],
     orderBy: ['eventtime'],
   }),

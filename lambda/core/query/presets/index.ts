@@ -9,12 +9,12 @@ import { accessDenied, consoleLogins, rootActivity, whoDid } from './identity';
 import {
   iamChanges,
   kmsKeyChanges,
-  route53Changes,
   s3BucketPolicyChanges,
   securityGroupChanges,
   trailTampering,
 } from './changes';
 import { whatHappenedTo } from './resource';
+import { route53Changes } from './route53';
 import type { Preset, PresetSql } from './types';
 
 export type { ParamDoc, Preset, PresetSql } from './types';

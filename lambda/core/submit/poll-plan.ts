@@ -46,6 +46,8 @@ interface Watch {
 
 /** Longest re-check step after misses: a statement past its estimate is still seen ending soon. */
 const MAX_STEP_MS = 5000;
+/** Longest coalescing wait, as a share of the earliest statement's expected latency. */
+const COALESCE_SHARE = 0.02;
 /** Never call twice within this many ms: the earliest check may already be due. */
 export const MIN_GAP_MS = 50;
 
@@ -154,9 +156,18 @@ export class PollPlanner {
   delayMs(now: number): number {
     let earliest = Number.POSITIVE_INFINITY;
     for (const watch of this.watches.values()) earliest = Math.min(earliest, watch.checkAt);
+    // Waiting for the ends just after the earliest costs its slot that wait: a small share of
+    // a statement's latency at most, so short statements are not held up by the coalescing.
+    let coalesce = this.coalesceMs;
+    if (this.latency.known) {
+      for (const watch of this.watches.values()) {
+        if (watch.checkAt === earliest)
+          coalesce = Math.min(coalesce, COALESCE_SHARE * this.latency.expectMs(watch.partitions));
+      }
+    }
     let due = earliest;
     for (const watch of this.watches.values()) {
-      if (watch.checkAt <= earliest + this.coalesceMs) due = Math.max(due, watch.checkAt);
+      if (watch.checkAt <= earliest + coalesce) due = Math.max(due, watch.checkAt);
     }
     const limit = Math.min(this.maxMs, this.deadline - now);
     return Math.max(MIN_GAP_MS, Math.min(limit, due - now));

@@ -98,17 +98,18 @@ async function dailyScale(common: CommonOptions, progress: (m: string) => void):
 export async function runModelMatrix(
   common: CommonOptions,
   progress: (m: string) => void,
-  only: { readonly models?: readonly string[]; readonly daily?: boolean } = {},
+  only: { readonly models?: readonly string[]; readonly parts?: readonly string[] } = {},
 ): Promise<MatrixResults> {
+  const part = (id: string): boolean => !only.parts || only.parts.includes(id);
   const rows: MatrixRow[] = [];
   const models = LATENCY_MODELS.filter((m) => !only.models || only.models.includes(m.id));
-  for (const workload of WORKLOADS) {
+  for (const workload of WORKLOADS.filter((w) => part(w.id))) {
     for (const model of models) rows.push(await both(workload, model, common, progress));
   }
   const issue: MatrixRow[] = [];
-  for (const { workload, model } of ISSUE_WORKLOADS) {
+  for (const { workload, model } of part('I') ? ISSUE_WORKLOADS : []) {
     issue.push(await both(workload, MODEL_BY_ID.get(model) as LatencyModelDef, common, progress));
   }
-  const daily = only.daily === false ? undefined : await dailyScale(common, progress);
+  const daily = part('DAILY') ? await dailyScale(common, progress) : undefined;
   return { rows, issue, ...(daily ? { daily } : {}) };
 }

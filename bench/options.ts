@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly cpu: boolean;
   /** Latency models to run the scheduler matrix under; empty skips it. */
   readonly models: readonly string[];
+  /** Parts of the matrix: C, S (workloads × models), I (the issue's failures), DAILY. */
+  readonly matrixParts: readonly string[];
   readonly out: string;
   /** Exit with code 1 when a target is missed. */
   readonly strict: boolean;
@@ -38,6 +40,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --no-cpu                    skip the CPU figures (plan/render, bundle)
   --models=${LATENCY_MODELS.map((m) => m.id).join(',')}
                               latency models of the scheduler matrix (--models=none skips it and the daily scale)
+  --matrix-parts=C,S,I,DAILY  parts of the matrix: workloads C and S, the issue's failures (I), the daily scale
   --out=bench/results.json    where to write the JSON
   --strict                    exit with code 1 when a target is missed`;
 
@@ -70,6 +73,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       scenarios: { type: 'string' },
       'no-cpu': { type: 'boolean' },
       models: { type: 'string' },
+      'matrix-parts': { type: 'string' },
       out: { type: 'string' },
       strict: { type: 'boolean' },
     },
@@ -114,6 +118,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     scenarios,
     cpu: !(values['no-cpu'] ?? false),
     models: parseModels(values.models),
+    matrixParts: (values['matrix-parts'] ?? 'C,S,I,DAILY').split(',').map((p) => p.trim().toUpperCase()),
     out: values.out ?? 'bench/results.json',
   };
 }

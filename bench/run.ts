@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   };
   const matrix =
     options.models.length > 0
-      ? await runModelMatrix(common, progress, { models: options.models })
+      ? await runModelMatrix(common, progress, { models: options.models, parts: options.matrixParts })
       : undefined;
   const matrixTargets = matrix ? modelTargets(matrix) : [];
   const json = `${JSON.stringify({ ...results, audit, ...(matrix ? { models: matrix, modelTargets: matrixTargets } : {}) }, null, 2)}\n`;

@@ -66,11 +66,14 @@ export function modelTargets(results: MatrixResults): Target[] {
   const of = (id: string): MatrixRow[] => results.rows.filter((r) => r.ours.workload === id);
   const list = (rows: MatrixRow[], f: (r: MatrixRow) => string): string => rows.map(f).join(', ');
   const bound = (id: string, limit: number, label: string): Target =>
-    skipIfEmpty(of(id), target(
-      `${label} (${id}) ≤ ${limit} × lower bound in every latency model`,
-      of(id).every((r) => r.ours.ratioToLowerBound <= limit),
-      list(of(id), (r) => `${r.ours.model} ${fmt(r.ours.ratioToLowerBound, 3)}`),
-    ));
+    skipIfEmpty(
+      of(id),
+      target(
+        `${label} (${id}) ≤ ${limit} × lower bound in every latency model`,
+        of(id).every((r) => r.ours.ratioToLowerBound <= limit),
+        list(of(id), (r) => `${r.ours.model} ${fmt(r.ours.ratioToLowerBound, 3)}`),
+      ),
+    );
   const all = [...results.rows, ...results.issue];
   const storms = all.filter((r) => r.ours.recoveryMs !== undefined);
   const targets = [
@@ -98,11 +101,17 @@ export function modelTargets(results: MatrixResults): Target[] {
         (r) => `${r.ours.workload}/${r.ours.model}`,
       ) || 'all',
     ),
-    skipIfEmpty(storms, target(
-      'concurrency back at its share within 10 s of a throttle storm',
-      storms.length > 0 && storms.every((r) => (r.ours.recoveryMs ?? Infinity) <= 10_000),
-      list(storms, (r) => `${r.ours.workload}/${r.ours.model} ${fmt((r.ours.recoveryMs ?? 0) / 1000, 1)} s`),
-    )),
+    skipIfEmpty(
+      storms,
+      target(
+        'concurrency back at its share within 10 s of a throttle storm',
+        storms.length > 0 && storms.every((r) => (r.ours.recoveryMs ?? Infinity) <= 10_000),
+        list(
+          storms,
+          (r) => `${r.ours.workload}/${r.ours.model} ${fmt((r.ours.recoveryMs ?? 0) / 1000, 1)} s`,
+        ),
+      ),
+    ),
   ];
   const d = results.daily;
   if (d)

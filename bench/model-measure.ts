@@ -29,11 +29,7 @@ export interface ModelRun {
 }
 
 export interface BaselineRun {
-  /** Simulated seconds for every statement (scaled linearly from the slice that ran). */
   readonly simSeconds: number;
-  /** Statements run through the stand-in, of all. */
-  readonly ran: number;
-  readonly of: number;
   readonly statusCalls: number;
   readonly failed: number;
 }

@@ -1,6 +1,5 @@
 /** The latency-model table, the issue's reproductions, the daily-run scale and their targets. */
 import type { MatrixResults, MatrixRow } from './model-matrix';
-import { BASELINE_SLICE } from './models';
 import { LIMITS, type Target } from './targets';
 
 const fmt = (value: number, digits = 1): string =>
@@ -20,7 +19,7 @@ function line(row: MatrixRow): string {
     `${int(o.statusCalls)} (${fmt(o.statusCallsPerStatement, 2)})`,
     int(o.tailMs),
     o.recoveryMs !== undefined ? fmt(o.recoveryMs / 1000, 1) : '—',
-    b ? `${b.ran < b.of ? '≈' : ''}${fmt(b.simSeconds)}` : '—',
+    b ? fmt(b.simSeconds) : '—',
     b ? `${fmt(b.simSeconds / o.simSeconds, 2)}×` : '—',
     o.ok ? 'yes' : 'NO',
   ];
@@ -34,10 +33,6 @@ const HEADER = [
 
 export function renderModelMatrix(results: MatrixResults): string {
   const out = ['## Scheduler × latency models', '', ...HEADER, ...results.rows.map(line), ''];
-  out.push(
-    `≈ the baseline ran the first ${BASELINE_SLICE} statements through the stand-in and is scaled linearly (its 5 slots do the same work per statement).`,
-    '',
-  );
   out.push("## The issue's measured failures, reproduced", '', ...HEADER, ...results.issue.map(line), '');
   const d = results.daily;
   if (d) {

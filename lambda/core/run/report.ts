@@ -14,10 +14,6 @@ export interface Report extends DiscoveryNotes {
   readonly regions: number;
   /** Partitions requested (after empty past days were skipped). */
   readonly partitions: number;
-  /** Of those, partitions the catalog already held: not submitted again. */
-  readonly alreadyRegistered?: number;
-  /** Why the catalog was not read first (the whole window was re-added), when it was not. */
-  readonly catalogFallback?: string;
   readonly skippedEmpty: number;
   readonly statements: number;
   readonly succeeded: number;
@@ -46,17 +42,7 @@ export interface Report extends DiscoveryNotes {
   readonly retentionError?: string;
 }
 
-type Base = Pick<
-  Report,
-  | 'window'
-  | 'dryRun'
-  | 'accounts'
-  | 'regions'
-  | 'partitions'
-  | 'skippedEmpty'
-  | 'alreadyRegistered'
-  | 'catalogFallback'
->;
+type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
 
 export function emptyReport(base: Base): Report {
   return {
@@ -108,8 +94,5 @@ export function summarize(report: Report): string {
   const stopped =
     (report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '') +
     (report.retentionError !== undefined ? `; retention failed: ${report.retentionError}` : '');
-  const registered = report.alreadyRegistered ? `; ${report.alreadyRegistered} already registered` : '';
-  const fallback =
-    report.catalogFallback !== undefined ? `; catalog not read: ${report.catalogFallback}` : '';
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${registered}${notes}${stopped}${fallback}`;
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${notes}${stopped}`;
 }

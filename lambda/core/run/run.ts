@@ -4,7 +4,7 @@
  * over {@link runPartitions} and {@link planStatements}.
  */
 import { type DayWindow, type EpochDay, formatWindow, utcDay } from '../shared/dates';
-import { packStatements, type PartitionSpec, type Statement } from '../partitions/ddl';
+import { packStatements, type Statement } from '../partitions/ddl';
 import { discover, type Discovery, discoverTargets } from '../discovery/discovery';
 import type { Target } from '../shared/targets';
 import { discoveryNotes, logDiscoveryNotes, withDiscoveryNotes } from './discovery-report';
@@ -20,7 +20,6 @@ import { retryingCatalog, retryingS3 } from '../submit/retry';
 import type { LifecyclePort, PartitionValuesPort } from '../catalog/catalog-reads';
 import { withUpkeep } from './run-upkeep';
 import { concurrencyFor } from '../shared/concurrency';
-import { readRegistered } from './registered';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -78,7 +77,6 @@ export function planStatements(
   targets: readonly Target[],
   window: DayWindow,
   today: EpochDay,
-  registered?: (partition: PartitionSpec) => boolean,
 ): Iterable<Statement> {
   if (scheme.singleAccount && new Set(targets.map((target) => target.account)).size > 1) {
     throw new SingleAccountError(
@@ -88,20 +86,12 @@ export function planStatements(
   return {
     [Symbol.iterator]: () =>
       packStatements(
-        missing(planPartitions(settings.layout, targets, window, today, scheme.granularity), registered),
+        planPartitions(settings.layout, targets, window, today, scheme.granularity),
         scheme,
         settings,
         settings,
       ),
   };
-}
-
-function* missing(
-  partitions: Iterable<PartitionSpec>,
-  registered: ((partition: PartitionSpec) => boolean) | undefined,
-): Generator<PartitionSpec> {
-  if (!registered) return yield* partitions;
-  for (const partition of partitions) if (!registered(partition)) yield partition;
 }
 
 /** Resolves targets: given accounts/regions win over settings, the rest come from S3. */
@@ -176,16 +166,6 @@ export async function runPartitions(
     );
   }
   const counts = countPlan(targets, request.window, today, scheme.granularity);
-  // Only what the catalog lacks is submitted: re-adding costs DDL time in a small share.
-  const registered = await readRegistered(
-    ports.catalog,
-    settings,
-    scheme,
-    request.window,
-    counts.partitions,
-    ports.clock,
-  );
-  if (registered.fallback) logger?.warn('catalog not read', { reason: registered.fallback });
   const base = {
     window: formatWindow(request.window),
     dryRun: request.dryRun,
@@ -193,11 +173,9 @@ export async function runPartitions(
     regions: new Set(targets.map((target) => target.region)).size,
     partitions: counts.partitions,
     skippedEmpty: counts.skippedEmpty,
-    alreadyRegistered: registered.count,
-    ...(registered.fallback ? { catalogFallback: registered.fallback } : {}),
   };
   logger?.info('plan ready', { ...base, kind: request.kind });
-  const statements = planStatements(settings, scheme, targets, request.window, today, registered.has);
+  const statements = planStatements(settings, scheme, targets, request.window, today);
   // Retention and the catalog estimate belong to the scheduled run (or an explicit --retention-days):
   // a backfill chunk older than the cutoff must not drop what it just added, nor spend DDL on it.
   const upkeepWanted = request.kind === 'scheduled' || options.retentionDays !== undefined;

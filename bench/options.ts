@@ -1,6 +1,7 @@
 /** Command-line flags of `npm run bench -- [flags]`. */
 import { parseArgs } from 'node:util';
 import { DEFAULT_QUOTAS, type QuotaOptions } from '../test/support/aws-standin';
+import { LATENCY_MODELS } from './model-defs';
 import { SCENARIOS } from './scenarios';
 import type { ClockMode } from './sim-clock';
 
@@ -15,6 +16,10 @@ export interface BenchOptions {
   readonly baselineSlice: number;
   readonly scenarios: readonly string[];
   readonly cpu: boolean;
+  /** Latency models to run the scheduler matrix under; empty skips it. */
+  readonly models: readonly string[];
+  /** Parts of the matrix: C, S (workloads × models), I (the issue's failures), DAILY. */
+  readonly matrixParts: readonly string[];
   readonly out: string;
   /** Exit with code 1 when a target is missed. */
   readonly strict: boolean;
@@ -33,6 +38,9 @@ export const USAGE = `usage: npm run bench -- [flags]
   --baseline-slice=100        account-day statements the naive baseline runs before extrapolating
   --scenarios=${SCENARIOS.map((s) => s.id).join(',')}      which scenarios to run
   --no-cpu                    skip the CPU figures (plan/render, bundle)
+  --models=${LATENCY_MODELS.map((m) => m.id).join(',')}
+                              latency models of the scheduler matrix (--models=none skips it and the daily scale)
+  --matrix-parts=C,S,I,DAILY  parts of the matrix: workloads C and S, the issue's failures (I), the daily scale
   --out=bench/results.json    where to write the JSON
   --strict                    exit with code 1 when a target is missed`;
 
@@ -64,6 +72,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'baseline-slice': { type: 'string' },
       scenarios: { type: 'string' },
       'no-cpu': { type: 'boolean' },
+      models: { type: 'string' },
+      'matrix-parts': { type: 'string' },
       out: { type: 'string' },
       strict: { type: 'boolean' },
     },
@@ -75,9 +85,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const timeScale = positive('time-scale', values['time-scale'], 0.01);
   if (timeScale <= 0) throw new Error('--time-scale must be > 0');
   const known = new Set(SCENARIOS.map((s) => s.id));
-  const scenarios = (values.scenarios ?? [...known].join(','))
-    .split(',')
-    .map((id) => id.trim().toUpperCase());
+  const scenarios =
+    values.scenarios?.trim() === 'none'
+      ? []
+      : (values.scenarios ?? [...known].join(',')).split(',').map((id) => id.trim().toUpperCase());
   const unknown = scenarios.filter((id) => !known.has(id));
   if (unknown.length > 0)
     throw new Error(`--scenarios: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
@@ -106,6 +117,19 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     baselineSlice: Math.max(1, positive('baseline-slice', values['baseline-slice'], 100, true)),
     scenarios,
     cpu: !(values['no-cpu'] ?? false),
+    models: parseModels(values.models),
+    matrixParts: (values['matrix-parts'] ?? 'C,S,I,DAILY').split(',').map((p) => p.trim().toUpperCase()),
     out: values.out ?? 'bench/results.json',
   };
+}
+
+function parseModels(value: string | undefined): string[] {
+  const known = LATENCY_MODELS.map((m) => m.id);
+  if (value === undefined) return known;
+  if (value.trim() === 'none') return [];
+  const ids = value.split(',').map((id) => id.trim());
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0)
+    throw new Error(`--models: unknown ${unknown.join(', ')} (known: ${known.join(', ')}, none)`);
+  return ids;
 }

@@ -17,6 +17,8 @@ import { runBaseline, type BaselineResult } from './baseline';
 import { benchBundle, benchMinimalLoop, benchPlan, type LoopFigures, type PlanFigures } from './cpu';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { renderReport, type BenchResults } from './report';
+import { runModelMatrix } from './model-matrix';
+import { modelTargets, renderModelMatrix } from './model-report';
 import { runOurs, SCENARIOS, type Scenario } from './scenarios';
 import { evaluateTargets, type CpuResult, type ScenarioResult } from './targets';
 
@@ -130,11 +132,28 @@ async function main(): Promise<void> {
   progress(
     `audit: ${audit.glueCalls} calls, ${audit.segments} segments, ${audit.simSeconds} simulated s, ${audit.throttled} throttled`,
   );
-  const json = `${JSON.stringify({ ...results, audit }, null, 2)}\n`;
+  const common = {
+    timeScale: options.timeScale,
+    quotas: options.quotas,
+    apiLatencyMs: options.apiLatencyMs,
+    clock: options.clock,
+  };
+  const matrix =
+    options.models.length > 0
+      ? await runModelMatrix(common, progress, { models: options.models, parts: options.matrixParts })
+      : undefined;
+  const matrixTargets = matrix ? modelTargets(matrix) : [];
+  const json = `${JSON.stringify({ ...results, audit, ...(matrix ? { models: matrix, modelTargets: matrixTargets } : {}) }, null, 2)}\n`;
   writeFileSync(options.out, json);
-  process.stdout.write(options.json ? json : `${renderReport(results)}\n\nwrote ${options.out}\n`);
+  const matrixText = matrix
+    ? `\n\n${renderModelMatrix(matrix)}\n${matrixTargets.map((t) => `${t.status.padEnd(4)}  ${t.name}: ${t.detail}`).join('\n')}`
+    : '';
+  process.stdout.write(
+    options.json ? json : `${renderReport(results)}${matrixText}\n\nwrote ${options.out}\n`,
+  );
   // Figures, not a test: a missed target is printed as FAIL; --strict turns it into exit code 1.
-  if (options.strict && results.targets.some((t) => t.status === 'FAIL')) process.exitCode = 1;
+  const all = [...results.targets, ...matrixTargets];
+  if (options.strict && all.some((t) => t.status === 'FAIL')) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -12,7 +12,13 @@ import {
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import { accessDeniedHint, withQueryFailureHint } from '../core/run/hints';
-import { PortError, type AthenaPort, type QueryState, type QueryStateName } from '../core/shared/ports';
+import {
+  PortError,
+  type AthenaPort,
+  type QueryState,
+  type QueryStateName,
+  type QueryTiming,
+} from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
 /** BatchGetQueryExecution accepts at most 50 IDs per call. */
@@ -158,12 +164,33 @@ function toQueryState(q: QueryExecution, queryId: string): QueryState {
   const athenaReason = status?.AthenaError?.ErrorMessage ?? status?.StateChangeReason;
   const reason = athenaReason === undefined ? undefined : withQueryFailureHint(athenaReason);
   const retryable = status?.AthenaError?.Retryable;
+  const timing = toTiming(q);
   return {
     queryId,
     state,
     ...(reason !== undefined ? { reason } : {}),
     ...(retryable !== undefined ? { retryable } : {}),
+    ...(timing ? { timing } : {}),
   };
+}
+
+/** Athena's own timings, passed through as numbers; the core decides what they mean. */
+function toTiming(q: QueryExecution): QueryTiming | undefined {
+  const timing: Record<string, number> = {};
+  const put = (key: keyof QueryTiming, value: number | undefined): void => {
+    if (value !== undefined && Number.isFinite(value)) timing[key] = value;
+  };
+  put('submittedAtMs', epochMs(q.Status?.SubmissionDateTime));
+  put('completedAtMs', epochMs(q.Status?.CompletionDateTime));
+  put('totalExecutionMs', q.Statistics?.TotalExecutionTimeInMillis);
+  put('queueMs', q.Statistics?.QueryQueueTimeInMillis);
+  return Object.keys(timing).length > 0 ? (timing as QueryTiming) : undefined;
+}
+
+function epochMs(value: Date | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = value instanceof Date ? value.getTime() : Number(value);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function classify(error: unknown, operation: string): PortError {

@@ -136,6 +136,40 @@ describe('AthenaQueries request shape and error mapping (mocked SDK)', () => {
     expect(other.reason).toBe('line 1:8: mismatched input');
   });
 
+  it("passes Athena's own timings through: dates as epoch ms, statistics as given, nothing when absent", async () => {
+    // GIVEN an answer with both dates and statistics, one with statistics only, and one with none
+    athena.on(BatchGetQueryExecutionCommand).resolves({
+      QueryExecutions: [
+        {
+          QueryExecutionId: 'both',
+          Status: {
+            State: 'SUCCEEDED',
+            SubmissionDateTime: new Date('2024-06-15T12:00:00.000Z'),
+            CompletionDateTime: new Date('2024-06-15T12:00:03.250Z'),
+          },
+          Statistics: { TotalExecutionTimeInMillis: 3200, QueryQueueTimeInMillis: 120 },
+        },
+        {
+          QueryExecutionId: 'stats',
+          Status: { State: 'SUCCEEDED' },
+          Statistics: { TotalExecutionTimeInMillis: 900 },
+        },
+        { QueryExecutionId: 'none', Status: { State: 'SUCCEEDED' } },
+      ],
+    });
+    // WHEN
+    const [both, stats, none] = await queries.getQueryStates(['both', 'stats', 'none']);
+    // THEN the numbers are Athena's, unchanged
+    expect(both.timing).toEqual({
+      submittedAtMs: Date.UTC(2024, 5, 15, 12, 0, 0),
+      completedAtMs: Date.UTC(2024, 5, 15, 12, 0, 3, 250),
+      totalExecutionMs: 3200,
+      queueMs: 120,
+    });
+    expect(stats.timing).toEqual({ totalExecutionMs: 900 });
+    expect(none.timing).toBeUndefined();
+  });
+
   it('maps BatchGetQueryExecution results to query states, reason and retryable', async () => {
     // GIVEN one of each kind of answer, plus an unprocessed ID
     athena.on(BatchGetQueryExecutionCommand).resolves({
@@ -288,8 +322,13 @@ describe('AthenaQueries against the stand-in (real SDK client)', () => {
     standIn.clock.advance(5_000);
     const after = await queries.getQueryStates([id]);
     // THEN
-    expect(before).toEqual([{ queryId: id, state: 'QUEUED' }]);
-    expect(after).toEqual([{ queryId: id, state: 'SUCCEEDED' }]);
+    expect(before).toEqual([{ queryId: id, state: 'QUEUED', timing: { submittedAtMs: expect.any(Number) } }]);
+    expect(after).toEqual([{ queryId: id, state: 'SUCCEEDED', timing: expect.any(Object) }]);
+    // AND Athena's own timings pass through the port as numbers: the slot time the scheduler learns
+    const timing = after[0].timing;
+    expect(timing?.completedAtMs).toBeGreaterThan(timing?.submittedAtMs ?? Infinity);
+    expect(timing?.totalExecutionMs).toBe((timing?.completedAtMs ?? 0) - (timing?.submittedAtMs ?? 0));
+    expect(timing?.queueMs).toBe(100);
     expect(standIn.partitions('security', 'cloudtrail')).toEqual([
       { values: ['111', '2024-01-01'], location: 's3://b/111/2024-01-01/' },
     ]);
@@ -365,7 +404,13 @@ describe('AthenaQueries against the stand-in (real SDK client)', () => {
     standIn.clock.advance(5_000);
     // THEN
     expect(await queries.getQueryStates([id])).toEqual([
-      { queryId: id, state: 'FAILED', reason: 'GENERIC_INTERNAL_ERROR: try again', retryable: true },
+      {
+        queryId: id,
+        state: 'FAILED',
+        reason: 'GENERIC_INTERNAL_ERROR: try again',
+        retryable: true,
+        timing: expect.any(Object),
+      },
     ]);
   });
 });

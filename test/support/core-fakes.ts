@@ -209,6 +209,12 @@ export interface FakeAthenaOptions {
   readonly quota?: number;
   /** Decides each BatchGetQueryExecution: return an error to throw it. */
   readonly pollScript?: (call: number, ids: readonly string[]) => Error | undefined;
+  /**
+   * Which of Athena's own timings an ended query's status carries: 'dates' (Submission and
+   * CompletionDateTime), 'statistics' (TotalExecutionTimeInMillis) or 'none' (an older API
+   * or a stand-in). @default 'dates'
+   */
+  readonly timings?: 'dates' | 'statistics' | 'none';
 }
 
 /**
@@ -324,11 +330,19 @@ export class ScriptedAthena implements AthenaPort {
       }
       this.outstanding.delete(id);
       const state: QueryStateName = execution.plan.state ?? 'SUCCEEDED';
+      const timings = this.options.timings ?? 'dates';
+      const timing =
+        timings === 'dates'
+          ? { submittedAtMs: execution.startedAt, completedAtMs: execution.startedAt + runMs }
+          : timings === 'statistics'
+            ? { totalExecutionMs: runMs }
+            : undefined;
       states.push({
         queryId: id,
         state,
         ...(execution.plan.reason !== undefined ? { reason: execution.plan.reason } : {}),
         ...(execution.plan.retryable !== undefined ? { retryable: execution.plan.retryable } : {}),
+        ...(timing ? { timing } : {}),
       });
     }
     return states;

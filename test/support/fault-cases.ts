@@ -270,6 +270,44 @@ export const FAULT_CASES: readonly FaultCase[] = [
       expect(stats.maxConcurrentActive).toBeLessThanOrEqual(2);
     }),
   },
+  // ---- Athena's latency unlike any prior: the scheduler measures it instead of assuming it ----
+  {
+    name: 'Athena DDL faster than any prior (20 ms + 1 ms per partition): few status calls, no idle wait',
+    group: 'athena-throttling',
+    standIn: { quotas: { ddlQueueMs: 0, ddlFixedMs: 20, ddlPerPartitionMs: 1 } },
+    payload: BACKFILL,
+    setup: () => undefined,
+    expect: backfillSurvived((stats) => {
+      // Checked early until the first end is measured, then at Athena's own latency.
+      expect(stats.calls.BatchGetQueryExecution ?? 0).toBeLessThan(12 * 3);
+      expect(stats.calls.StartQueryExecution).toBe(12);
+    }),
+  },
+  {
+    name: 'Athena DDL 3 × slower than the prior (4.5 s + 105 ms per partition)',
+    group: 'athena-throttling',
+    standIn: { quotas: { ddlFixedMs: 4500, ddlPerPartitionMs: 105 } },
+    payload: BACKFILL,
+    setup: () => undefined,
+    expect: backfillSurvived((stats) => {
+      expect(stats.calls.BatchGetQueryExecution ?? 0).toBeLessThan(12 * 3);
+      expect(stats.calls.StartQueryExecution).toBe(12);
+    }),
+  },
+  {
+    name: 'a throttle storm at the start: every slot taken by others and status calls throttled for 4 minutes',
+    group: 'athena-throttling',
+    payload: BACKFILL,
+    // Under the 5-min API patience: the run waits the storm out rather than giving up.
+    setup: (s) => {
+      const now = s.clock.now();
+      s.faults.stormBetween(now, now + 240_000, ['BatchGetQueryExecution']);
+    },
+    expect: backfillSurvived((stats, run) => {
+      expect(stats.throttled.StartQueryExecution).toBeGreaterThan(0);
+      expect(run.report?.throttled).toBeGreaterThan(0);
+    }),
+  },
   {
     name: 'Athena throttle reported as InvalidRequestException "Rate exceeded" (6 starts)',
     group: 'athena-throttling',

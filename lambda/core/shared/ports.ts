@@ -74,6 +74,20 @@ export interface QueryState {
   readonly reason?: string;
   /** Athena's AthenaError.Retryable, when Athena says so. */
   readonly retryable?: boolean;
+  /** Athena's own clock for this query, when the answer carries it (ended queries). */
+  readonly timing?: QueryTiming;
+}
+
+/**
+ * What Athena reports about a query's time: Status.SubmissionDateTime / CompletionDateTime
+ * (ms since epoch) and Statistics.TotalExecutionTimeInMillis / QueryQueueTimeInMillis. Any
+ * field may be missing (older APIs, stand-ins, queries that never ran).
+ */
+export interface QueryTiming {
+  readonly submittedAtMs?: number;
+  readonly completedAtMs?: number;
+  readonly totalExecutionMs?: number;
+  readonly queueMs?: number;
 }
 
 /** Athena query execution in one workgroup and database. */

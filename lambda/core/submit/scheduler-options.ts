@@ -19,6 +19,8 @@ export interface SubmitOptions extends PollTiming {
   readonly waitDeadline?: number;
   /** How long a start or status call may keep failing (or Athena refuse every start) before the run stops. @default 5 minutes */
   readonly apiPatienceMs?: number;
+  /** Quiet ms after Athena's active-query refusals before the concurrency limit doubles back. @default 500 */
+  readonly recoveryQuietMs?: number;
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
   readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;

@@ -10,13 +10,15 @@ import { clientRequestToken, isTransient } from './attempts';
 import type { Statement } from '../partitions/ddl';
 import { OutcomeTally, type OutcomeStatus, type SubmitResult } from './outcomes';
 import { Patience } from './patience';
-import { PollPlanner } from './poll-plan';
+import { MIN_GAP_MS, PollPlanner } from './poll-plan';
+import { ConcurrencyRecovery, isConcurrencyRefusal } from './recovery';
 import type { Flight, SubmitOptions } from './scheduler-options';
 import { type AthenaPort, type Clock, PortError, type QueryState } from '../shared/ports';
 
 export type { SubmitOptions } from './scheduler-options';
 
 const MAX_BACKOFF_MS = 20_000;
+const MAX_THROTTLE_BACKOFF_MS = 2000;
 const POLL_BATCH = 50;
 const FATAL_KINDS: ReadonlySet<string> = new Set(['fatal', 'access-denied', 'not-found']);
 
@@ -33,6 +35,7 @@ export class Scheduler {
   private readonly startDeadline: number;
   private exhausted = false;
   private limit: number;
+  private readonly recovery: ConcurrencyRecovery;
   private notBefore = 0;
   private startBackoffMs = 0;
   private pollBackoffMs = 0;
@@ -46,11 +49,15 @@ export class Scheduler {
     this.clock = options.clock;
     this.tally = new OutcomeTally(options.onOutcome);
     this.source = statements[Symbol.iterator]();
-    this.polls = new PollPlanner(options);
     this.patience = new Patience(options.clock, options.apiPatienceMs);
+    this.polls = new PollPlanner(options, undefined, {
+      maxWaitMs: this.patience.patienceMs,
+      ...(options.waitDeadline !== undefined ? { deadline: options.waitDeadline } : {}),
+    });
     this.maxAttempts = options.maxAttempts ?? 4;
     this.nonce = options.nonce ?? randomUUID();
     this.limit = Math.max(1, options.maxConcurrent);
+    this.recovery = new ConcurrencyRecovery(options.recoveryQuietMs);
     this.startDeadline = Math.min(options.startDeadline ?? Infinity, options.waitDeadline ?? Infinity);
   }
 
@@ -74,6 +81,7 @@ export class Scheduler {
 
   /** Starts statements while slots are free, until a refusal or an error says to wait. */
   private async fill(): Promise<void> {
+    this.limit = this.recovery.grow(this.limit, this.options.maxConcurrent, this.clock.now());
     while (
       this.inFlight.size < this.limit &&
       this.clock.now() >= this.notBefore &&
@@ -100,6 +108,8 @@ export class Scheduler {
       }
       this.inFlight.set(id, flight);
       this.polls.started(id, statement.partitions.length, this.clock.now());
+      this.polls.setDraining(!this.hasWork());
+      this.recovery.started(this.inFlight.size);
       this.startBackoffMs = 0;
       return true;
     } catch (error) {
@@ -114,10 +124,14 @@ export class Scheduler {
     }
     const throttled = error.kind === 'throttled';
     if (throttled) {
-      // Athena said no: the quota is lower than our limit right now (other runs, other users).
       this.tally.throttled++;
       this.options.onThrottle?.('start', error);
-      this.limit = Math.max(1, Math.min(this.limit, this.inFlight.size));
+      // Only the active-query quota says the slots are fewer than our limit (other runs, other
+      // users); a rate refusal says to start more slowly, and the backoff below does that.
+      if (isConcurrencyRefusal(error)) {
+        this.limit = Math.max(1, Math.min(this.limit, this.inFlight.size));
+        this.recovery.refused(this.clock.now());
+      }
     }
     // A refusal while our own queries hold slots is the quota at work, not a failing API.
     if ((!throttled || this.inFlight.size === 0) && this.patience.failed('StartQueryExecution')) {
@@ -133,7 +147,9 @@ export class Scheduler {
     }
     // Same attempt, same token: if Athena did start the query, it answers with the same ID.
     this.retries.unshift({ ...flight, startErrors: flight.startErrors + (throttled ? 0 : 1) });
-    this.startBackoffMs = Math.min(MAX_BACKOFF_MS, Math.max(250, this.startBackoffMs * 2));
+    // A throttle passes in seconds: a short cap keeps the restart close to its end.
+    const cap = throttled ? MAX_THROTTLE_BACKOFF_MS : MAX_BACKOFF_MS;
+    this.startBackoffMs = Math.min(cap, Math.max(250, this.startBackoffMs * 2));
     this.notBefore = this.clock.now() + this.startBackoffMs * (0.5 + Math.random() / 2);
     return false;
   }
@@ -182,10 +198,9 @@ export class Scheduler {
       return;
     }
     this.inFlight.delete(state.queryId);
-    this.polls.ended(state.queryId, now);
+    this.polls.ended(state.queryId, now, state.timing);
     if (state.state === 'SUCCEEDED') {
       this.finish(flight, 'succeeded');
-      this.limit = Math.min(this.options.maxConcurrent, this.limit + 1);
     } else if (flight.attempt < this.maxAttempts && (isTransient(state) || flight.attempt === 1)) {
       this.retry(flight);
     } else {
@@ -233,7 +248,17 @@ export class Scheduler {
 
   private nextPollDelayMs(): number {
     const now = this.clock.now();
+    this.polls.setDraining(!this.hasWork());
     let delay = Math.max(this.polls.delayMs(now), this.pollBackoffMs);
+    // Work waiting for a free slot or the end of a start backoff wakes the loop on its own.
+    if (this.hasWork() && !this.pastStartDeadline()) {
+      const max = this.options.maxConcurrent;
+      const startAt =
+        this.inFlight.size < this.limit
+          ? this.notBefore
+          : Math.max(this.notBefore, this.recovery.nextGrowthAt(this.limit, max));
+      delay = Math.min(delay, Math.max(MIN_GAP_MS, startAt - now));
+    }
     if (this.options.waitDeadline !== undefined)
       delay = Math.min(delay, Math.max(1, this.options.waitDeadline - now));
     return delay;

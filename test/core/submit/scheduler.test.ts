@@ -64,6 +64,76 @@ describe('polling fits the work', () => {
   });
 });
 
+describe('the scheduler measures Athena instead of assuming the prior', () => {
+  const cases = [
+    {
+      name: "ten times faster than the prior, with Athena's dates",
+      runMs: 520,
+      timings: 'dates',
+      slack: 1.25,
+    },
+    {
+      name: 'ten times faster than the prior, with statistics only',
+      runMs: 520,
+      timings: 'statistics',
+      slack: 1.25,
+    },
+    // Without Athena's clock only the observed window is known: a check at 0.5 s, then 0.75 s.
+    { name: 'ten times faster than the prior, without any timing', runMs: 520, timings: 'none', slack: 1.5 },
+    { name: 'three times slower than the prior', runMs: 15_600, timings: 'dates', slack: 1.25 },
+  ] as const;
+  test.each(cases)(
+    "$name: each wave's end is seen soon, with few status calls",
+    async ({ runMs, timings, slack }) => {
+      // GIVEN 40 statements of 100 partitions (the prior says 5 s each), 4 at a time, taking runMs
+      const clock = new VirtualClock();
+      const athena = new ScriptedAthena(clock, {
+        script: () => ({ kind: 'start', plan: { runMs } }),
+        timings,
+      });
+      // WHEN submitted
+      const result = await submitStatements(sampleStatements(40, 100), athena, {
+        maxConcurrent: 4,
+        tokenSeed: 'seed',
+        clock,
+      });
+      // THEN all succeed close to the 10 waves Athena needs (the prior would idle each slot 5 s)
+      expect(result.succeeded).toBe(40);
+      expect(clock.elapsed()).toBeLessThan(10 * runMs * slack + 1000);
+      // AND status calls stay below 3 per statement
+      expect(result.pollCalls).toBeLessThan(40 * 3);
+    },
+  );
+});
+
+describe('an estimate never delays a check past the patience or the deadline', () => {
+  test('long statements under a 20-s patience and a deadline: no gap between status calls exceeds either', async () => {
+    // GIVEN statements of 3,000 partitions (the prior says 106 s) that take 90 s, a 20-s patience,
+    // and a wait deadline 200 s away
+    const clock = new VirtualClock();
+    const calls: number[] = [];
+    const athena = new ScriptedAthena(clock, {
+      script: () => ({ kind: 'start', plan: { runMs: 90_000 } }),
+      pollScript: () => {
+        calls.push(clock.now());
+        return undefined;
+      },
+    });
+    const result = await submitStatements(sampleStatements(4, 3000), athena, {
+      maxConcurrent: 2,
+      tokenSeed: 'seed',
+      clock,
+      apiPatienceMs: 20_000,
+      waitDeadline: clock.start + 200_000,
+    });
+    // THEN every gap between status calls is within the patience, and none lies past the deadline
+    const gaps = calls.slice(1).map((t, i) => t - calls[i]);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(20_000);
+    expect(Math.max(...calls)).toBeLessThanOrEqual(clock.start + 200_000);
+    expect(result.succeeded).toBe(4);
+  });
+});
+
 describe('LatencyEstimator', () => {
   test('learns a linear latency from statements of different sizes', () => {
     // GIVEN observations of 2 s + 10 ms per partition

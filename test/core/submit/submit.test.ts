@@ -144,7 +144,7 @@ describe('submitStatements', () => {
   });
 
   describe('throttling', () => {
-    test('a throttled start lowers concurrency: no new start until a query finishes', async () => {
+    test('a throttled start lowers concurrency; while the quota stays full, probes for more back off', async () => {
       // GIVEN an Athena quota of 2 running queries, a bound of 8, and queries that take 60 s
       const statements = sampleStatements(6, 1);
       const throttles: string[] = [];
@@ -154,9 +154,15 @@ describe('submitStatements', () => {
         { maxConcurrent: 8, onThrottle: (where) => throttles.push(where) },
       );
       // WHEN the third start is refused
-      // THEN no further start is tried while both queries are still running (no hammering during the minute)
+      // THEN while both queries run, only a few probes are refused, each spell twice the last
+      // (no hammering during the minute, yet a storm's end would be found within seconds)
       const beforeFirstFinish = run.athena.starts.filter((s) => s.at < run.clock.start + 60_000);
-      expect(beforeFirstFinish.map((s) => s.result)).toEqual(['started', 'started', 'refused']);
+      expect(beforeFirstFinish.slice(0, 3).map((s) => s.result)).toEqual(['started', 'started', 'refused']);
+      const probes = beforeFirstFinish.slice(3);
+      expect(probes.every((s) => s.result === 'refused')).toBe(true);
+      expect(probes.length).toBeLessThanOrEqual(7);
+      const gaps = probes.slice(1).map((s, i) => s.at - probes[i].at);
+      for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]);
       // AND every statement still succeeded: throttling is never a failure
       expect(run.result.succeeded).toBe(6);
       expect(run.result.failed).toEqual([]);

@@ -104,6 +104,13 @@ export class AthenaSim {
       bump(stats.throttled, operation);
       throw new ServiceError(400, 'ThrottlingException', 'Rate exceeded');
     }
+    if (operation === 'StartQueryExecution' && faults.slotsTaken()) {
+      // Other users hold every active-query slot for a while: Athena's quota refusal.
+      bump(stats.throttled, operation);
+      throw new ServiceError(400, 'TooManyRequestsException', TOO_MANY, {
+        Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED',
+      });
+    }
     this.advance();
     try {
       if (operation === 'StartQueryExecution') return jsonResponse({ QueryExecutionId: this.start(input) });
@@ -166,7 +173,9 @@ export class AthenaSim {
       state: 'QUEUED',
       submittedAt: now,
       readyAt: now + quotas.ddlQueueMs,
-      durationMs: quotas.ddlFixedMs + quotas.ddlPerPartitionMs * partitions + faults.extraQueryLatencyMs,
+      durationMs:
+        (quotas.ddlLatencyMs?.(partitions, sql) ??
+          quotas.ddlFixedMs + quotas.ddlPerPartitionMs * partitions) + faults.extraQueryLatencyMs,
       ...(fault ? { fault } : {}),
     };
     this.byId.set(query.id, query);

@@ -47,6 +47,8 @@ export class Faults {
     [];
   private readonly queryFaults: Counted<{ match?: SqlMatcher; outcome: QueryOutcome }>[] = [];
   private extraQueryMs = 0;
+  private slotsTakenWindow: { readonly fromMs: number; readonly toMs: number } | undefined;
+  private readonly throttleWindows = new Map<Operation, { readonly fromMs: number; readonly toMs: number }>();
 
   constructor(private readonly clock: SimClock) {}
 
@@ -54,6 +56,16 @@ export class Faults {
   throttleFor(op: Operation | readonly Operation[], simulatedMs: number): void {
     for (const o of typeof op === 'string' ? [op] : op)
       this.throttleUntil.set(o, this.clock.now() + simulatedMs);
+  }
+
+  /**
+   * Between simulated `fromMs` and `toMs` (absolute), every StartQueryExecution is refused with
+   * TooManyRequestsException (others hold the active-query quota) and every call to each of
+   * `rateOps` is throttled: a throttle storm at a chosen moment of a run.
+   */
+  stormBetween(fromMs: number, toMs: number, rateOps: readonly Operation[] = []): void {
+    this.slotsTakenWindow = { fromMs, toMs };
+    for (const op of rateOps) this.throttleWindows.set(op, { fromMs, toMs });
   }
 
   /** The next `n` new queries end in `outcome` (FAILED by default) and add no partitions. */
@@ -92,6 +104,8 @@ export class Faults {
   /** Disarm everything. */
   clear(): void {
     this.throttleUntil.clear();
+    this.throttleWindows.clear();
+    this.slotsTakenWindow = undefined;
     this.s3Errors.length = 0;
     this.glueErrors.length = 0;
     this.athenaErrors.length = 0;
@@ -103,7 +117,14 @@ export class Faults {
 
   isThrottled(op: Operation): boolean {
     const until = this.throttleUntil.get(op);
-    return until !== undefined && this.clock.now() < until;
+    const now = this.clock.now();
+    const window = this.throttleWindows.get(op);
+    return (until !== undefined && now < until) || (window !== undefined && inWindow(window, now));
+  }
+
+  /** True while a {@link stormBetween} window says other users hold every active-query slot. */
+  slotsTaken(): boolean {
+    return this.slotsTakenWindow !== undefined && inWindow(this.slotsTakenWindow, this.clock.now());
   }
 
   takeS3Error(bucket: string, prefix: string): S3ErrorCode | undefined {
@@ -140,4 +161,8 @@ function take<T>(list: Counted<T>[], matches: (value: T) => boolean): T | undefi
   fault.remaining -= 1;
   if (fault.remaining <= 0) list.splice(index, 1);
   return fault.value;
+}
+
+function inWindow(window: { readonly fromMs: number; readonly toMs: number }, now: number): boolean {
+  return now >= window.fromMs && now < window.toMs;
 }

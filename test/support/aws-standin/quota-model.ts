@@ -34,6 +34,11 @@ export interface QuotaOptions {
   /** Simulated run time of one DDL: ddlFixedMs + ddlPerPartitionMs × partitions in the statement. */
   readonly ddlFixedMs: number;
   readonly ddlPerPartitionMs: number;
+  /**
+   * Replaces ddlFixedMs + ddlPerPartitionMs × partitions when set: a latency model that the
+   * code under test does not share (noisy, heavy-tailed, per statement). The benchmark's hook.
+   */
+  readonly ddlLatencyMs?: (partitions: number, sql: string) => number;
   /** Athena's QueryString limit in UTF-8 bytes (not adjustable in Athena). */
   readonly maxQueryBytes: number;
   /** BatchGetQueryExecution accepts at most this many IDs. */

@@ -155,7 +155,7 @@ describe('README front door', () => {
     // GIVEN the first sh block command that runs `query`
     const lines = README.split('\n');
     const block = shBlocks(README).find((candidate) =>
-      candidate.commands.some((command) => /\bcli -- query\b/.test(command)),
+      candidate.commands.some((command) => /\b(cli --|cloudtrail-partitioner) query\b/.test(command)),
     );
     expect(block).toBeDefined();
     // WHEN the words before its block are counted THEN a reader meets it early

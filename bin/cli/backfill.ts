@@ -39,8 +39,6 @@ export interface BackfillCommand {
   readonly stackName: string;
   readonly stateMachineArn?: string;
   readonly wait: boolean;
-  /** `--columnar`: also (re)build the columnar copy of the range (issue 18 implements it). */
-  readonly columnar: boolean;
 }
 
 /** What the command needs from AWS; {@link BackfillExecutions} in production, a fake in tests. */
@@ -74,9 +72,6 @@ export function backfillDefinition(): StrictCommand {
     .addOption(layout.stackOption())
     .addOption(
       valueOption('state-machine-arn', 'ARN', "use this state machine instead of the stack's output"),
-    )
-    .addOption(
-      flagOption('columnar', 'also build the columnar copy of the range (with the columnarCopy setting)'),
     )
     .addOption(flagOption('no-wait', 'print the execution arn and return'))
     .addHelpText(
@@ -121,7 +116,6 @@ export function parseBackfill(values: Values, now: Date): BackfillCommand {
     stackName: layout.stackName(values),
     stateMachineArn: arn,
     wait: !bool(values, 'no-wait'),
-    columnar: bool(values, 'columnar'),
     warnings: unknownRegionWarnings(regions ?? [], '--regions entry'),
   };
 }

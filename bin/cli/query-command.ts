@@ -104,9 +104,6 @@ export function queryDefinition(): StrictCommand {
     )
     .addOption(flagOption('require-complete', 'refuse to answer when a day of the range is not registered'))
     .addOption(flagOption('offline', 'no AWS call for the coverage and cost checks'))
-    .addOption(
-      valueOption('source', 'SOURCE', 'raw, columnar or auto (default)', ['raw', 'columnar', 'auto']),
-    )
     .addHelpText(
       'after',
       [

@@ -15,8 +15,6 @@ export interface QueryExtras {
   readonly requireComplete: boolean;
   /** `--offline`: no AWS call for the coverage and cost checks. */
   readonly offline: boolean;
-  /** `--source`: the raw table, the columnar copy, or whichever covers the range (default). */
-  readonly source: 'raw' | 'columnar' | 'auto';
   /** USD per TB scanned, for the estimate and the closing line (default 5, Athena's list price). */
   readonly pricePerTb: number;
   /** `--max-scan GB` in bytes: a larger estimate refuses the query. */
@@ -101,7 +99,6 @@ export function queryOptionValues(
     lateDays: lateDays === undefined ? 1 : wholeNumber('late-days', lateDays, 0, 7),
     requireComplete: bool(values, 'require-complete'),
     offline: bool(values, 'offline'),
-    source: (str(values, 'source') ?? 'auto') as QueryExtras['source'],
     pricePerTb:
       price === undefined
         ? DEFAULT_PRICE_PER_TB

@@ -75,7 +75,6 @@ describe('readable results and cost: the parsed values', () => {
       lateDays: 1,
       requireComplete: false,
       offline: false,
-      source: 'auto',
       pricePerTb: 5,
       stackName: 'CloudTrailPartitioner',
     });
@@ -93,7 +92,7 @@ describe('readable results and cost: the parsed values', () => {
           '5',
         ],
         ...['--max-scan', '1.5', '--price-per-tb', '6.25', '--late-days', '0', '--require-complete'],
-        ...['--offline', '--source', 'columnar', '--stack', 'Other-Stack'],
+        ...['--offline', '--stack', 'Other-Stack'],
       ),
     ).toMatchObject({
       columns: ['eventtime', 'record_name'],
@@ -103,14 +102,8 @@ describe('readable results and cost: the parsed values', () => {
       lateDays: 0,
       requireComplete: true,
       offline: true,
-      source: 'columnar',
       stackName: 'Other-Stack',
     });
-  });
-
-  it('backfill --columnar reaches its field', () => {
-    const command = parseCli(['backfill', '--from', '2024-03-01', '--to', '2024-03-02', '--columnar'], NOW);
-    expect(command).toMatchObject({ command: 'backfill', columnar: true });
   });
 });
 
@@ -134,7 +127,7 @@ describe('bad values exit 2, name the option, and touch nothing', () => {
     [['--since', '7d', '--max-scan', '10GB'], /invalid --max-scan "10GB"/],
     [['--since', '7d', '--price-per-tb', 'free'], /invalid --price-per-tb "free"/],
     [['--since', '7d', '--late-days', '8'], /invalid --late-days "8": expected a whole number from 0 to 7/],
-    [['--since', '7d', '--source', 'iceberg'], /invalid --source "iceberg": expected raw, columnar or auto/],
+    [['--since', '7d', '--source', 'raw'], /unknown option --source; did you mean --since\?/],
     [['--since', '7d', '--stack', '1bad'], /invalid --stack "1bad"/],
     [['--since', '7d', '--since', '1d'], /--since given twice \("7d" and "1d"\)/],
     [['--since', '7d', '--offline', '--offline'], /--offline given twice/],

@@ -20,6 +20,8 @@ export interface BenchOptions {
   readonly models: readonly string[];
   /** Parts of the matrix: C, S (workloads × models), I (the issue's failures), DAILY. */
   readonly matrixParts: readonly string[];
+  /** Synthetic events of the columnar scan measurement (issue 18); 0 skips it. */
+  readonly scanEvents: number;
   readonly out: string;
   /** Exit with code 1 when a target is missed. */
   readonly strict: boolean;
@@ -41,6 +43,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --models=${LATENCY_MODELS.map((m) => m.id).join(',')}
                               latency models of the scheduler matrix (--models=none skips it and the daily scale)
   --matrix-parts=C,S,I,DAILY  parts of the matrix: workloads C and S, the issue's failures (I), the daily scale
+  --scan-events=1000000       synthetic events of the columnar scan measurement (0 skips it)
   --out=bench/results.json    where to write the JSON
   --strict                    exit with code 1 when a target is missed`;
 
@@ -73,6 +76,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       scenarios: { type: 'string' },
       'no-cpu': { type: 'boolean' },
       models: { type: 'string' },
+      'scan-events': { type: 'string' },
       'matrix-parts': { type: 'string' },
       out: { type: 'string' },
       strict: { type: 'boolean' },
@@ -118,6 +122,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     scenarios,
     cpu: !(values['no-cpu'] ?? false),
     models: parseModels(values.models),
+    scanEvents: positive('scan-events', values['scan-events'], 1_000_000, true),
     matrixParts: (values['matrix-parts'] ?? 'C,S,I,DAILY').split(',').map((p) => p.trim().toUpperCase()),
     out: values.out ?? 'bench/results.json',
   };

@@ -19,6 +19,7 @@ import { parseOptions, USAGE, type BenchOptions } from './options';
 import { renderReport, type BenchResults } from './report';
 import { runModelMatrix } from './model-matrix';
 import { modelTargets, renderModelMatrix } from './model-report';
+import { renderScan, runScanBench } from './scan';
 import { runOurs, SCENARIOS, type Scenario } from './scenarios';
 import { evaluateTargets, type CpuResult, type ScenarioResult } from './targets';
 
@@ -143,13 +144,17 @@ async function main(): Promise<void> {
       ? await runModelMatrix(common, progress, { models: options.models, parts: options.matrixParts })
       : undefined;
   const matrixTargets = matrix ? modelTargets(matrix) : [];
-  const json = `${JSON.stringify({ ...results, audit, ...(matrix ? { models: matrix, modelTargets: matrixTargets } : {}) }, null, 2)}\n`;
+  // Issue 18: bytes read per preset, raw JSON against the columnar copy (bench/scan.ts).
+  const scan = options.scanEvents > 0 ? await runScanBench(options.scanEvents, progress) : undefined;
+  const json = `${JSON.stringify({ ...results, audit, ...(matrix ? { models: matrix, modelTargets: matrixTargets } : {}), ...(scan ? { scan } : {}) }, null, 2)}\n`;
   writeFileSync(options.out, json);
   const matrixText = matrix
     ? `\n\n${renderModelMatrix(matrix)}\n${matrixTargets.map((t) => `${t.status.padEnd(4)}  ${t.name}: ${t.detail}`).join('\n')}`
     : '';
   process.stdout.write(
-    options.json ? json : `${renderReport(results)}${matrixText}\n\nwrote ${options.out}\n`,
+    options.json
+      ? json
+      : `${renderReport(results)}${matrixText}${scan ? `\n\n${renderScan(scan)}` : ''}\n\nwrote ${options.out}\n`,
   );
   // Figures, not a test: a missed target is printed as FAIL; --strict turns it into exit code 1.
   const all = [...results.targets, ...matrixTargets];

@@ -52,7 +52,16 @@ function cycles(files: readonly string[], edges: (file: string) => string[] = im
  * The capability folders of lambda/core, lowest first: a folder may import itself and the folders
  * before it, never one after it (docs/architecture.md draws the layers).
  */
-const CORE_LAYERS = ['shared', 'partitions', 'submit', 'catalog', 'discovery', 'query', 'run'] as const;
+const CORE_LAYERS = [
+  'shared',
+  'partitions',
+  'submit',
+  'catalog',
+  'discovery',
+  'columnar',
+  'query',
+  'run',
+] as const;
 const CORE = 'lambda/core';
 
 /** The capability folder of a file under lambda/core, or undefined elsewhere. */

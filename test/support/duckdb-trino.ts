@@ -46,6 +46,7 @@ export function duckType(hive: string): string {
     const word = /^[a-z]+/.exec(hive.slice(at))?.[0] ?? '';
     at += word.length;
     if (word === 'string') return 'VARCHAR';
+    if (word === 'timestamp') return 'TIMESTAMP';
     if (word === 'struct') {
       at++; // <
       const members: string[] = [];
@@ -84,7 +85,7 @@ export interface FiledEvent {
 }
 
 /** What the Hive JSON SerDe does: keys matched case-insensitively, JSON-typed string columns kept as text. */
-function toRow(event: FiledEvent): Record<string, unknown> {
+export function toRow(event: FiledEvent): Record<string, unknown> {
   const lower = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(lower)
@@ -125,6 +126,13 @@ export async function startDuckDb(): Promise<TrinoStandIn> {
   };
 }
 
+/** The raw table's columns and partition keys as a DuckDB read_json `columns = {…}` body. */
+export function rawColumnsSpec(): string {
+  return [...CLOUDTRAIL_COLUMNS, ...CLOUDTRAIL_PARTITION_KEYS]
+    .map((c) => `'${c.name}': '${duckType(c.type)}'`)
+    .join(', ');
+}
+
 /** Creates `"database"."table"` with the CloudTrail schema and loads the events into it. */
 export async function loadEvents(
   db: TrinoStandIn,
@@ -132,9 +140,7 @@ export async function loadEvents(
   table: string,
   events: readonly FiledEvent[],
 ): Promise<void> {
-  const columns = [...CLOUDTRAIL_COLUMNS, ...CLOUDTRAIL_PARTITION_KEYS]
-    .map((c) => `'${c.name}': '${duckType(c.type)}'`)
-    .join(', ');
+  const columns = rawColumnsSpec();
   const dir = mkdtempSync(join(tmpdir(), 'ct-duck-'));
   try {
     const file = join(dir, 'events.ndjson');

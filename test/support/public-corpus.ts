@@ -5,11 +5,22 @@
  * records: no ARN on failures, the name as typed), and AWS's documentation examples. Written
  * apart from the presets: nothing here knows what a preset selects.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FiledEvent } from './duckdb-trino';
 
-export const CORPUS_DIR = process.env.PUBLIC_CLOUDTRAIL_CORPUS ?? '/work/shared/corpus/public-cloudtrail';
+const REPO = join(__dirname, '..', '..');
+/**
+ * `shared/` lies beside the checkout (CI's clone and the main work tree) or beside a worktrees'
+ * folder; PUBLIC_CLOUDTRAIL_CORPUS overrides.
+ */
+export const CORPUS_DIR =
+  [
+    process.env.PUBLIC_CLOUDTRAIL_CORPUS,
+    join(REPO, '..', 'shared', 'corpus', 'public-cloudtrail'),
+    join(REPO, '..', '..', 'shared', 'corpus', 'public-cloudtrail'),
+  ].find((dir): dir is string => dir !== undefined && existsSync(join(dir, 'SOURCES.md'))) ??
+  join(REPO, '..', 'shared', 'corpus', 'public-cloudtrail');
 
 export type Json = Record<string, unknown>;
 

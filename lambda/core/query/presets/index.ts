@@ -74,7 +74,7 @@ export function parsePresetParams(
 /** One statement: FROM the table, the partition filter first, then the preset's conditions. */
 export function composeSql(
   parts: PresetSql,
-  table: { readonly database: string; readonly table: string },
+  table: { readonly database: string; readonly table: string } | { readonly relation: string },
   partitionFilter: string,
   header: readonly string[] = [],
 ): string {
@@ -82,7 +82,8 @@ export function composeSql(
     ...header.map((line) => `-- ${line}`),
     'SELECT',
     parts.select.map((column) => `  ${column}`).join(',\n'),
-    `FROM ${trinoTable(table.database, table.table)}`,
+    // A relation is the columnar source's UNION ALL (query/columnar-source.ts), already aliased.
+    `FROM ${'relation' in table ? table.relation : trinoTable(table.database, table.table)}`,
     `WHERE ${partitionFilter}`,
     ...parts.where.map((condition) => `  AND ${condition}`),
     ...(parts.groupBy ? [`GROUP BY ${parts.groupBy.join(', ')}`] : []),

@@ -90,6 +90,29 @@ describe('audit against AWS (local stand-in)', () => {
     expect(standIn.queries()[0].sql).toMatch(/^ALTER TABLE `cloudtrail`.`cloudtrail_logs` ADD IF NOT EXISTS/);
   });
 
+  it('--repair without --workgroup takes the workgroup and table from the stack outputs', async () => {
+    // GIVEN a deployed stack whose outputs name the workgroup and the table
+    const asked: string[] = [];
+    let stdout = '';
+    let stderr = '';
+    // WHEN repairing with no --workgroup, --database or --table
+    const code = await main(['audit', ...LAYOUT, '--from', day(-3), '--to', day(-1), '--repair'], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      now: NOW,
+      stackOutputs: async (name) => {
+        asked.push(name);
+        return { WorkGroupName: 'from-stack', TableName: `${DB}.${TABLE}` };
+      },
+    });
+    // THEN it read the default stack, said so, and repaired through that workgroup
+    expect(code).toBe(0);
+    expect(asked).toEqual(['CloudTrailPartitioner']);
+    expect(stderr).toMatch(/workgroup from-stack.*from stack CloudTrailPartitioner/);
+    expect(stdout).toContain('repaired 2, still missing 0');
+    expect(standIn.queries().map((q) => q.workGroup)).toEqual(['from-stack']);
+  });
+
   it('--format json carries the counts and ranges; --accounts narrows the audit', async () => {
     const { code, stdout } = await cli(
       'audit',

@@ -133,6 +133,43 @@ describe('cli against AWS (local stand-in)', () => {
     expect(standIn.queries().every((q) => q.workGroup === 'partitioner')).toBe(true);
   });
 
+  it('run without --workgroup takes the workgroup and table from the named stack', async () => {
+    // GIVEN a stack named with --stack whose outputs name the workgroup and the table
+    const asked: string[] = [];
+    let stderr = '';
+    // WHEN running with no --workgroup, --database or --table
+    const code = await main(
+      [
+        'run',
+        '--bucket',
+        BUCKET,
+        '--org-id',
+        ORG,
+        '--stack',
+        'Prod-Trails',
+        '--from',
+        day(-3),
+        '--to',
+        day(1),
+      ],
+      {
+        stdout: () => undefined,
+        stderr: (t) => (stderr += t),
+        now: NOW,
+        stackOutputs: async (name) => {
+          asked.push(name);
+          return { WorkGroupName: 'from-stack', TableName: `${DB}.${TABLE}` };
+        },
+      },
+    );
+    // THEN it read that stack, said so, and added every partition through its workgroup and table
+    expect(code).toBe(0);
+    expect(asked).toEqual(['Prod-Trails']);
+    expect(stderr).toMatch(/workgroup from-stack.*from stack Prod-Trails/);
+    expect(standIn.partitions(DB, TABLE)).toHaveLength(8);
+    expect(standIn.queries().every((q) => q.workGroup === 'from-stack')).toBe(true);
+  });
+
   it('run exits 1 with the reason when a statement fails', async () => {
     // GIVEN Athena failing the statement for account 2
     standIn.faults.failQueriesMatching(/222222222222/, { reason: 'Access Denied (Service: Amazon S3)' });

@@ -189,7 +189,7 @@ describe('S3 ListObjectsV2', () => {
     });
   });
 
-  it('lists a 300,000-key bucket quickly by skipping whole common prefixes', async () => {
+  it('lists the accounts level of a 300,000-key bucket as its common prefixes', async () => {
     // GIVEN 300 accounts × 1,000 keys
     const keys: string[] = [];
     for (let a = 0; a < 300; a += 1) {
@@ -197,13 +197,17 @@ describe('S3 ListObjectsV2', () => {
         keys.push(`AWSLogs/${100000000000 + a}/CloudTrail/r/2024/01/${k}.json.gz`);
     }
     standIn.putObjects('big', keys);
-    // WHEN listing the accounts level 20 times
-    const started = Date.now();
-    for (let i = 0; i < 20; i += 1)
-      await s3.send(new ListObjectsV2Command({ Bucket: 'big', Prefix: 'AWSLogs/', Delimiter: '/' }));
-    // THEN each listing is cheap (binary search per child, not a scan of 300,000 keys)
+    // WHEN listing the accounts level
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: 'big', Prefix: 'AWSLogs/', Delimiter: '/' }),
+    );
+    // THEN one common prefix per account and no object; no wall-clock bound here (the bench measures
+    // speed; a test on a shared 2-core machine must not)
     expect(standIn.objectCount('big')).toBe(300_000);
-    expect((Date.now() - started) / 20).toBeLessThan(50);
+    expect(page.Contents ?? []).toEqual([]);
+    expect(page.CommonPrefixes?.map((p) => p.Prefix)).toEqual(
+      Array.from({ length: 300 }, (_, a) => `AWSLogs/${100000000000 + a}/`),
+    );
   });
 });
 

@@ -62,7 +62,8 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
   const future = futureRangeProblem(command.window, utcDay(now));
   if (future !== undefined) throw new UsageError(future);
   // A dry run reaches AWS only when credentials are configured; a live run needs them anyway.
-  const aws = command.offline ? false : command.dryRun ? await credentialsFound(io) : true;
+  // --offline skips the coverage and cost checks only: a live run still reads the stack's names.
+  const aws = command.dryRun ? !command.offline && (await credentialsFound(io)) : true;
   const names = aws ? await namesFor(command, io) : undefined;
   const run = names ? withNames(command, names, io) : command;
   const sql = statementFor(run, io.readSql);
@@ -73,7 +74,7 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
     );
     return 1;
   }
-  const cost = aws ? await costFor(run, names, io) : undefined;
+  const cost = aws && !run.offline ? await costFor(run, names, io) : undefined;
   if (cost) io.stderr(describeCost(cost, run.pricePerTb, io.costLimits?.maxCalls));
   refuseAboveMaxScan(run, cost);
   if (run.dryRun) {

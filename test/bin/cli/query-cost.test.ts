@@ -238,6 +238,21 @@ describe('a live query', () => {
     );
   });
 
+  it('--offline on a live run skips the coverage and cost checks, and still takes the stack names', async () => {
+    // GIVEN a deployed stack WHEN a live query runs with --offline
+    standIn.selects.respond({ columns: ['eventtime'], rows: [], scannedBytes: 0 });
+    standIn.resetStats();
+    const { code, stderr } = await cli(['query', 'root-activity', '--since', '1d', '--offline']);
+    // THEN it runs in the stack's workgroup, with no S3 listing and no Glue read for the checks
+    expect(code).toBe(0);
+    expect(standIn.selects.queries().at(-1)).toMatchObject({
+      workGroup: 'CloudTrailPartitioner-Results-273199FF',
+    });
+    expect(stderr).toContain('coverage not checked (--offline)');
+    expect(standIn.stats().calls.ListObjectsV2 ?? 0).toBe(0);
+    expect(standIn.stats().calls.GetPartitions ?? 0).toBe(0);
+  });
+
   it('a missing stack names --stack and --workgroup, exit 2, nothing submitted', async () => {
     const before = standIn.selects.queries().length;
     const { code, stderr } = await cli(['query', 'root-activity', '--since', '1d', '--stack', 'NoSuchStack']);

@@ -1,4 +1,5 @@
 import { QueryPolicy } from './query-policy';
+import { trailBucketArn } from './trail-logs';
 import { Annotations, CfnElement, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -278,11 +279,6 @@ export class CloudTrailPartitioner extends Construct {
     start.node.addDependency(this.table, this.stateMachine, workGroup);
     return start;
   }
-}
-
-/** The trail bucket as a Lake Formation data location: where a trail bucket is registered. */
-function trailBucketArn(scope: Construct, bucketName: string): string {
-  return Stack.of(scope).formatArn({ service: 's3', region: '', account: '', resource: bucketName });
 }
 
 /** Logical ID of the results bucket, the form cdk-nag prints in IAM5 finding IDs. */

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV, METRICS_NAMESPACE } from '../lambda/core/shared/contract';
-import { accountsRootKey, makeLayout } from '../lambda/core/partitions/layout';
+import { trailBucketArn, trailLogsRoot } from './trail-logs';
 import { AthenaResults } from './athena-results';
 import { catalogKeyStatement } from './catalog-key';
 import { CloudTrailTable } from './cloudtrail-table';
@@ -173,19 +173,9 @@ export class PartitionFunction extends Construct {
   /** Every permission the function has besides its DLQ destination, each scoped to one resource. */
   private policyStatements(props: PartitionFunctionProps): iam.PolicyStatement[] {
     const stack = Stack.of(this);
-    const trailBucketArn = stack.formatArn({
-      service: 's3',
-      region: '',
-      account: '',
-      resource: props.trailBucketName,
-    });
+    const trailBucket = trailBucketArn(this, props.trailBucketName);
     // Discovery lists `[PREFIX/]AWSLogs/[ORGID/]` and keys below it, nothing else.
-    const logsRoot = accountsRootKey(
-      makeLayout(
-        { bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId },
-        { trustBucket: Token.isUnresolved(props.trailBucketName) },
-      ),
-    );
+    const logsRoot = trailLogsRoot(props);
     const statements = [
       new iam.PolicyStatement({
         sid: 'WriteOwnLogs',
@@ -233,13 +223,13 @@ export class PartitionFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'ListTrailLogKeys',
         actions: ['s3:ListBucket'],
-        resources: [trailBucketArn],
+        resources: [trailBucket],
         conditions: { StringLike: { 's3:prefix': [logsRoot, `${logsRoot}*`] } },
       }),
       new iam.PolicyStatement({
         sid: 'LocateTrailBucket',
         actions: ['s3:GetBucketLocation'],
-        resources: [trailBucketArn],
+        resources: [trailBucket],
       }),
       new iam.PolicyStatement({
         sid: 'UseResultsBucket',
@@ -256,7 +246,7 @@ export class PartitionFunction extends Construct {
         sid: 'ReadTrailLifecycle',
         // Only to warn when retention outlives the logs; without it, retention still runs.
         actions: ['s3:GetLifecycleConfiguration'],
-        resources: [trailBucketArn],
+        resources: [trailBucket],
       }),
     ];
     if (props.glueCatalogKmsKeyArn) statements.push(catalogKeyStatement(props.glueCatalogKmsKeyArn));

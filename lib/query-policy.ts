@@ -2,7 +2,7 @@ import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { accountsRootKey, makeLayout } from '../lambda/core/partitions/layout';
+import { trailBucketArn, trailLogsRoot } from './trail-logs';
 import { catalogKeyStatement } from './catalog-key';
 
 export interface QueryPolicyProps {
@@ -40,18 +40,8 @@ export class QueryPolicy extends Construct {
   constructor(scope: Construct, id: string, props: QueryPolicyProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const trailBucketArn = stack.formatArn({
-      service: 's3',
-      region: '',
-      account: '',
-      resource: props.trailBucketName,
-    });
-    const logsRoot = accountsRootKey(
-      makeLayout(
-        { bucket: props.trailBucketName, prefix: props.trailPrefix, orgId: props.orgId },
-        { trustBucket: Token.isUnresolved(props.trailBucketName) },
-      ),
-    );
+    const trailBucket = trailBucketArn(this, props.trailBucketName);
+    const logsRoot = trailLogsRoot(props);
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description:
         'Run cloudtrail-partitioner query: Athena in the stack workgroup, the table, the trail logs, the results',
@@ -91,18 +81,18 @@ export class QueryPolicy extends Construct {
         new iam.PolicyStatement({
           sid: 'ListTrailLogs',
           actions: ['s3:ListBucket'],
-          resources: [trailBucketArn],
+          resources: [trailBucket],
           conditions: { StringLike: { 's3:prefix': [logsRoot, `${logsRoot}*`] } },
         }),
         new iam.PolicyStatement({
           sid: 'ReadTrailLogs',
           actions: ['s3:GetObject'],
-          resources: [`${trailBucketArn}/${logsRoot}*`],
+          resources: [`${trailBucket}/${logsRoot}*`],
         }),
         new iam.PolicyStatement({
           sid: 'LocateBuckets',
           actions: ['s3:GetBucketLocation'],
-          resources: [trailBucketArn, props.resultsBucket.bucketArn],
+          resources: [trailBucket, props.resultsBucket.bucketArn],
         }),
         new iam.PolicyStatement({
           sid: 'ListResults',

@@ -89,8 +89,6 @@ function day(flag: string, text: string | undefined, now: Date): number {
 }
 
 export function parseAudit(values: Values, now: Date): AuditCommand {
-  if (str(values, 'bucket') === undefined)
-    throw new UsageError('missing --bucket: expected the trail bucket name');
   const settings = layout.settingsFrom(values);
   let window: DayWindow;
   try {

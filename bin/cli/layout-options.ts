@@ -47,8 +47,13 @@ export const includeEmptyOption = (): Option =>
 export const stackOption = (): Option =>
   valueOption('stack', 'NAME', 'the deployed stack (default CloudTrailPartitioner)');
 
-/** The settings the layout options give, validated like the function's; `workgroup` passed in when known. */
+/**
+ * The settings the layout options give, validated like the function's; `workgroup` passed in when
+ * known. `--bucket` is required by every command that reads the layout.
+ */
 export function settingsFrom(values: Values, overrides: { readonly workgroup?: string } = {}): Settings {
+  if (str(values, 'bucket') === undefined)
+    throw new UsageError('missing --bucket: expected the trail bucket name');
   const input = Object.fromEntries(
     Object.entries({
       bucket: str(values, 'bucket'),

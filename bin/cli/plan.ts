@@ -69,8 +69,6 @@ export function planDefinition(): StrictCommand {
 }
 
 export function parsePlan(values: Values, now: Date): PlanCommand {
-  if (str(values, 'bucket') === undefined)
-    throw new UsageError('missing --bucket: expected the trail bucket name');
   const settings = layout.settingsFrom(values);
   const window = parseWindow(values as { date?: string; from?: string; to?: string }, now, settings);
   const discover = bool(values, 'discover');

@@ -11,16 +11,7 @@ import { parseWindow } from './cli-values';
 import type { CliIo } from './io';
 import { withStackNames } from './stack-names';
 import * as layout from './layout-options';
-import {
-  bool,
-  StrictCommand,
-  examples,
-  flagOption,
-  str,
-  UsageError,
-  valueOption,
-  type Values,
-} from './options';
+import { bool, StrictCommand, examples, flagOption, str, valueOption, type Values } from './options';
 
 export interface RunCommand {
   /** Printed on stderr: region names the SDK does not know. */
@@ -84,8 +75,6 @@ export function runDefinition(): StrictCommand {
 }
 
 export function parseRun(values: Values, now: Date): RunCommand {
-  if (str(values, 'bucket') === undefined)
-    throw new UsageError('missing --bucket: expected the trail bucket name');
   const settings = layout.settingsFrom(values);
   return {
     command: 'run',

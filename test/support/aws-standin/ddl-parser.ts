@@ -120,7 +120,7 @@ class Cursor {
     return this.tokens[this.i];
   }
 
-  skip(): void {
+  advance(): void {
     this.i += 1;
   }
 
@@ -141,18 +141,18 @@ class Cursor {
 
   keyword(word: string): void {
     if (!this.isKeyword(word)) this.fail(`'${word}'`);
-    this.skip();
+    this.advance();
   }
 
   punct(p: string): void {
     if (!this.isPunct(p)) this.fail(`'${p}'`);
-    this.skip();
+    this.advance();
   }
 
   identifier(): string {
     const t = this.peek();
     if (t.kind !== 'word' && t.kind !== 'ident') this.fail('<identifier>');
-    this.skip();
+    this.advance();
     return t.text;
   }
 
@@ -162,7 +162,7 @@ class Cursor {
     this.keyword('TABLE');
     const first = this.identifier();
     if (!this.isPunct('.')) return { table: first };
-    this.skip();
+    this.advance();
     return { database: first, table: this.identifier() };
   }
 
@@ -172,12 +172,12 @@ class Cursor {
     this.punct('(');
     const spec: PartitionSpecEntry[] = [];
     do {
-      if (spec.length > 0) this.skip();
+      if (spec.length > 0) this.advance();
       const key = this.identifier();
       this.punct('=');
       const v = this.peek();
       if (v.kind !== 'string' && v.kind !== 'number') this.fail('<string literal>');
-      this.skip();
+      this.advance();
       spec.push({ key, value: v.text });
     } while (this.isPunct(','));
     this.punct(')');
@@ -186,7 +186,7 @@ class Cursor {
 
   /** An optional `;`, then the end. */
   end(expecting: string): void {
-    if (this.isPunct(';')) this.skip();
+    if (this.isPunct(';')) this.advance();
     if (this.peek().kind !== 'eof') this.fail(expecting);
   }
 }
@@ -197,7 +197,7 @@ export function parseAddPartitions(sql: string): AddPartitionsDdl {
   c.keyword('ADD');
   let ifNotExists = false;
   if (c.isKeyword('IF')) {
-    c.skip();
+    c.advance();
     c.keyword('NOT');
     c.keyword('EXISTS');
     ifNotExists = true;
@@ -207,10 +207,10 @@ export function parseAddPartitions(sql: string): AddPartitionsDdl {
     const spec = c.partitionSpec();
     let location: string | undefined;
     if (c.isKeyword('LOCATION')) {
-      c.skip();
+      c.advance();
       if (c.peek().kind !== 'string') c.fail('<string literal>');
       location = c.peek().text;
-      c.skip();
+      c.advance();
     }
     partitions.push({ spec, ...(location !== undefined ? { location } : {}) });
   } while (c.isKeyword('PARTITION'));
@@ -237,13 +237,13 @@ export function parseDropPartitions(sql: string): DropPartitionsDdl {
   c.keyword('DROP');
   let ifExists = false;
   if (c.isKeyword('IF')) {
-    c.skip();
+    c.advance();
     c.keyword('EXISTS');
     ifExists = true;
   }
   const partitions: PartitionClause[] = [{ spec: c.partitionSpec() }];
   while (c.isPunct(',')) {
-    c.skip();
+    c.advance();
     partitions.push({ spec: c.partitionSpec() });
   }
   c.end("',', <EOF>");

@@ -1,7 +1,8 @@
 /**
  * The deploy-time first run's edge (issue 17): its own deadline, a bounded wait for IAM and
- * Lake Formation to let the role read the table, its outcome in one log line the dashboard
- * shows, and a short hold after the metrics so the heartbeat alarm created next sees them.
+ * Lake Formation to let the role read the table, and its outcome in one log line the dashboard
+ * shows. The heartbeat datapoint the alarm needs is published by the stack right after the run
+ * (lib/first-run.ts), so nothing waits here for the EMF metric.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
@@ -40,15 +41,13 @@ export async function awaitFirstRunAccess(
     });
 }
 
-/** Wraps the handler: for the first-run event, records the outcome and holds for the metrics. */
+/** Wraps the handler: for the first-run event, records the outcome in the log. */
 export function withFirstRunOutcome<R>(
   handle: (event: unknown, context: Invocation) => Promise<R>,
-  clock: Clock,
   logger: Logger,
 ): (event: unknown, context: Invocation) => Promise<R> {
   return async (event, context) => {
     if (!isFirstRunEvent(event)) return handle(event, context);
-    const end = clock.now() + context.getRemainingTimeInMillis();
     try {
       const result = await handle(event, context);
       logger.info(FIRST_RUN.logMessage, { outcome: 'succeeded' });
@@ -56,9 +55,6 @@ export function withFirstRunOutcome<R>(
     } catch (error) {
       logger.error(FIRST_RUN.logMessage, { outcome: 'failed', error: (error as Error).message });
       throw error;
-    } finally {
-      // Never past Lambda's own end: 5 s stay for the runtime to return the answer.
-      await clock.sleep(Math.max(0, Math.min(FIRST_RUN.settleSeconds * 1000, end - clock.now() - 5000)));
     }
   };
 }

@@ -22,6 +22,8 @@ import { emitUpkeepMetrics } from './upkeep-metrics';
 import { cachingS3 } from './core/discovery/listing-cache';
 import { scheduledChecks } from './scheduled-edge';
 import { awaitFirstRunAccess, remainingMs, withFirstRunOutcome } from './first-run-edge';
+import { answerFirstRun, isFirstRunRequest } from './first-run-resource';
+import { type CfnResponse, putCfnResponse } from './aws/deploy-ports';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -35,6 +37,8 @@ export interface HandlerDeps {
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** Answers a CloudFormation request (the deploy's first run); defaults to the ResponseURL PUT. */
+  readonly respond?: (url: string, response: CfnResponse) => Promise<void>;
 }
 
 /** Time kept back after the last statement starts, for polling it to the end and for reporting. */
@@ -57,7 +61,7 @@ export function createHandler(deps: HandlerDeps) {
   const makePorts = deps.ports ?? defaultPorts(clock, logger);
   let ports: RunPorts | undefined;
 
-  return withFirstRunOutcome(
+  const handle = withFirstRunOutcome(
     async (
       event: unknown,
       context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>,
@@ -121,9 +125,13 @@ export function createHandler(deps: HandlerDeps) {
         metrics.publishStoredMetrics();
       }
     },
-    clock,
     logger,
   );
+  // The deploy's first run arrives as a CloudFormation request, answered with its outcome.
+  return (event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) =>
+    isFirstRunRequest(event)
+      ? answerFirstRun(event, (scheduled) => handle(scheduled, context), deps.respond ?? putCfnResponse)
+      : handle(event, context);
 }
 
 /**

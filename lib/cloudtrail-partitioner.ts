@@ -1,15 +1,16 @@
 import { QueryPolicy } from './query-policy';
 import { trailBucketArn } from './trail-logs';
-import { Annotations, CfnElement, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnElement, Names, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as cr from 'aws-cdk-lib/custom-resources';
+import type { CustomResource } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
+import { DEPLOY_RESOURCE } from '../lambda/core/shared/contract';
+import { DeployResources } from './deploy-resources';
 import { AthenaResults } from './athena-results';
 import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
@@ -57,7 +58,9 @@ export class CloudTrailPartitioner extends Construct {
   /** The managed policy with exactly what `cloudtrail-partitioner query` needs. */
   public readonly queryPolicy: QueryPolicy;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
-  public readonly initialBackfill?: cr.AwsCustomResource;
+  public readonly initialBackfill?: CustomResource;
+  /** The handler of the deploy-time custom resources (partition index, initial backfill). */
+  public readonly deployResources: DeployResources;
 
   constructor(scope: Construct, id: string, props: CloudTrailPartitionerProps) {
     super(scope, id);
@@ -67,6 +70,7 @@ export class CloudTrailPartitioner extends Construct {
     for (const warning of unknownRegionWarnings(s.regions, 'regions entry'))
       Annotations.of(this).addWarningV2('cloudtrail-partitioner:unknown-region', warning);
     this.serviceName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' });
+    this.deployResources = new DeployResources(this, 'DeployResources', { logRetention: props.logRetention });
 
     this.table = new CloudTrailTable(this, 'Table', {
       databaseName: s.databaseName,
@@ -77,7 +81,7 @@ export class CloudTrailPartitioner extends Construct {
       createDatabase: s.createDatabase,
       createTable: s.createTable,
       partitionGranularity: s.partitionGranularity,
-      logRetention: props.logRetention,
+      indexProvider: this.deployResources,
       glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
     });
     const results = new AthenaResults(this, 'Results', {
@@ -178,106 +182,53 @@ export class CloudTrailPartitioner extends Construct {
     this.alarms = alarms.alarms;
 
     if (s.initialBackfill)
-      this.initialBackfill = this.startInitialBackfill(
-        s.initialBackfill,
-        props.logRetention,
-        results.workGroup,
-      );
-    this.firstRun = this.runOnceAtDeploy(fn, results.workGroup, alarms, props.logRetention);
+      this.initialBackfill = this.startInitialBackfill(s.initialBackfill, results.workGroup);
+    this.firstRun = this.runOnceAtDeploy(fn, results.workGroup, alarms);
   }
 
   /**
    * The first scheduled run, at deploy: after the table, workgroup, role policy and Lake
    * Formation grants exist, and before the heartbeat alarm, so the alarm's first state is the
-   * run's real outcome. It shares the stack's one custom-resource provider with the initial backfill.
+   * run's real outcome (lib/first-run.ts).
    */
-  private runOnceAtDeploy(
-    fn: PartitionFunction,
-    workGroup: IConstruct,
-    alarms: PartitionerAlarms,
-    logRetention: logs.RetentionDays | undefined,
-  ): FirstRun {
+  private runOnceAtDeploy(fn: PartitionFunction, workGroup: IConstruct, alarms: PartitionerAlarms): FirstRun {
     const grants = this.lakeFormationGrants?.all ?? [];
     if (this.initialBackfill) this.initialBackfill.node.addDependency(...grants);
     const firstRun = new FirstRun(this, 'FirstRun', {
       function: fn.function,
       ruleArn: fn.rule.ruleArn,
+      // The role's default policy holds every permission the run uses: it must exist before the run.
       after: [this.table, workGroup, fn.role, ...grants],
-      role: this.providerIdentity()?.role,
-      logGroup: this.providerIdentity()?.logGroup,
-      logRetention,
+      serviceName: this.serviceName,
+      provider: this.deployResources,
     });
     alarms.heartbeatAlarm.node.addDependency(firstRun);
     return firstRun;
   }
 
   /**
-   * The role and log group of the stack's one custom-resource provider (a CDK singleton that
-   * keeps the role of the first AwsCustomResource built): the partition index's when the stack
-   * creates the table, else the initial backfill's. Undefined when neither exists yet.
-   */
-  private providerIdentity(): { role: iam.IRole; logGroup: logs.ILogGroup } | undefined {
-    const index = this.table.partitionIndex;
-    if (index) return { role: index.role, logGroup: index.logGroup };
-    const role = this.node.tryFindChild('InitialBackfillRole') as iam.IRole | undefined;
-    const logGroup = this.node.tryFindChild('InitialBackfillLogs') as logs.ILogGroup | undefined;
-    return role && logGroup ? { role, logGroup } : undefined;
-  }
-
-  /** A role and log group of the provider's own, for a stack that has no partition index. */
-  private initialBackfillIdentity(logRetention: logs.RetentionDays | undefined): {
-    role: iam.IRole;
-    logGroup: logs.ILogGroup;
-  } {
-    const logGroup = new logs.LogGroup(this, 'InitialBackfillLogs', {
-      retention: logRetention ?? logs.RetentionDays.THREE_MONTHS,
-      // Kept after a delete, not after a failed create: nothing of a rolled-back attempt stays.
-      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
-    });
-    const role = new iam.Role(this, 'InitialBackfillRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Runs the stack custom resources: the initial backfill and the first run',
-    });
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
-      }),
-    );
-    return { role, logGroup };
-  }
-
-  /**
-   * On stack creation only, start one backfill execution; updates and deletes do nothing. The
-   * provider runs as a role and log group of the stack's own, so no managed policy and no log
-   * group without retention is left behind.
+   * On stack creation only, start one backfill execution; updates and deletes do nothing. A denied
+   * start (its policy is seconds old) is retried for a bounded time (lib/deploy-resources.ts).
    */
   private startInitialBackfill(
     input: NonNullable<PartitionerSettings['initialBackfill']>,
-    logRetention: logs.RetentionDays | undefined,
     workGroup: IConstruct,
-  ): cr.AwsCustomResource {
-    const { role, logGroup } = this.providerIdentity() ?? this.initialBackfillIdentity(logRetention);
-    const start = new cr.AwsCustomResource(this, 'InitialBackfill', {
-      installLatestAwsSdk: false,
-      role,
-      logGroup,
-      onCreate: {
-        service: 'SFN',
-        action: 'StartExecution',
-        parameters: { stateMachineArn: this.stateMachine.stateMachineArn, input: JSON.stringify(input) },
-        physicalResourceId: cr.PhysicalResourceId.fromResponse('executionArn'),
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
+  ): CustomResource {
+    const { resource } = this.deployResources.add(
+      this,
+      'InitialBackfill',
+      DEPLOY_RESOURCE.initialBackfill,
+      { StateMachineArn: this.stateMachine.stateMachineArn, Input: JSON.stringify(input) },
+      [
         new iam.PolicyStatement({
           actions: ['states:StartExecution'],
           resources: [this.stateMachine.stateMachineArn],
         }),
-      ]),
-    });
+      ],
+    );
     // The function refers to the workgroup by name only: the first chunk must not start before it exists.
-    start.node.addDependency(this.table, this.stateMachine, workGroup);
-    return start;
+    resource.node.addDependency(this.table, this.stateMachine, workGroup);
+    return resource;
   }
 }
 

@@ -3,7 +3,6 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import { makeLayout, tableLocation } from '../lambda/core/partitions/layout';
 import { checkIdentifier } from '../lambda/core/shared/names';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import {
   CLOUDTRAIL_COLUMNS,
   CLOUDTRAIL_INPUT_FORMAT,
@@ -13,6 +12,7 @@ import {
   partitionKeysFor,
   type PartitionGranularity,
 } from './cloudtrail-schema';
+import type { DeployResources } from './deploy-resources';
 import { GluePartitionIndex } from './partition-index';
 
 export interface CloudTrailTableProps {
@@ -50,9 +50,13 @@ export interface CloudTrailTableProps {
    * @default 'day'
    */
   readonly partitionGranularity?: PartitionGranularity;
-  /** Retention of the partition index provider's log group. @default logs.RetentionDays.THREE_MONTHS */
-  readonly logRetention?: logs.RetentionDays;
-  /** Key the Glue Data Catalog is encrypted with, for the partition index's provider. @default - none */
+  /**
+   * Creates the table's partition index (on an existing table too: `createTable=false`), through
+   * the stack's deploy-time resources.
+   * @default - no partition index
+   */
+  readonly indexProvider?: DeployResources;
+  /** Key the Glue Data Catalog is encrypted with, for the partition index's policy. @default - none */
   readonly glueCatalogKmsKeyArn?: string;
 }
 
@@ -73,7 +77,7 @@ export class CloudTrailTable extends Construct {
   public readonly database?: glue.CfnDatabase;
   /** Undefined when `createTable` is false. */
   public readonly table?: glue.CfnTable;
-  /** The table's time-first partition index; undefined when `createTable` is false. */
+  /** The table's time-first partition index (created, or adopted when it exists); undefined without `indexProvider`. */
   public readonly partitionIndex?: GluePartitionIndex;
   public readonly partitionGranularity: PartitionGranularity;
 
@@ -117,9 +121,25 @@ export class CloudTrailTable extends Construct {
       // Kept on update and delete, but not after a failed create: its fixed name would make the retry fail.
       this.database.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
     }
-    if (!createTable) return;
+    if (createTable) this.table = this.createTable(props);
+    if (props.indexProvider) {
+      this.partitionIndex = new GluePartitionIndex(this, 'PartitionIndex', {
+        provider: props.indexProvider,
+        databaseName: props.databaseName,
+        tableName: props.tableName,
+        // An existing table's keys are read from Glue at deploy.
+        keys: createTable ? partitionIndexKeysFor(this.partitionGranularity) : undefined,
+        resources: [this.catalogArn, this.databaseArn, this.tableArn],
+        glueCatalogKmsKeyArn: props.glueCatalogKmsKeyArn,
+      });
+      if (this.table) this.partitionIndex.node.addDependency(this.table);
+    }
+  }
 
-    this.table = new glue.CfnTable(this, 'Table', {
+  private createTable(props: CloudTrailTableProps): glue.CfnTable {
+    const stack = Stack.of(this);
+
+    const table = new glue.CfnTable(this, 'Table', {
       catalogId: stack.account,
       databaseName: props.databaseName,
       tableInput: {
@@ -139,22 +159,12 @@ export class CloudTrailTable extends Construct {
         },
       },
     });
-    if (this.database) this.table.node.addDependency(this.database);
-    const indexKeys = partitionIndexKeysFor(this.partitionGranularity);
-    this.partitionIndex = new GluePartitionIndex(this, 'PartitionIndex', {
-      databaseName: props.databaseName,
-      tableName: props.tableName,
-      indexName: indexKeys.join('_'),
-      keys: indexKeys,
-      resources: [this.catalogArn, this.databaseArn, this.tableArn],
-      logRetention: props.logRetention,
-      glueCatalogKmsKeyArn: props.glueCatalogKmsKeyArn,
-    });
-    this.partitionIndex.node.addDependency(this.table);
+    if (this.database) table.node.addDependency(this.database);
 
     // `cdk destroy` keeps the table and its partitions: saved queries and views keep working, and
     // registering years of partitions again would take a full backfill. A create that rolls back
     // deletes it (RetainExceptOnCreate): kept, its fixed name would fail the retry. See docs/design.md.
-    this.table.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    table.applyRemovalPolicy(RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE);
+    return table;
   }
 }

@@ -19,15 +19,28 @@ export type FunctionCodeProps = Pick<
 >;
 
 /**
+ * The Lambda entry points: the partitioner (`index.js` in the bundle) and the deploy-time custom
+ * resources (`deploy-resources.js`). `npm run bundle:lambda` writes both.
+ */
+export const LAMBDA_ENTRIES = {
+  partitioner: { source: 'handler.ts', bundled: 'index' },
+  deployResources: { source: 'deploy-resources.ts', bundled: 'deploy-resources' },
+} as const;
+
+/**
  * The prebundled asset when there is one (an installed package), otherwise the handler's
  * source for NodejsFunction to bundle with esbuild (this repository: tests, `cdk synth`).
  */
-export function functionCode(prebundledDir: string = PREBUNDLED_DIR): FunctionCodeProps {
-  if (fs.existsSync(path.join(prebundledDir, 'index.js'))) {
-    return { code: lambda.Code.fromAsset(prebundledDir), handler: 'index.handler' };
+export function functionCode(
+  prebundledDir: string = PREBUNDLED_DIR,
+  entry: keyof typeof LAMBDA_ENTRIES = 'partitioner',
+): FunctionCodeProps {
+  const { source, bundled } = LAMBDA_ENTRIES[entry];
+  if (fs.existsSync(path.join(prebundledDir, `${bundled}.js`))) {
+    return { code: lambda.Code.fromAsset(prebundledDir), handler: `${bundled}.handler` };
   }
   return {
-    entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
+    entry: path.join(PROJECT_ROOT, 'lambda', source),
     handler: 'handler',
     projectRoot: PROJECT_ROOT,
     depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),

@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { remainingMs, withFirstRunOutcome } from '../lambda/first-run-edge';
 import { FIRST_RUN } from '../lambda/core/run/first-run';
-import type { Clock } from '../lambda/core/shared/ports';
+import type { CfnResponse } from '../lambda/aws/deploy-ports';
+import { answerFirstRun, isFirstRunRequest } from '../lambda/first-run-resource';
+import { createHandler } from '../lambda/handler';
 
 const FIRST = {
   id: 'first-run-at-deploy',
@@ -11,10 +13,18 @@ const FIRST = {
 };
 const SCHEDULED = { id: 'e1', source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} };
 
-function fakeClock(): Clock & { slept: number[] } {
-  let now = 0;
-  const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
+/** The request CloudFormation sends the function for the FirstRun resource (lib/first-run.ts). */
+function request(type: 'Create' | 'Update' | 'Delete') {
+  return {
+    RequestType: type,
+    ResponseURL: 'https://cloudformation-custom-resource-response.example/r',
+    StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/s/1',
+    RequestId: 'req-1',
+    LogicalResourceId: 'PartitionerFirstRunRun',
+    ...(type === 'Create' ? {} : { PhysicalResourceId: 'first-run' }),
+    // CloudFormation passes every property as a string: the event travels as one JSON string.
+    ResourceProperties: { ServiceToken: 'arn', Kind: 'FirstRun', Event: JSON.stringify(FIRST) },
+  };
 }
 
 function fakeLogger() {
@@ -40,43 +50,81 @@ describe('the first run edge', () => {
     expect(remainingMs(FIRST, context(120_000), 0, 0)).toBe(120_000);
   });
 
-  it('records a failed first run in one log line the dashboard shows, then holds for its metrics', async () => {
+  it('records a failed first run in one log line the dashboard shows', async () => {
     // GIVEN a run that fails
-    const clock = fakeClock();
     const { lines, logger } = fakeLogger();
-    const handle = withFirstRunOutcome(
-      async () => {
-        throw new Error('access denied reading table cloudtrail.cloudtrail_logs from glue');
-      },
-      clock,
-      logger,
-    );
-    // WHEN the first run ends THEN the failure is rethrown, logged, and the metrics get their minute
+    const handle = withFirstRunOutcome(async () => {
+      throw new Error('access denied reading table cloudtrail.cloudtrail_logs from glue');
+    }, logger);
+    // WHEN the first run ends THEN the failure is rethrown (the CloudFormation answer reports it) and logged
     await expect(handle(FIRST, context())).rejects.toThrow('access denied');
     expect(lines).toContainEqual({
       level: 'error',
       message: FIRST_RUN.logMessage,
       extra: { outcome: 'failed', error: 'access denied reading table cloudtrail.cloudtrail_logs from glue' },
     });
-    expect(clock.slept).toEqual([FIRST_RUN.settleSeconds * 1000]);
   });
 
-  it('records success, never holds past Lambda, and leaves other runs alone', async () => {
-    const clock = fakeClock();
+  it('records success and leaves other runs alone', async () => {
     const { lines, logger } = fakeLogger();
-    const handle = withFirstRunOutcome(async () => 'report', clock, logger);
+    const handle = withFirstRunOutcome(async () => 'report', logger);
     await expect(handle(FIRST, context(20_000))).resolves.toBe('report');
     expect(lines).toContainEqual({
       level: 'info',
       message: FIRST_RUN.logMessage,
       extra: { outcome: 'succeeded' },
     });
-    expect(clock.slept).toEqual([15_000]);
-    // a scheduled run: no outcome line, no hold
-    const quiet = fakeClock();
+    // a scheduled run: no outcome line
     const other = fakeLogger();
-    await withFirstRunOutcome(async () => 'x', quiet, other.logger)(SCHEDULED, context());
+    await withFirstRunOutcome(async () => 'x', other.logger)(SCHEDULED, context());
     expect(other.lines).toEqual([]);
-    expect(quiet.slept).toEqual([]);
+  });
+});
+
+describe('the first run as a CloudFormation resource', () => {
+  it('answers a failed run with SUCCESS and the reason, so the deploy goes on and a person sees it', async () => {
+    // GIVEN a function whose configuration is broken, so the run fails
+    const answers: CfnResponse[] = [];
+    const handler = createHandler({
+      env: {},
+      logger: fakeLogger().logger,
+      respond: async (_url, response) => void answers.push(response),
+    });
+    // WHEN CloudFormation creates the FirstRun resource
+    await expect(handler(request('Create'), context())).resolves.toBeDefined();
+    // THEN it hears SUCCESS with the failure as the outcome and a 0 heartbeat datapoint
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'first-run',
+      RequestId: 'req-1',
+      Data: {
+        [FIRST_RUN.outcomeAttribute]: expect.stringMatching(/^failed: .*TRAIL_BUCKET/),
+        [FIRST_RUN.heartbeatAttribute]: '0',
+      },
+    });
+  });
+
+  it('runs the scheduled event it carries, once, on create only', async () => {
+    // GIVEN a run that records the event it gets
+    const runs: unknown[] = [];
+    const answers: CfnResponse[] = [];
+    const respond = async (_url: string, response: CfnResponse) => void answers.push(response);
+    // WHEN the resource is created, updated and deleted
+    for (const type of ['Create', 'Update', 'Delete'] as const) {
+      const event = request(type);
+      expect(isFirstRunRequest(event)).toBe(true);
+      await answerFirstRun(event, async (e) => void runs.push(e), respond);
+    }
+    // THEN only the create ran, with the scheduled event and its numeric deadline intact
+    expect(runs).toEqual([FIRST]);
+    expect(answers.map((a) => a.Status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    expect(answers[0].Data).toEqual({
+      [FIRST_RUN.outcomeAttribute]: 'succeeded',
+      [FIRST_RUN.heartbeatAttribute]: '1',
+    });
+    expect(answers[1].Data).toEqual({});
+    // AND the scheduled event itself is not mistaken for a CloudFormation request
+    expect(isFirstRunRequest(FIRST)).toBe(false);
   });
 });

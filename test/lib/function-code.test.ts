@@ -29,4 +29,17 @@ describe('functionCode', () => {
     expect(props.handler).toBe('handler');
     expect(props.depsLockFilePath).toBe(path.join(__dirname, '..', '..', 'package-lock.json'));
   });
+
+  it('serves the deploy-time custom resources from the same bundle, or their own source', () => {
+    // GIVEN a bundle directory with both entry points
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prebundled-'));
+    fs.writeFileSync(path.join(dir, 'index.js'), '');
+    fs.writeFileSync(path.join(dir, 'deploy-resources.js'), '');
+    // WHEN / THEN the packed file is used when present, the source otherwise
+    expect(functionCode(dir, 'deployResources').handler).toBe('deploy-resources.handler');
+    expect(functionCode(undefined, 'deployResources').entry).toBe(
+      path.join(__dirname, '..', '..', 'lambda', 'deploy-resources.ts'),
+    );
+    fs.rmSync(dir, { recursive: true });
+  });
 });

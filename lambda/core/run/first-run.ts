@@ -1,7 +1,7 @@
 /**
- * The deploy-time first run (lib/first-run.ts sends it): the schedule's own event, with a time
- * budget of its own in `detail`, so the run ends well inside the 900 s the custom-resource
- * provider waits. Pure: the event is checked here, the waits take an injected clock.
+ * The deploy-time first run (lib/first-run.ts sends it, as a custom resource the function answers):
+ * the schedule's own event, with a time budget of its own in `detail`, so the run answers well
+ * inside the function's 900 s. Pure: the event is checked here, the waits take an injected clock.
  */
 import { PortError, type Clock } from '../shared/ports';
 import { isScheduledEvent } from './heartbeat';
@@ -9,19 +9,19 @@ import { isScheduledEvent } from './heartbeat';
 export const FIRST_RUN = {
   /** The `id` of the event lib/first-run.ts sends. */
   eventId: 'first-run-at-deploy',
-  /** The run's own budget: the provider (900 s) keeps 300 s for its start, the invoke and the answer. */
+  /** The run's own budget: the function's 900 s keep 360 s for the access wait, the answer and a margin. */
   deadlineSeconds: 540,
   /** How long a denied catalog read is retried before the run starts anyway: IAM and Lake Formation propagation. */
   accessWaitSeconds: 120,
   /** Pause between two probes while access is denied. */
   accessPauseSeconds: 10,
-  /**
-   * Held after the metrics are flushed, so the ScheduledRunSucceeded datapoint (EMF, extracted
-   * from the log asynchronously) is in CloudWatch before the heartbeat alarm, created after this
-   * run, first evaluates.
-   */
-  settleSeconds: 60,
-  /** The provider's own timeout, seconds (Lambda's maximum). */
+  /** The `Kind` property of the custom resource CloudFormation sends the function (lib/first-run.ts). */
+  resourceKind: 'FirstRun',
+  /** Response attribute: `succeeded` or `failed: <reason>` (the FirstRunOutcome stack output). */
+  outcomeAttribute: 'Outcome',
+  /** Response attribute: the heartbeat datapoint, '1' or '0', that lib/first-run.ts publishes. */
+  heartbeatAttribute: 'HeartbeatValue',
+  /** The function's longest timeout, seconds (Lambda's maximum). */
   providerTimeoutSeconds: 900,
   /** The message of the log line that records the first run's outcome (the dashboard shows it). */
   logMessage: 'first run at deploy',

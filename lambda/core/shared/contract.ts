@@ -104,7 +104,12 @@ export const STACK_OUTPUT = {
   tableLocation: 'TableLocation',
   /** The managed policy with exactly what `query` needs. */
   queryPolicyArn: 'QueryPolicyArn',
+  /** `succeeded`, or `failed: <reason>`: the deploy's own first run (issue 17). */
+  firstRunOutcome: 'FirstRunOutcome',
 } as const;
+
+/** The `Kind` property of each deploy-time custom resource lambda/deploy-resources.ts serves. */
+export const DEPLOY_RESOURCE = { partitionIndex: 'PartitionIndex', initialBackfill: 'InitialBackfill' } as const;
 
 /** The app's stack name unless `-c stackName=` says otherwise. */
 export const DEFAULT_STACK_NAME = 'CloudTrailPartitioner';

@@ -37,6 +37,11 @@ export class CloudTrailPartitionerStack extends Stack {
         "Role the function runs as: allow it s3:ListBucket and s3:GetBucketLocation in a cross-account trail bucket's policy",
       value: p.functionRole.roleArn,
     });
+    new CfnOutput(this, STACK_OUTPUT.firstRunOutcome, {
+      description:
+        "The deploy's own first run: succeeded, or failed: <reason> (the function's log has the details; the deploy goes on)",
+      value: p.firstRun.outcome,
+    });
     new CfnOutput(this, STACK_OUTPUT.tableLocation, {
       description: 'S3 location the table and its partitions point at',
       value: p.table.location,

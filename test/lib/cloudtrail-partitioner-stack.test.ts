@@ -27,6 +27,7 @@ describe('CloudTrailPartitionerStack', () => {
       [
         'AlarmTopicArn',
         'BackfillCommand',
+        'FirstRunOutcome',
         'FunctionName',
         'FunctionRoleArn',
         'QueryCommand',

@@ -4,55 +4,44 @@ import { parseRunPayload } from '../../lambda/core/run/request';
 import { parseSettings } from '../../lambda/core/run/settings';
 import { FirstRun } from '../../lib/first-run';
 import { firstRunDeadlineMs } from '../../lambda/core/run/first-run';
-import {
-  actionsOf,
-  buildStack,
-  iamStatements,
-  statementsOfRole,
-  unacknowledgedNagFindings,
-} from './fixtures';
+import { DEPLOY_ACCESS_RETRY } from '../../lambda/core/shared/access-retry';
+import { INDEX_BUSY_WAIT } from '../../lambda/deploy-resources';
+import { actionsOf, buildStack, unacknowledgedNagFindings } from './fixtures';
 
-/** The SDK call of a Custom::AWS property, with intrinsics replaced by 'TOKEN'. */
-function sdkCall(property: unknown): Record<string, unknown> & { parameters: Record<string, string> } {
+type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
+
+/** A JSON string property built with Fn::Join, with every intrinsic replaced by `token`. */
+function joinedJson(property: unknown, token = 'TOKEN'): Record<string, unknown> {
+  if (typeof property === 'string') return JSON.parse(property) as Record<string, unknown>;
   const join = (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
+  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : token)).join('')) as Record<
+    string,
+    unknown
+  >;
 }
 
-function firstRunResource(template: Template): { id: string; Properties: Record<string, unknown> } {
-  const [entry] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
-    id.startsWith('PartitionerFirstRun'),
-  );
-  expect(entry).toBeDefined();
-  return { id: entry[0], Properties: entry[1].Properties };
+function resources(template: Template): [string, Resource][] {
+  return Object.entries(template.toJSON().Resources as Record<string, Resource>);
 }
 
-function provider(template: Template) {
-  const fns = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
-    id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
-  );
-  expect(fns).toHaveLength(1);
-  return fns[0][1].Properties as { Timeout: number; Role: unknown };
+function one(template: Template, type: string, idPrefix = ''): [string, Resource] {
+  const found = resources(template).filter(([id, r]) => r.Type === type && id.startsWith(idPrefix));
+  expect(found).toHaveLength(1);
+  return found[0];
 }
 
 describe('FirstRun', () => {
   const { stack, template } = buildStack({ alarmEmail: 'ops@example.com' });
+  const [runId, run] = one(template, 'Custom::FirstRun');
 
-  it('invokes the function once, on create, synchronously, with the scheduled event', () => {
-    // THEN Lambda Invoke is called on create only, waiting for the run, keeping only the status
-    const call = sdkCall(firstRunResource(template).Properties.Create);
-    expect(call).toMatchObject({
-      service: 'Lambda',
-      action: 'Invoke',
-      parameters: { FunctionName: 'TOKEN', InvocationType: 'RequestResponse' },
-      outputPaths: ['StatusCode'],
+  it('is answered by the partitioner function itself, with the scheduled event as one JSON string', () => {
+    // THEN CloudFormation invokes the function, and the event survives CloudFormation's all-strings properties
+    expect(run.Properties.ServiceToken).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^PartitionerFunction[0-9A-F]{8}$/), 'Arn'],
     });
-    // AND a refused invoke is not swallowed (issue 17, defect 5): it fails the create visibly
-    expect(call.ignoreErrorCodesMatching).toBeUndefined();
-    expect(firstRunResource(template).Properties.Update).toBeUndefined();
-    expect(firstRunResource(template).Properties.Delete).toBeUndefined();
-    // AND the payload is an EventBridge scheduled event
-    const payload = JSON.parse(call.parameters.Payload) as Record<string, unknown>;
-    expect(payload).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    const event = joinedJson(run.Properties.Event);
+    expect(event).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    expect(firstRunDeadlineMs(event)).toBe(540_000);
   });
 
   it('sends a payload the function treats as the scheduled run, which counts as the heartbeat', () => {
@@ -71,111 +60,143 @@ describe('FirstRun', () => {
   });
 
   it('runs after the table, workgroup and role policy exist, and before the heartbeat alarm', () => {
-    // THEN the custom resource depends on them, and the heartbeat alarm on it
-    const { id } = firstRunResource(template);
-    const dependsOn = (template.findResources('Custom::AWS')[id] as { DependsOn?: string[] }).DependsOn ?? [];
+    // THEN the run depends on them, and the heartbeat alarm on the run and on its published datapoint
     for (const prefix of [
       'PartitionerTable',
       'PartitionerResultsWorkGroup',
       'PartitionerFunctionRoleDefaultPolicy',
-    ]) {
-      expect(dependsOn.some((dep) => dep.startsWith(prefix))).toBe(true);
-    }
-    const heartbeat = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([alarmId]) =>
-      alarmId.startsWith('PartitionerAlarmsHeartbeat'),
-    );
-    expect((heartbeat?.[1] as { DependsOn?: string[] }).DependsOn).toContain(id);
+    ])
+      expect(run.DependsOn?.some((dep) => dep.startsWith(prefix))).toBe(true);
+    const [, alarm] = one(template, 'AWS::CloudWatch::Alarm', 'PartitionerAlarmsHeartbeat');
+    const [seedId] = one(template, 'Custom::AWS', 'PartitionerFirstRunHeartbeat');
+    expect(alarm.DependsOn).toEqual(expect.arrayContaining([runId, seedId]));
   });
 
-  it('may invoke only this function, and gives the provider 15 minutes to wait for it', () => {
-    // THEN lambda:InvokeFunction is granted on the function's ARN only
-    // (on the stack's one custom-resource role: the partition index's, built first)
-    const invoke = statementsOfRole(template, 'PartitionerTablePartitionIndexRole').filter((s) =>
-      actionsOf(s).includes('lambda:InvokeFunction'),
+  it("publishes the run's heartbeat datapoint exactly where the heartbeat alarm looks (issue 17, defect 9)", () => {
+    // GIVEN the PutMetricData call of the template and the heartbeat alarm of the template
+    const [, seed] = one(template, 'Custom::AWS', 'PartitionerFirstRunHeartbeat');
+    const call = joinedJson(seed.Properties.Create) as {
+      action: string;
+      parameters: {
+        Namespace: string;
+        MetricData: { MetricName: string; Dimensions: unknown[]; Value: string }[];
+      };
+    };
+    const [, alarm] = one(template, 'AWS::CloudWatch::Alarm', 'PartitionerAlarmsHeartbeat');
+    // THEN namespace, metric name and dimensions are the alarm's, and the value is the run's answer
+    expect(call.action).toBe('PutMetricData');
+    expect(call.parameters.Namespace).toBe(alarm.Properties.Namespace);
+    expect(call.parameters.MetricData).toHaveLength(1);
+    expect(call.parameters.MetricData[0].MetricName).toBe(alarm.Properties.MetricName);
+    expect(call.parameters.MetricData[0].Dimensions).toEqual(alarm.Properties.Dimensions);
+    const join = (seed.Properties.Create as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    expect(join).toContainEqual({ 'Fn::GetAtt': [runId, 'HeartbeatValue'] });
+  });
+
+  it('may publish only into its own namespace, a permission in place from the start of the deploy', () => {
+    // THEN every PutMetricData statement carries the cloudwatch:namespace condition
+    const statements = resources(template)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
+      .flatMap(([id, r]) =>
+        ((r.Properties.PolicyDocument as { Statement: never[] }).Statement ?? []).map(
+          (s) => [id, s] as const,
+        ),
+      )
+      .filter(([, s]) => actionsOf(s).includes('cloudwatch:PutMetricData'));
+    expect(statements.map(([id]) => id)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^PartitionerDeployResourcesRoleDefaultPolicy/)]),
     );
-    expect(invoke.length).toBeGreaterThan(0);
-    for (const statement of invoke)
-      expect(statement.Resource).toEqual({
-        'Fn::GetAtt': [expect.stringMatching(/^PartitionerFunction/), 'Arn'],
+    for (const [, s] of statements)
+      expect((s as { Condition: unknown }).Condition).toEqual({
+        StringEquals: { 'cloudwatch:namespace': 'CloudTrailPartitioner' },
       });
-    expect(provider(template).Timeout).toBe(900);
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
 
-  it('shares the provider with the initial backfill and still gives it 15 minutes', () => {
-    // GIVEN an initial backfill, whose custom resource creates the stack's provider first
-    const built = buildStack({ initialBackfillFrom: 30 }, 'WithBackfill');
-    // THEN one provider, on the partition index's role, with the first run's timeout, and both calls allowed
-    const fn = provider(built.template);
-    expect(fn.Timeout).toBe(900);
-    expect(JSON.stringify(fn.Role)).toMatch(/PartitionIndexRole/);
-    const actions = iamStatements(built.template).flatMap(actionsOf);
-    expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution']));
-    // AND no second provider role is left unused
-    expect(
-      Object.keys(built.template.findResources('AWS::IAM::Role')).some((id) =>
-        /FirstRunRole|InitialBackfillRole/.test(id),
-      ),
-    ).toBe(false);
-    expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
+  it('records the outcome as a stack output', () => {
+    // THEN FirstRunOutcome is the run's Outcome attribute
+    expect(template.toJSON().Outputs.FirstRunOutcome.Value).toEqual({ 'Fn::GetAtt': [runId, 'Outcome'] });
   });
 });
 
-describe('FirstRun without a created table', () => {
-  it('runs on the initial backfill provider role when there is no partition index', () => {
-    // GIVEN an existing table (no partition index) and an initial backfill
-    const built = buildStack({ createTable: false, initialBackfillFrom: 30 }, 'ExistingTable');
-    // THEN the provider runs as the initial backfill's role, which may start the backfill and invoke the function
-    const fn = provider(built.template);
-    expect(JSON.stringify(fn.Role)).toMatch(/InitialBackfillRole/);
-    const actions = statementsOfRole(built.template, 'PartitionerInitialBackfillRole').flatMap(actionsOf);
-    expect(actions).toEqual(expect.arrayContaining(['lambda:InvokeFunction', 'states:StartExecution']));
-    expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
-  });
-});
+describe('deploy-time resources and IAM eventual consistency (issue 17, defects 5 and 6)', () => {
+  const { stack, template } = buildStack(
+    { initialBackfillFrom: 30, lakeFormationPermissions: true },
+    'RealAccount',
+  );
+  const all = resources(template);
 
-describe('FirstRun and a real account (issue 17, defects 5 and 6)', () => {
-  const { template } = buildStack({ initialBackfillFrom: 30, lakeFormationPermissions: true }, 'RealAccount');
-  const customs = Object.entries(template.findResources('Custom::AWS')) as [
-    string,
-    { DependsOn?: string[] },
-  ][];
-  const policies = Object.keys(template.findResources('AWS::IAM::Policy'));
-
-  it('gives the first run a deadline well inside the provider timeout', () => {
-    // GIVEN the payload the template sends and the provider's timeout
-    const call = sdkCall(firstRunResource(template).Properties.Create);
-    const payload = JSON.parse(call.parameters.Payload) as { detail: { deadlineSeconds: number } };
-    const providerSeconds = provider(template).Timeout as number;
-    // THEN the run, plus the 60 s it holds for its metrics, leaves the provider 4 minutes or more
-    expect(payload.detail.deadlineSeconds).toBeGreaterThanOrEqual(60);
-    expect(payload.detail.deadlineSeconds + 60 + 240).toBeLessThanOrEqual(providerSeconds);
-    // AND the function reads that budget from the event
-    expect(firstRunDeadlineMs(payload)).toBe(payload.detail.deadlineSeconds * 1000);
-  });
-
-  it('makes every custom resource wait for its own policy', () => {
-    // THEN each Custom::AWS depends on the CustomResourcePolicy built beside it
-    expect(customs.length).toBe(3);
+  it('makes every custom resource depend on its own policy', () => {
+    // GIVEN every custom resource of the stack
+    const customs = all.filter(([, r]) => r.Type.startsWith('Custom::') && r.Type !== 'Custom::FirstRun');
+    expect(customs.map(([, r]) => r.Type).sort()).toEqual([
+      'Custom::AWS',
+      'Custom::InitialBackfill',
+      'Custom::PartitionIndex',
+    ]);
     for (const [id, resource] of customs) {
-      const own = policies.filter(
-        (p) => p.startsWith(id.replace(/[0-9A-F]{8}$/, '')) && /CustomResourcePolicy/.test(p),
+      // THEN it depends on a policy built beside it that holds the permissions it uses
+      const own = all.filter(
+        ([policyId, r]) =>
+          r.Type === 'AWS::IAM::Policy' &&
+          policyId.startsWith(id.replace(/[0-9A-F]{8}$/, '')) &&
+          !/DefaultPolicy/.test(policyId),
       );
       expect(own).toHaveLength(1);
-      expect(resource.DependsOn).toContain(own[0]);
+      expect(resource.DependsOn).toContain(own[0][0]);
+    }
+    const wanted: Record<string, string> = {
+      'Custom::InitialBackfill': 'states:StartExecution',
+      'Custom::PartitionIndex': 'glue:CreatePartitionIndex',
+    };
+    for (const [type, action] of Object.entries(wanted)) {
+      const [id, resource] = all.find(([, r]) => r.Type === type) as [string, Resource];
+      const policy = all.find(
+        ([pid]) => resource.DependsOn?.includes(pid) && pid.startsWith(id.replace(/[0-9A-F]{8}$/, '')),
+      );
+      const statements = (policy?.[1].Properties.PolicyDocument as { Statement: never[] }).Statement;
+      expect(statements.flatMap(actionsOf)).toContain(action);
     }
   });
 
-  it("puts the invoke permission on the provider role's default policy, which the provider function waits for", () => {
-    // THEN the permission exists from the provider's creation, long before the first run is invoked
-    const [providerId] = Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) =>
-      id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
+  it('gives the handler time for the stated access retry and the wait on a busy index', () => {
+    // GIVEN the deploy handler's timeout and its custom resources' service timeout
+    const [, fn] = one(template, 'AWS::Lambda::Function', 'PartitionerDeployResourcesFunction');
+    const timeout = fn.Properties.Timeout as number;
+    // THEN a full access retry (150 s) plus the longest busy-index wait fit, and CloudFormation waits longer
+    expect(DEPLOY_ACCESS_RETRY.limitMs).toBe(150_000);
+    expect((DEPLOY_ACCESS_RETRY.limitMs + INDEX_BUSY_WAIT.limitMs) / 1000).toBeLessThan(timeout);
+    for (const [, r] of all.filter(([, r]) =>
+      /Custom::(PartitionIndex|InitialBackfill|FirstRun)/.test(r.Type),
+    ))
+      expect(Number(r.Properties.ServiceTimeout)).toBeGreaterThan(timeout);
+    // AND no async retry answers CloudFormation twice
+    const config = all.find(
+      ([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig' && JSON.stringify(r).includes('DeployResources'),
     );
-    const fn = template.findResources('AWS::Lambda::Function')[providerId] as { DependsOn: string[] };
-    const defaultPolicy = fn.DependsOn.find((d) => /PartitionIndexRoleDefaultPolicy/.test(d));
-    expect(defaultPolicy).toBeDefined();
-    const statements = template.findResources('AWS::IAM::Policy')[defaultPolicy as string].Properties
-      .PolicyDocument.Statement as { Action: string | string[] }[];
-    expect(statements.some((s) => actionsOf(s as never).includes('lambda:InvokeFunction'))).toBe(true);
+    expect(config?.[1].Properties.MaximumRetryAttempts).toBe(0);
+  });
+
+  it("gives the first run a deadline well inside the function's own timeout", () => {
+    // GIVEN the event the template sends and the function's timeout
+    const [, run] = one(template, 'Custom::FirstRun');
+    const event = joinedJson(run.Properties.Event) as { detail: { deadlineSeconds: number } };
+    const [, fn] = one(template, 'AWS::Lambda::Function', 'PartitionerFunction');
+    // THEN the run plus its 120 s access wait leaves the function 4 minutes to answer
+    expect(event.detail.deadlineSeconds + 120 + 240).toBeLessThanOrEqual(fn.Properties.Timeout as number);
+    expect(firstRunDeadlineMs(event)).toBe(event.detail.deadlineSeconds * 1000);
+    expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+});
+
+describe('an existing table (createTable=false)', () => {
+  it('gets the partition index too, on the keys Glue reports at deploy', () => {
+    // GIVEN a stack over a table it does not create
+    const { template } = buildStack({ createTable: false, initialBackfillFrom: 30 }, 'ExistingTable');
+    // THEN the index resource exists, without keys (the handler reads them), and is kept on delete
+    const [, index] = one(template, 'Custom::PartitionIndex');
+    expect(index.Properties).toMatchObject({ DatabaseName: 'cloudtrail', TableName: 'cloudtrail_logs' });
+    expect(index.Properties.Keys).toBeUndefined();
+    expect(index).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Delete' });
   });
 });

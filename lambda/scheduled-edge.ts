@@ -58,12 +58,20 @@ export async function scheduledChecks(
       silentTrails: checks.silent.length,
     });
   }
-  await logIndexHealth(settings, ports, logger);
+  await logIndexHealth(settings, ports, logger, metrics);
   return { checks };
 }
 
-/** The partition index's state in the log (the dashboard's index widget): never fails the run. */
-async function logIndexHealth(settings: Settings, ports: RunPorts, logger: Logger): Promise<void> {
+/**
+ * The partition index's state in the log and as the PartitionIndexFailed metric (the dashboard's
+ * index widgets): never fails the run. A read that fails emits no metric: unknown is not healthy.
+ */
+export async function logIndexHealth(
+  settings: Settings,
+  ports: Pick<RunPorts, 'catalog'>,
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>,
+  metrics: Pick<Metrics, 'addMetric'>,
+): Promise<void> {
   const read = ports.catalog.getPartitionIndexes;
   if (!read) return;
   try {
@@ -74,6 +82,8 @@ async function logIndexHealth(settings: Settings, ports: RunPorts, logger: Logge
     const where = { database: settings.database, table: settings.table, keys: columns.map((c) => c.name) };
     const verdict = indexVerdict(indexes, where);
     logger[verdict.level](INDEX_LOG_MESSAGE, { verdict: verdict.message, indexes });
+    const failed = indexes.some((index) => index.status === 'FAILED');
+    metrics.addMetric(METRIC.partitionIndexFailed, MetricUnit.Count, failed ? 1 : 0);
   } catch (error) {
     logger.warn(INDEX_LOG_MESSAGE, {
       verdict: `could not read the partition indexes: ${(error as Error).message}`,

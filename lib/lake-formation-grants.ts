@@ -3,6 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lakeformation from 'aws-cdk-lib/aws-lakeformation';
 import { Construct, type IDependable } from 'constructs';
 import type { CloudTrailTable } from './cloudtrail-table';
+import { functionCalls, INDEX_CALLS, tablePermissionsFor } from '../lambda/core/catalog/lake-formation';
 
 export interface LakeFormationGrantsProps {
   /** The role that runs the DDL: the partitioner function's. */
@@ -27,51 +28,12 @@ export interface LakeFormationGrantsProps {
   readonly dataLocationArn?: string;
 }
 
-/**
- * Which Lake Formation permission each catalog call needs (Lake Formation permissions
- * reference), so the grants are exactly the calls made. docs/deploy.md carries the same table.
- */
-export const LAKE_FORMATION_PERMISSION_FOR: Readonly<Record<string, string>> = {
-  // The function (and Athena, with the function's credentials, for its DDL).
-  'glue:GetTable': 'DESCRIBE',
-  'glue:GetPartitions': 'DESCRIBE',
-  'glue:BatchGetPartition': 'DESCRIBE',
-  'glue:BatchCreatePartition': 'INSERT',
-  'glue:BatchDeletePartition': 'DELETE',
-  'athena:ALTER TABLE ADD PARTITION': 'ALTER',
-  'athena:ALTER TABLE DROP PARTITION': 'ALTER',
-  // The partition index's provider.
-  'glue:GetPartitionIndexes': 'DESCRIBE',
-  'glue:CreatePartitionIndex': 'ALTER',
-  'glue:DeletePartitionIndex': 'ALTER',
-};
-
-/** The table permissions for a set of calls, in a stable order. */
-export function tablePermissionsFor(calls: readonly string[]): string[] {
-  const order = ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'];
-  const needed = new Set(calls.map((call) => LAKE_FORMATION_PERMISSION_FOR[call]));
-  return order.filter((permission) => needed.has(permission));
-}
-
-/** The catalog calls of the function: every run reads and adds; only retention drops. */
-export function functionCalls(dropsPartitions: boolean): string[] {
-  return [
-    'glue:GetTable',
-    'glue:GetPartitions',
-    'glue:BatchGetPartition',
-    'glue:BatchCreatePartition',
-    'glue:GetPartitionIndexes',
-    'athena:ALTER TABLE ADD PARTITION',
-    ...(dropsPartitions ? ['glue:BatchDeletePartition', 'athena:ALTER TABLE DROP PARTITION'] : []),
-  ];
-}
-
-export const INDEX_CALLS: readonly string[] = [
-  'glue:GetTable',
-  'glue:GetPartitionIndexes',
-  'glue:CreatePartitionIndex',
-  'glue:DeletePartitionIndex',
-];
+export {
+  functionCalls,
+  INDEX_CALLS,
+  LAKE_FORMATION_PERMISSION_FOR,
+  tablePermissionsFor,
+} from '../lambda/core/catalog/lake-formation';
 
 /**
  * Lake Formation grants, for catalogs where Lake Formation permissions are in force (the
@@ -83,7 +45,8 @@ export const INDEX_CALLS: readonly string[] = [
  *   DESCRIBE permission is required on the default database"). A grant on a database that does
  *   not exist fails the deploy: in a region where Athena has never run, create `default` first.
  * - Function role, table: the permissions of {@link LAKE_FORMATION_PERMISSION_FOR} for its calls
- *   (ALTER, DESCRIBE, INSERT; DELETE only with retention). No SELECT: it never reads log data.
+ *   (ALTER, DESCRIBE, INSERT, SELECT; DELETE only with retention). SELECT because Lake Formation
+ *   maps the partition reads (GetPartitions, BatchGetPartition, which the audit makes) to it.
  * - Index role: DESCRIBE on the database, ALTER and DESCRIBE on the table; the index waits for them.
  * - With `dataLocationArn`: DATA_LOCATION_ACCESS for the function role on the registered location.
  *

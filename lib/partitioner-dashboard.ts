@@ -114,6 +114,13 @@ export class PartitionerDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
+      new cloudwatch.SingleValueWidget({
+        title: 'Partition index backfill FAILED (1 = yes; the log below says why)',
+        metrics: [m(METRIC.partitionIndexFailed, 'failed index', cloudwatch.Stats.MAXIMUM)],
+        width: 6,
+        height: 6,
+        sparkline: true,
+      }),
       new cloudwatch.LogQueryWidget({
         title: 'First run at deploy, and the partition index (from the function log)',
         logGroupNames: [props.logGroup.logGroupName],
@@ -124,7 +131,7 @@ export class PartitionerDashboard extends Construct {
           'limit 20',
         ],
         view: cloudwatch.LogQueryVisualizationType.TABLE,
-        width: 24,
+        width: 18,
         height: 6,
       }),
     );

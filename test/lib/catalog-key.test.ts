@@ -37,9 +37,9 @@ describe('glueCatalogKmsKeyArn', () => {
     );
   });
 
-  it('grants the role of the custom-resource provider that creates the partition index', () => {
+  it('grants the role of the deploy-time handler that creates the partition index, in the index policy', () => {
     expect(rolesWithKey()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^PartitionerTablePartitionIndexRole/)]),
+      expect.arrayContaining([expect.stringMatching(/^PartitionerDeployResourcesRole/)]),
     );
   });
 

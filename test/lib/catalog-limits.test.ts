@@ -7,17 +7,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/shared/contract';
 import { actionsOf, buildStack, iamStatements, resourcesOf } from './fixtures';
 
-function sdkCall(property: unknown): Record<string, unknown> & { parameters: Record<string, unknown> } {
-  const join = (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
-}
 
 describe('catalog limits in the template', () => {
   const { stack, template } = buildStack({ retentionDays: 400, glueMaxPartitionsPerTable: 20_000_000 });
-  const indexResources = () =>
-    Object.values(template.findResources('Custom::AWS')).filter(
-      (r) => sdkCall(r.Properties.Create).action === 'CreatePartitionIndex',
-    );
+  const indexResources = () => Object.values(template.findResources('Custom::PartitionIndex'));
 
   it('enables partition filtering on the created table', () => {
     // THEN Athena asks Glue for matching partitions through the index
@@ -28,31 +21,19 @@ describe('catalog limits in the template', () => {
     });
   });
 
-  it('creates a time-first partition index through the Glue API, idempotently, and removes it on delete', () => {
-    // THEN one custom resource creates year/month/day on create and update, accepting an existing index
+  it('creates a time-first partition index through the Glue API, kept with the table', () => {
+    // THEN one custom resource asks the deploy handler for year/month/day on the table
+    // (lambda/deploy-resources.ts creates it, adopts an existing one, waits while one is CREATING)
     const [index] = indexResources();
     expect(indexResources()).toHaveLength(1);
-    const create = sdkCall(index.Properties.Create);
-    expect(create).toEqual({
-      service: 'Glue',
-      action: 'CreatePartitionIndex',
-      parameters: {
-        CatalogId: 'TOKEN',
-        DatabaseName: 'cloudtrail',
-        TableName: 'cloudtrail_logs',
-        PartitionIndex: { IndexName: 'year_month_day', Keys: ['year', 'month', 'day'] },
-      },
-      physicalResourceId: { id: 'year_month_day' },
-      ignoreErrorCodesMatching: 'AlreadyExistsException',
+    expect(index.Properties).toMatchObject({
+      Kind: 'PartitionIndex',
+      DatabaseName: 'cloudtrail',
+      TableName: 'cloudtrail_logs',
+      Keys: ['year', 'month', 'day'],
     });
-    expect(sdkCall(index.Properties.Update)).toEqual(create);
-    expect(sdkCall(index.Properties.Delete)).toMatchObject({
-      action: 'DeletePartitionIndex',
-      parameters: { IndexName: 'year_month_day' },
-      // Issue 17, defect 7: an update that rolls back while the new index is still CREATING
-      // gets ConflictException from DeletePartitionIndex; the rollback must go on.
-      ignoreErrorCodesMatching: 'EntityNotFoundException|ConflictException',
-    });
+    // AND cdk destroy keeps it with the table (a reinstall finds it); a failed create removes it
+    expect(index).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Delete' });
     // AND it runs after the table exists
     const dependsOn = (index as { DependsOn?: string[] }).DependsOn ?? [];
     expect(dependsOn.some((id) => /^PartitionerTable[0-9A-F]{8}$/.test(id))).toBe(true);
@@ -126,10 +107,8 @@ describe('defaults and month granularity', () => {
         PartitionKeys: ['account', 'region', 'year', 'month'].map((name) => ({ Name: name, Type: 'string' })),
       }),
     });
-    const index = Object.values(template.findResources('Custom::AWS')).map((r) =>
-      sdkCall(r.Properties.Create),
-    );
-    expect(index[0].parameters.PartitionIndex).toEqual({ IndexName: 'year_month', Keys: ['year', 'month'] });
+    const [index] = Object.values(template.findResources('Custom::PartitionIndex'));
+    expect(index.Properties.Keys).toEqual(['year', 'month']);
   });
 
   it('refuses a granularity other than day or month, and retention outside 1 to 7305 days', () => {

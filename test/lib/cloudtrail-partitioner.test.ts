@@ -26,13 +26,9 @@ const SERVICE_LEVEL_ONLY = new Set([
   'xray:PutTelemetryRecords',
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
+  // The first run's heartbeat datapoint; scoped by the cloudwatch:namespace condition (test/lib/first-run.test.ts).
+  'cloudwatch:PutMetricData',
 ]);
-
-/** The SDK call of a Custom::AWS property, with intrinsics replaced by 'TOKEN'. */
-function sdkCall(property: unknown): { parameters: { input: string } } & Record<string, unknown> {
-  const join = (property as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return JSON.parse(join[1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join(''));
-}
 
 describe('CloudTrailPartitioner', () => {
   // One fully featured stack, shared: synthesis is the slow part.
@@ -135,19 +131,14 @@ describe('CloudTrailPartitioner', () => {
   });
 
   it('starts the initial backfill once, on create, with a policy scoped to the state machine', () => {
-    // THEN the custom resource calls StartExecution with {from} on create only
-    const resources = Object.values(template.findResources('Custom::AWS')).filter((r) =>
-      JSON.stringify(r.Properties.Create).includes('StartExecution'),
-    );
+    // THEN one custom resource asks the deploy handler to start it with {from} (create only: the handler's rule)
+    const resources = Object.values(template.findResources('Custom::InitialBackfill'));
     expect(resources).toHaveLength(1);
-    expect(sdkCall(resources[0].Properties.Create)).toEqual({
-      service: 'SFN',
-      action: 'StartExecution',
-      parameters: { stateMachineArn: 'TOKEN', input: '{"from":"2024-01-01"}' },
-      physicalResourceId: { responsePath: 'executionArn' },
+    expect(resources[0].Properties).toMatchObject({
+      Kind: 'InitialBackfill',
+      StateMachineArn: { Ref: expect.stringMatching(/^PartitionerBackfillStateMachine/) },
+      Input: '{"from":"2024-01-01"}',
     });
-    expect(resources[0].Properties.Update).toBeUndefined();
-    expect(resources[0].Properties.Delete).toBeUndefined();
     const start = iamStatements(template).filter((s) => actionsOf(s).includes('states:StartExecution'));
     expect(start).toHaveLength(1);
     expect(start[0].Resource).toEqual({ Ref: expect.stringMatching(/^PartitionerBackfillStateMachine/) });
@@ -162,7 +153,7 @@ describe('CloudTrailPartitioner', () => {
     }
   });
 
-  it('gives the custom resource provider its own role and log group, no managed policy', () => {
+  it('gives the custom resource handlers their own role and log group, no managed policy', () => {
     // THEN no role in the stack carries a managed policy
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -178,13 +169,10 @@ describe('CloudTrailPartitioner', () => {
   it('creates no backfill custom resource without initialBackfillFrom', () => {
     // GIVEN the defaults
     const built = buildStack({}, 'Plain');
-    // THEN there is nothing to start: the custom resources are the partition index and the first scheduled run
-    const calls = Object.values(built.template.findResources('Custom::AWS')).map((r) =>
-      JSON.stringify(r.Properties.Create),
-    );
-    expect(calls).toHaveLength(2);
-    expect(calls.filter((call) => call.includes('StartExecution'))).toEqual([]);
-    expect(calls.filter((call) => call.includes('CreatePartitionIndex'))).toHaveLength(1);
+    // THEN there is nothing to start: the custom resources are the partition index, the first run and its heartbeat
+    built.template.resourceCountIs('Custom::InitialBackfill', 0);
+    built.template.resourceCountIs('Custom::PartitionIndex', 1);
+    built.template.resourceCountIs('Custom::FirstRun', 1);
     expect(built.stack.partitioner.initialBackfill).toBeUndefined();
     expect(unacknowledgedNagFindings(built.stack)).toEqual([]);
   });
@@ -193,10 +181,8 @@ describe('CloudTrailPartitioner', () => {
     // GIVEN a number of days and createTable false
     const built = buildStack({ initialBackfillFrom: 30, createTable: false }, 'Existing');
     // THEN the input is {daysBack} and no Glue resource is created
-    const resources = Object.values(built.template.findResources('Custom::AWS')).filter((r) =>
-      JSON.stringify(r.Properties.Create).includes('StartExecution'),
-    );
-    expect(sdkCall(resources[0].Properties.Create).parameters.input).toBe('{"daysBack":30}');
+    const resources = Object.values(built.template.findResources('Custom::InitialBackfill'));
+    expect(resources[0].Properties.Input).toBe('{"daysBack":30}');
     built.template.resourceCountIs('AWS::Glue::Table', 0);
     built.template.resourceCountIs('AWS::Glue::Database', 0);
   });

@@ -7,6 +7,7 @@ import {
   tablePermissionsFor,
 } from '../../lib/lake-formation-grants';
 import { validatePartitionerProps } from '../../lib/validate-props';
+import { lakeFormationHint } from '../../lambda/core/run/hints';
 import { buildStack, unacknowledgedNagFindings } from './fixtures';
 
 const roleArn = { 'Fn::GetAtt': [expect.stringMatching(/^PartitionerFunctionRole/), 'Arn'] };
@@ -61,7 +62,7 @@ describe('LakeFormationGrants', () => {
       Resource: {
         Table: { CatalogId: { Ref: 'AWS::AccountId' }, DatabaseName: 'cloudtrail', Name: 'cloudtrail_logs' },
       },
-      Permissions: ['ALTER', 'DESCRIBE', 'INSERT'],
+      Permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'SELECT'],
       PermissionsWithGrantOption: [],
     });
     expect(LakeFormationGrants.TABLE_PERMISSIONS).not.toContain('SELECT');
@@ -78,9 +79,7 @@ describe('LakeFormationGrants', () => {
     for (const [, grant] of grants.filter(([, r]) => r.Properties.Resource.Database?.Name !== 'default')) {
       expect((grant as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining(glue));
     }
-    const [firstRun] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
-      id.startsWith('PartitionerFirstRun'),
-    );
+    const [firstRun] = Object.entries(template.findResources('Custom::FirstRun'));
     for (const [id] of grants) expect((firstRun[1] as { DependsOn: string[] }).DependsOn).toContain(id);
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });
@@ -90,9 +89,7 @@ describe('LakeFormationGrants', () => {
     const built = buildStack({ lakeFormationPermissions: true, initialBackfillFrom: 7 }, 'Backfill');
     // THEN the StartExecution custom resource depends on both grants
     const ids = Object.keys(built.template.findResources('AWS::LakeFormation::PrincipalPermissions'));
-    const [start] = Object.values(built.template.findResources('Custom::AWS')).filter((r) =>
-      JSON.stringify(r.Properties.Create).includes('StartExecution'),
-    );
+    const [start] = Object.values(built.template.findResources('Custom::InitialBackfill'));
     expect((start as { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining(ids));
   });
 
@@ -121,9 +118,10 @@ describe('LakeFormationGrants', () => {
 describe('Lake Formation and the partition index (issue 17, defect 2)', () => {
   const { template } = buildStack({ lakeFormationPermissions: true }, 'IndexGrants');
   const grants = Object.entries(template.findResources('AWS::LakeFormation::PrincipalPermissions'));
-  const indexRole = { 'Fn::GetAtt': [expect.stringMatching(/^PartitionerTablePartitionIndexRole/), 'Arn'] };
+  // The index is created by the deploy-time resources' handler (lib/deploy-resources.ts), under its role.
+  const indexRole = { 'Fn::GetAtt': [expect.stringMatching(/^PartitionerDeployResourcesRole/), 'Arn'] };
   const forIndexRole = grants.filter(([, r]) =>
-    /PartitionIndexRole/.test(JSON.stringify(r.Properties.Principal)),
+    /DeployResourcesRole/.test(JSON.stringify(r.Properties.Principal)),
   );
 
   it('grants the role that creates the index DESCRIBE on the database and ALTER, DESCRIBE on the table', () => {
@@ -155,18 +153,16 @@ describe('Lake Formation and the partition index (issue 17, defect 2)', () => {
 
   it('makes the partition index wait for those grants', () => {
     // THEN the CreatePartitionIndex custom resource depends on both
-    const [index] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
-      id.startsWith('PartitionerTablePartitionIndex'),
-    );
+    const [index] = Object.entries(template.findResources('Custom::PartitionIndex'));
     for (const [id] of forIndexRole) expect((index[1] as { DependsOn: string[] }).DependsOn).toContain(id);
   });
 
   it('grants exactly what each call needs: DELETE only when retention drops partitions', () => {
-    // GIVEN the documented mapping, kept apart from the grant code
+    // GIVEN the mapping of the Lake Formation permissions reference, kept apart from the grant code
     const expected: Record<string, string> = {
       'glue:GetTable': 'DESCRIBE',
-      'glue:GetPartitions': 'DESCRIBE',
-      'glue:BatchGetPartition': 'DESCRIBE',
+      'glue:GetPartitions': 'SELECT',
+      'glue:BatchGetPartition': 'SELECT',
       'glue:BatchCreatePartition': 'INSERT',
       'glue:BatchDeletePartition': 'DELETE',
       'glue:GetPartitionIndexes': 'DESCRIBE',
@@ -174,15 +170,29 @@ describe('Lake Formation and the partition index (issue 17, defect 2)', () => {
     };
     for (const [call, permission] of Object.entries(expected))
       expect(LAKE_FORMATION_PERMISSION_FOR[call]).toBe(permission);
-    expect(tablePermissionsFor(functionCalls(false))).toEqual(['ALTER', 'DESCRIBE', 'INSERT']);
-    expect(tablePermissionsFor(functionCalls(true))).toEqual(['ALTER', 'DESCRIBE', 'INSERT', 'DELETE']);
+    expect(tablePermissionsFor(functionCalls(false))).toEqual(['ALTER', 'DESCRIBE', 'INSERT', 'SELECT']);
+    expect(tablePermissionsFor(functionCalls(true))).toEqual([
+      'ALTER',
+      'DESCRIBE',
+      'INSERT',
+      'SELECT',
+      'DELETE',
+    ]);
     // WHEN retention is on THEN the function's table grant carries DELETE
     const built = buildStack({ lakeFormationPermissions: true, retentionDays: 365 }, 'Retention');
     built.template.hasResourceProperties('AWS::LakeFormation::PrincipalPermissions', {
       Principal: { DataLakePrincipalIdentifier: functionRoleArn },
       Resource: { Table: Match.anyValue() },
-      Permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'DELETE'],
+      Permissions: ['ALTER', 'DESCRIBE', 'INSERT', 'SELECT', 'DELETE'],
     });
+  });
+
+  it("gives the CLI's hint the same permissions as the mapping", () => {
+    // THEN the hint names the read, add and drop permissions of the mapping, and DELETE only for dropping
+    const hint = lakeFormationHint();
+    expect(hint).toContain('DESCRIBE, SELECT to read it');
+    expect(hint).toContain('ALTER, INSERT to add partitions');
+    expect(hint).toContain('ALTER, DELETE only to drop them');
   });
 });
 
@@ -211,9 +221,7 @@ describe('Lake Formation data location (issue 17, defect 3)', () => {
     // and the catalog grants of `true` as well, and the first run waits for all of them
     const all = Object.keys(template.findResources('AWS::LakeFormation::PrincipalPermissions'));
     expect(all).toHaveLength(6);
-    const [firstRun] = Object.entries(template.findResources('Custom::AWS')).filter(([id]) =>
-      id.startsWith('PartitionerFirstRun'),
-    );
+    const [firstRun] = Object.entries(template.findResources('Custom::FirstRun'));
     for (const id of all) expect((firstRun[1] as { DependsOn: string[] }).DependsOn).toContain(id);
   });
 

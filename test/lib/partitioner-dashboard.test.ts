@@ -65,6 +65,7 @@ describe('PartitionerDashboard', () => {
         METRIC.partitionsRepaired,
         METRIC.partitionsStillMissing,
         METRIC.silentTrails,
+        METRIC.partitionIndexFailed,
       ].sort(),
     );
     const inBody = [

@@ -39,7 +39,7 @@ export function indexVerdict(
       level: 'warn',
       message:
         `${table.database}.${table.table} has no partition index, so Athena and the audit list every partition; ` +
-        `with createTable=false the stack does not alter a table it does not own, so create it once: aws glue create-partition-index ` +
+        `a deploy creates it (the stack's PartitionIndex resource; the deploy handler's log says why it did not), or create it once: aws glue create-partition-index ` +
         `--database-name ${table.database} --table-name ${table.table} --partition-index Keys=${time.join(',')},IndexName=${name}`,
     };
   }

@@ -5,6 +5,7 @@
  * a catalog under Lake Formation (its grants decide) and a catalog encrypted with a KMS key
  * (the `glueCatalogKmsKeyArn` setting and the key's policy decide).
  */
+import { ADD_CALLS, DROP_CALLS, READ_CALLS, tablePermissionsFor } from '../catalog/lake-formation';
 import { STACK_OUTPUT } from '../shared/contract';
 import type { Report } from './report';
 
@@ -20,7 +21,9 @@ export function lakeFormationHint(): string {
   return (
     ` (if Lake Formation permissions are in force on this catalog, i.e. the database has no IAMAllowedPrincipals grant, IAM alone is not enough:` +
     ` deploy with ${LAKE_FORMATION_SETTING}=true, e.g. -c ${LAKE_FORMATION_SETTING}=true, so the stack grants the function's role the Lake Formation permissions it needs;` +
-    ` for the CLI, grant your own principal DESCRIBE on the database and ALTER, DESCRIBE, INSERT, DELETE on the table)`
+    ` for the CLI, grant your own principal DESCRIBE on the database and, on the table, ${tablePermissionsFor(READ_CALLS).join(', ')} to read it` +
+    ` (query, audit), ${tablePermissionsFor(ADD_CALLS).join(', ')} to add partitions (run, backfill, audit --repair)` +
+    ` and ${tablePermissionsFor(DROP_CALLS).join(', ')} only to drop them (audit --retention-days --repair))`
   );
 }
 

@@ -71,6 +71,11 @@ export const METRIC = {
   catalogPartitions: 'CatalogPartitions',
   /** Partitions past the retention cutoff that the run dropped. */
   partitionsDropped: 'PartitionsDropped',
+  /**
+   * 1 when a partition index of the table is FAILED (its backfill failed: Glue stops using it), else
+   * 0; emitted by scheduled runs that could read the indexes. The dashboard shows it.
+   */
+  partitionIndexFailed: 'PartitionIndexFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -109,7 +114,10 @@ export const STACK_OUTPUT = {
 } as const;
 
 /** The `Kind` property of each deploy-time custom resource lambda/deploy-resources.ts serves. */
-export const DEPLOY_RESOURCE = { partitionIndex: 'PartitionIndex', initialBackfill: 'InitialBackfill' } as const;
+export const DEPLOY_RESOURCE = {
+  partitionIndex: 'PartitionIndex',
+  initialBackfill: 'InitialBackfill',
+} as const;
 
 /** The app's stack name unless `-c stackName=` says otherwise. */
 export const DEFAULT_STACK_NAME = 'CloudTrailPartitioner';

@@ -1,0 +1,91 @@
+import {
+  indexKeysFor,
+  indexPhysicalId,
+  indexToDelete,
+  isIndexBusy,
+  planIndex,
+} from '../../../lambda/core/catalog/index-plan';
+import { indexVerdict } from '../../../lambda/core/catalog/index-health';
+import type { PartitionIndexSummary } from '../../../lambda/core/shared/ports';
+
+const index = (
+  name: string,
+  keys: string[],
+  status = 'ACTIVE',
+  errors: string[] = [],
+): PartitionIndexSummary => ({
+  name,
+  keys,
+  status,
+  errors,
+});
+
+describe('the partition index plan', () => {
+  it("indexes a table's time keys, year first, for the three key sets the project supports", () => {
+    // GIVEN the key sets docs/deploy.md lists for an existing table
+    expect(indexKeysFor(['account', 'region', 'year', 'month', 'day'])).toEqual(['year', 'month', 'day']);
+    expect(indexKeysFor(['account', 'region', 'year', 'month'])).toEqual(['year', 'month']);
+    expect(indexKeysFor(['region', 'year', 'month', 'day'])).toEqual(['year', 'month', 'day']);
+    // AND a table without them is refused, naming its keys
+    expect(() => indexKeysFor(['dt'])).toThrow(/partition keys \(dt\) have no year and month/);
+  });
+
+  it('creates the index when the table has none, named after its keys', () => {
+    const plan = planIndex([], ['year', 'month', 'day']);
+    expect(plan).toEqual({ action: 'create', name: 'year_month_day', keys: ['year', 'month', 'day'] });
+    expect(indexPhysicalId(plan)).toBe('year_month_day');
+    expect(indexToDelete(indexPhysicalId(plan))).toBe('year_month_day');
+  });
+
+  it('adopts an index on the same keys, under any name, and never deletes it', () => {
+    const plan = planIndex(
+      [index('made_by_hand', ['year', 'month', 'day'], 'FAILED')],
+      ['year', 'month', 'day'],
+    );
+    expect(plan).toEqual({ action: 'adopt', name: 'made_by_hand', status: 'FAILED' });
+    expect(indexToDelete(indexPhysicalId(plan))).toBeUndefined();
+  });
+
+  it("says why not when the table already has Glue's three indexes", () => {
+    const full = [index('a', ['account']), index('b', ['region']), index('c', ['account', 'region'])];
+    const plan = planIndex(full, ['year', 'month']);
+    expect(plan.action).toBe('skip');
+    expect(plan.action === 'skip' && plan.reason).toMatch(/already has 3 partition indexes \(a, b, c\)/);
+    expect(indexToDelete(indexPhysicalId(plan))).toBeUndefined();
+  });
+
+  it('treats an index being created or deleted as a busy table', () => {
+    expect(isIndexBusy([index('a', ['year'], 'CREATING')])).toBe(true);
+    expect(isIndexBusy([index('a', ['year'], 'DELETING')])).toBe(true);
+    expect(isIndexBusy([index('a', ['year'], 'ACTIVE'), index('b', ['month'], 'FAILED')])).toBe(false);
+  });
+});
+
+describe('the index verdict', () => {
+  const table = {
+    database: 'cloudtrail',
+    table: 'cloudtrail_logs',
+    keys: ['account', 'region', 'year', 'month', 'day'],
+  };
+
+  it('reports a FAILED backfill with its errors as an error', () => {
+    const verdict = indexVerdict(
+      [
+        index('year_month_day', ['year', 'month', 'day'], 'FAILED', [
+          'InvalidPartitionTypeDataException on 3 partitions, e.g. 2024/13/01',
+        ]),
+      ],
+      table,
+    );
+    expect(verdict.level).toBe('error');
+    expect(verdict.message).toContain(
+      'FAILED (year_month_day: InvalidPartitionTypeDataException on 3 partitions',
+    );
+  });
+
+  it('says how to create a missing index', () => {
+    const verdict = indexVerdict([], table);
+    expect(verdict.level).toBe('warn');
+    expect(verdict.message).toContain('--partition-index Keys=year,month,day,IndexName=year_month_day');
+  });
+});

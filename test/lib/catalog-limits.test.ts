@@ -7,7 +7,6 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ENV, METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../../lambda/core/shared/contract';
 import { actionsOf, buildStack, iamStatements, resourcesOf } from './fixtures';
 
-
 describe('catalog limits in the template', () => {
   const { stack, template } = buildStack({ retentionDays: 400, glueMaxPartitionsPerTable: 20_000_000 });
   const indexResources = () => Object.values(template.findResources('Custom::PartitionIndex'));

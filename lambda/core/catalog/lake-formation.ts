@@ -28,11 +28,18 @@ export function tablePermissionsFor(calls: readonly string[]): string[] {
 }
 
 /** The catalog calls that read the table and its partitions (runs, the audit, `query`'s coverage check). */
-export const READ_CALLS: readonly string[] = ['glue:GetTable', 'glue:GetPartitions', 'glue:BatchGetPartition'];
+export const READ_CALLS: readonly string[] = [
+  'glue:GetTable',
+  'glue:GetPartitions',
+  'glue:BatchGetPartition',
+];
 /** The calls that add partitions (ALTER TABLE ADD PARTITION through Athena). */
 export const ADD_CALLS: readonly string[] = ['glue:BatchCreatePartition', 'athena:ALTER TABLE ADD PARTITION'];
 /** The calls that drop partitions (retention). */
-export const DROP_CALLS: readonly string[] = ['glue:BatchDeletePartition', 'athena:ALTER TABLE DROP PARTITION'];
+export const DROP_CALLS: readonly string[] = [
+  'glue:BatchDeletePartition',
+  'athena:ALTER TABLE DROP PARTITION',
+];
 
 /** The catalog calls of the function: every run reads and adds; only retention drops. */
 export function functionCalls(dropsPartitions: boolean): string[] {

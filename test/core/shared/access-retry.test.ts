@@ -59,7 +59,9 @@ describe('retryWhileDenied', () => {
     // THEN it gives up with StillDeniedError, never having waited past 150 s
     expect(failure).toBeInstanceOf(StillDeniedError);
     expect(clock.now() - started).toBeLessThanOrEqual(DEPLOY_ACCESS_RETRY.limitMs);
-    expect(clock.now() - started).toBeGreaterThan(DEPLOY_ACCESS_RETRY.limitMs - DEPLOY_ACCESS_RETRY.maxPauseMs);
+    expect(clock.now() - started).toBeGreaterThan(
+      DEPLOY_ACCESS_RETRY.limitMs - DEPLOY_ACCESS_RETRY.maxPauseMs,
+    );
     expect((failure as Error).message).toMatch(/still access denied after \d+ attempts over 1[0-9]{2} s/);
     expect((failure as Error).message).toContain('is not authorized');
   });
@@ -102,7 +104,8 @@ describe('retryWhileDenied', () => {
           pauses.forEach((pause, i) =>
             expect(pause).toBe(i === 0 ? firstPauseMs : Math.min(pauses[i - 1] * 2, maxPauseMs)),
           );
-          const next = pauses.length === 0 ? firstPauseMs : Math.min(pauses[pauses.length - 1] * 2, maxPauseMs);
+          const next =
+            pauses.length === 0 ? firstPauseMs : Math.min(pauses[pauses.length - 1] * 2, maxPauseMs);
           expect(sum + next).toBeGreaterThan(limitMs);
         },
       ),
@@ -114,8 +117,11 @@ describe('isAccessDenied', () => {
   it.each(['AccessDenied', 'AccessDeniedException'])('recognizes %s', (name) => {
     expect(isAccessDenied(awsError(name))).toBe(true);
   });
-  it.each(['ThrottlingException', 'EntityNotFoundException', 'ConflictException'])('leaves %s alone', (name) => {
-    expect(isAccessDenied(awsError(name))).toBe(false);
-    expect(isAccessDenied(undefined)).toBe(false);
-  });
+  it.each(['ThrottlingException', 'EntityNotFoundException', 'ConflictException'])(
+    'leaves %s alone',
+    (name) => {
+      expect(isAccessDenied(awsError(name))).toBe(false);
+      expect(isAccessDenied(undefined)).toBe(false);
+    },
+  );
 });

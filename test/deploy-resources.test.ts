@@ -9,7 +9,9 @@ import {
 } from '@aws-sdk/client-glue';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { awsDeployPorts, type CfnResponse } from '../lambda/aws/deploy-ports';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { awsDeployPorts, type CfnResponse, putCfnResponse } from '../lambda/aws/deploy-ports';
 import { DEPLOY_ACCESS_RETRY } from '../lambda/core/shared/access-retry';
 import type { Clock } from '../lambda/core/shared/ports';
 import { type CfnEvent, createDeployHandler, INDEX_BUSY_WAIT } from '../lambda/deploy-resources';
@@ -227,5 +229,40 @@ describe('deploy-time custom resources (mocked SDK)', () => {
     const { answer } = await run(event('Create', { Kind: 'PartitionIndex', DatabaseName: 'cloudtrail' }));
     // THEN CloudFormation hears why
     expect(answer).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('TableName') });
+  });
+});
+
+describe('the answer to CloudFormation', () => {
+  it('is one PUT of the JSON answer with an empty content type, as the pre-signed URL expects', async () => {
+    // GIVEN a local server standing in for the pre-signed S3 URL
+    const received: { method?: string; type?: string; body: string }[] = [];
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method, type: req.headers['content-type'], body });
+        res.statusCode = received.length === 1 ? 200 : 403;
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cfn-response?X-Amz-Signature=x`;
+    const answer: CfnResponse = {
+      Status: 'SUCCESS',
+      PhysicalResourceId: 'year_month_day',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'l',
+      Data: { IndexName: 'year_month_day' },
+    };
+    try {
+      // WHEN the answer is sent twice, the second time refused
+      await putCfnResponse(url, answer);
+      // THEN the body is the answer, the method PUT and the content type empty; a refusal rejects
+      expect(received[0]).toEqual({ method: 'PUT', type: '', body: JSON.stringify(answer) });
+      await expect(putCfnResponse(url, answer)).rejects.toThrow(/HTTP 403/);
+    } finally {
+      server.close();
+    }
   });
 });

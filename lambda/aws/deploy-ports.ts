@@ -2,6 +2,7 @@
  * The AWS calls of the deploy-time custom resources (lambda/deploy-resources.ts), and the answer
  * to CloudFormation. Thin: one SDK call each; retries and decisions live in the caller.
  */
+import * as http from 'node:http';
 import * as https from 'node:https';
 import { CreatePartitionIndexCommand, DeletePartitionIndexCommand, GlueClient } from '@aws-sdk/client-glue';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -66,7 +67,8 @@ export interface CfnResponse {
 export function putCfnResponse(url: string, response: CfnResponse): Promise<void> {
   const body = JSON.stringify(response);
   return new Promise((resolve, reject) => {
-    const request = https.request(
+    // CloudFormation's URL is https; plain http only reaches a local test server.
+    const request = (url.startsWith('http:') ? http : https).request(
       url,
       { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } },
       (answer) => {

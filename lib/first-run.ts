@@ -116,7 +116,8 @@ export class FirstRun extends Construct {
                 Name,
                 Value,
               })),
-              // 1 after a successful run, 0 after a failed one (the handler coerces it to a number).
+              // 1 after a successful run, 0 after a failed one. A GetAtt is a string: AwsCustomResource's
+              // handler coerces it to the double the API expects (aws-cdk PR 27112, every numeric member).
               Value: this.run.getAttString(FIRST_RUN.heartbeatAttribute),
               Unit: 'Count',
             },

@@ -5,7 +5,6 @@ import {
   isIndexBusy,
   planIndex,
 } from '../../../lambda/core/catalog/index-plan';
-import { indexVerdict } from '../../../lambda/core/catalog/index-health';
 import type { PartitionIndexSummary } from '../../../lambda/core/shared/ports';
 
 const index = (
@@ -58,34 +57,5 @@ describe('the partition index plan', () => {
     expect(isIndexBusy([index('a', ['year'], 'CREATING')])).toBe(true);
     expect(isIndexBusy([index('a', ['year'], 'DELETING')])).toBe(true);
     expect(isIndexBusy([index('a', ['year'], 'ACTIVE'), index('b', ['month'], 'FAILED')])).toBe(false);
-  });
-});
-
-describe('the index verdict', () => {
-  const table = {
-    database: 'cloudtrail',
-    table: 'cloudtrail_logs',
-    keys: ['account', 'region', 'year', 'month', 'day'],
-  };
-
-  it('reports a FAILED backfill with its errors as an error', () => {
-    const verdict = indexVerdict(
-      [
-        index('year_month_day', ['year', 'month', 'day'], 'FAILED', [
-          'InvalidPartitionTypeDataException on 3 partitions, e.g. 2024/13/01',
-        ]),
-      ],
-      table,
-    );
-    expect(verdict.level).toBe('error');
-    expect(verdict.message).toContain(
-      'FAILED (year_month_day: InvalidPartitionTypeDataException on 3 partitions',
-    );
-  });
-
-  it('says how to create a missing index', () => {
-    const verdict = indexVerdict([], table);
-    expect(verdict.level).toBe('warn');
-    expect(verdict.message).toContain('--partition-index Keys=year,month,day,IndexName=year_month_day');
   });
 });

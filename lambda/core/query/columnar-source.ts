@@ -44,9 +44,12 @@ function runs(days: readonly EpochDay[]): DayRun[] {
   return out;
 }
 
+/** What a query reads: the names and columns of the copy and the raw table (no location needed). */
+export type SourceTable = Pick<ColumnarTable, 'database' | 'rawTable' | 'table' | 'columns' | 'accountKey'>;
+
 export interface SourceInput {
   readonly source: QuerySource;
-  readonly table: ColumnarTable;
+  readonly table: SourceTable;
   readonly scheme: PartitionScheme;
   readonly window: QueryWindow;
   readonly lateDays: number;

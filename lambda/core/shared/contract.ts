@@ -104,6 +104,10 @@ export const STACK_OUTPUT = {
   tableLocation: 'TableLocation',
   /** The managed policy with exactly what `query` needs. */
   queryPolicyArn: 'QueryPolicyArn',
+  /** With `columnarCopy`: the copy's Glue table (`database.table`), which `query --source` reads. */
+  columnarTableName: 'ColumnarTableName',
+  /** With `columnarCopy`: where the copy's data and metadata live (`s3://bucket/prefix/`). */
+  columnarCopyLocation: 'ColumnarCopyLocation',
 } as const;
 
 /** The app's stack name unless `-c stackName=` says otherwise. */

@@ -38,12 +38,19 @@ export interface SourceLookup {
 
 type Coverage = { readonly days: ReadonlySet<string> } | { readonly problem: string };
 
-/** The copy's name: the stack's `ColumnarTableName` for the stack's own table, else `<table>_columnar`. */
-export function copyTableFor(run: QueryRun, names: StackNames | undefined): string {
-  return names?.columnarTable !== undefined && run.table === names.table
-    ? names.columnarTable
-    : copyTableName(run.table);
+/**
+ * The copy's name, or why there is none. For the stack's own table the stack says: its
+ * `ColumnarTableName` output, and no output means it keeps no copy (nothing to look up, so a
+ * stack without the option pays no call and prints no line). Without the stack's names (given
+ * `--workgroup`) or for another `--table`, the copy is `<table>_columnar` if it exists.
+ */
+export function copyTableFor(run: QueryRun, names: StackNames | undefined): CopyName {
+  if (names === undefined || run.table !== names.table) return { table: copyTableName(run.table) };
+  if (names.columnarTable !== undefined) return { table: names.columnarTable };
+  return { none: `stack ${names.stackName} keeps no columnar copy (no ColumnarTableName output)` };
 }
+
+export type CopyName = { readonly table: string } | { readonly none: string };
 
 const say = (io: SourceIo, line: string): void => io.stderr(`source: ${line}\n`);
 
@@ -112,11 +119,19 @@ function uncovered(run: QueryRun, covered: ReadonlySet<string>): DayRun[] {
  */
 export async function resolveSource(
   run: QueryRun,
-  copy: string,
+  copyName: CopyName,
   lookup: SourceLookup,
   io: SourceIo,
 ): Promise<SourcePlan | undefined> {
   if ('sqlFile' in run.statement || run.source === 'raw') return undefined;
+  if ('none' in copyName) {
+    if (run.source === 'columnar')
+      throw new UsageError(
+        `--source columnar: ${copyName.none}; deploy it with columnarCopy=true, or use --source auto`,
+      );
+    return undefined;
+  }
+  const copy = copyName.table;
   const name = `${run.database}.${copy}`;
   if (lookup.skipped !== undefined) {
     if (run.source === 'auto') {

@@ -104,9 +104,9 @@ export const STACK_OUTPUT = {
   tableLocation: 'TableLocation',
   /** The managed policy with exactly what `query` needs. */
   queryPolicyArn: 'QueryPolicyArn',
-  /** With `columnarCopy`: the copy's Glue table (`database.table`), which `query --source` reads. */
+  /** The columnar copy as `database.table` (with `columnarCopy`). */
   columnarTableName: 'ColumnarTableName',
-  /** With `columnarCopy`: where the copy's data and metadata live (`s3://bucket/prefix/`). */
+  /** `s3://bucket/columnar/database/table_columnar/`: the copy's data (with `columnarCopy`). */
   columnarCopyLocation: 'ColumnarCopyLocation',
 } as const;
 

@@ -47,8 +47,13 @@ beforeAll(async () => {
     PartitionKeys: 'account,region,year,month,day',
     TableLocation: `s3://${BUCKET}/AWSLogs/`,
   };
-  standIn.putStack('CloudTrailPartitioner', outputs);
+  // The default stack keeps a copy under the default name; Named under its own; Bare keeps none.
+  standIn.putStack('CloudTrailPartitioner', {
+    ...outputs,
+    ColumnarTableName: 'cloudtrail.cloudtrail_logs_columnar',
+  });
   standIn.putStack('Named', { ...outputs, ColumnarTableName: 'cloudtrail.trail_copy' });
+  standIn.putStack('Bare', outputs);
 });
 afterAll(() => standIn.close());
 beforeEach(() => {
@@ -128,8 +133,47 @@ describe('--source parsing', () => {
 });
 
 describe('auto', () => {
-  it('without a copy reads the raw logs with the plain statement and says why', async () => {
-    // GIVEN no copy table WHEN a preset runs with the default source
+  it('on a stack that keeps no copy, looks nothing up and reads the raw logs silently', async () => {
+    // GIVEN a stack without the ColumnarTableName output (columnarCopy off) and a stray copy table
+    copyTable('2024-03-01..2024-03-07');
+    // WHEN a preset runs with the default source
+    const auto = await sentBy(['query', 'console-logins', ...WEEK, '--stack', 'Bare']);
+    // THEN no GetTable, the raw statement, no source line (the default deployment stays as it was)
+    expect(auto.code).toBe(0);
+    expect(standIn.stats().calls.GetTable ?? 0).toBe(0);
+    expect(auto.sql).not.toContain('UNION ALL');
+    expect(auto.stderr).not.toContain('source:');
+    // AND --source columnar says the stack keeps none, submitting nothing
+    const columnar = await sentBy([
+      'query',
+      'console-logins',
+      ...WEEK,
+      '--stack',
+      'Bare',
+      '--source',
+      'columnar',
+    ]);
+    expect(columnar.code).toBe(2);
+    expect(columnar.stderr).toContain(
+      '--source columnar: stack Bare keeps no columnar copy (no ColumnarTableName output); deploy it with columnarCopy=true, or use --source auto',
+    );
+    expect(columnar.sql).toBeUndefined();
+  });
+
+  it('with --workgroup (no stack read) looks for <table>_columnar', async () => {
+    // GIVEN a copy under the default name WHEN the stack is not read
+    copyTable('2024-03-01..2024-03-03');
+    const run = await sentBy(['query', 'console-logins', ...WEEK, '--workgroup', 'wg']);
+    // THEN the copy is found by the raw table's name
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'source: columnar copy: 2024-03-01..2024-03-03; raw logs: 2024-03-04..2024-03-07',
+    );
+    expect(run.sql).toContain(`FROM ${COPY}`);
+  });
+
+  it('when the stack names a copy the run has not created yet, reads the raw logs and says why', async () => {
+    // GIVEN the stack's ColumnarTableName but no such table WHEN a preset runs with the default source
     const auto = await sentBy(['query', 'console-logins', ...WEEK]);
     const raw = await sentBy(['query', 'console-logins', ...WEEK, '--source', 'raw']);
     // THEN the statement is the one --source raw sends, and stderr names the missing table

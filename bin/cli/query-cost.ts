@@ -181,6 +181,6 @@ export function describeCost(cost: CostReport, pricePerTb: number, maxCalls = CO
   const copy =
     cost.copyDays === undefined
       ? ''
-      : `; ${cost.copyDays} day${cost.copyDays === 1 ? '' : 's'} from the columnar copy not estimated (Athena reads only the columns the query uses: a median 9 × fewer bytes than the raw logs in the bench)`;
+      : `; ${cost.copyDays} day${cost.copyDays === 1 ? '' : 's'} from the columnar copy not estimated (Athena reads only the columns the query uses from them)`;
   return `${cost.partitions} partitions selected; about ${formatBytes(cost.estimatedBytes)} to scan${cost.copyDays === undefined ? '' : ' from the raw logs'} (${how}); ${formatUsd(cost.priceUsd)} at $${pricePerTb}/TB${copy}\n`;
 }

@@ -14,7 +14,9 @@ import { COVERAGE_PARAMETER, parseCoverage } from '../../lambda/core/columnar/co
 import { copyTableName } from '../../lambda/core/columnar/table';
 import {
   type DayRun,
+  dayRuns,
   describeSource,
+  formatRuns,
   planSource,
   type SourcePlan,
   type SourceTable,
@@ -53,13 +55,6 @@ export function copyTableFor(run: QueryRun, names: StackNames | undefined): Copy
 export type CopyName = { readonly table: string } | { readonly none: string };
 
 const say = (io: SourceIo, line: string): void => io.stderr(`source: ${line}\n`);
-
-const runsText = (runs: readonly DayRun[]): string =>
-  runs
-    .map((r) =>
-      r.from === r.to ? formatIsoDate(r.from) : `${formatIsoDate(r.from)}..${formatIsoDate(r.to)}`,
-    )
-    .join(', ');
 
 /** The copy's covered days, or why they could not be read (never throws). */
 async function readCoverage(database: string, table: string, io: SourceIo): Promise<Coverage> {
@@ -103,14 +98,10 @@ function plan(run: QueryRun, copy: string, covered: ReadonlySet<string>): Source
 
 /** The window's days the copy does not cover, as runs. */
 function uncovered(run: QueryRun, covered: ReadonlySet<string>): DayRun[] {
-  const out: DayRun[] = [];
-  for (let day: EpochDay = run.window.from; day <= run.window.to; day++) {
-    if (covered.has(formatIsoDate(day))) continue;
-    const last = out.at(-1);
-    if (last && last.to === day - 1) out[out.length - 1] = { from: last.from, to: day };
-    else out.push({ from: day, to: day });
-  }
-  return out;
+  const days: EpochDay[] = [];
+  for (let day: EpochDay = run.window.from; day <= run.window.to; day++)
+    if (!covered.has(formatIsoDate(day))) days.push(day);
+  return dayRuns(days);
 }
 
 /**
@@ -153,22 +144,10 @@ export async function resolveSource(
     const missing = uncovered(run, coverage.days);
     if (missing.length > 0)
       throw new UsageError(
-        `--source columnar: the copy ${name} does not cover ${runsText(missing)}; nothing was submitted. --source auto reads those days from the raw logs`,
+        `--source columnar: the copy ${name} does not cover ${formatRuns(missing)}; nothing was submitted. --source auto reads those days from the raw logs`,
       );
   }
   const chosen = plan(run, copy, coverage.days);
   say(io, `${describeSource(chosen)}${chosen.columnarDays.length > 0 ? ` (${name})` : ''}`);
   return chosen.columnarDays.length > 0 ? chosen : undefined;
-}
-
-/** The delivery days the raw side reads: each raw run plus the late-delivery margin. */
-export function rawDeliveryDays(plan: SourcePlan, lateDays: number): EpochDay[] {
-  const days = new Set<EpochDay>();
-  for (const r of plan.rawDays) for (let day = r.from; day <= r.to + lateDays; day++) days.add(day);
-  return [...days].sort((a, b) => a - b);
-}
-
-/** The days read from the copy. */
-export function copyDays(plan: SourcePlan): EpochDay[] {
-  return plan.columnarDays.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i));
 }

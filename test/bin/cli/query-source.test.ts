@@ -311,6 +311,7 @@ describe('columnar', () => {
     expect(run.code).toBe(0);
     expect(run.sql).toContain(`FROM ${COPY}`);
     expect(run.sql).not.toContain(`FROM ${RAW}`);
+    expect(trinoErrors(run.sql as string)).toEqual([]);
   });
 
   it('with --offline reads the copy unchecked and says so', async () => {

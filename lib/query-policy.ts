@@ -5,6 +5,16 @@ import { Construct } from 'constructs';
 import { trailBucketArn, trailLogsRoot } from './trail-logs';
 import { catalogKeyStatement } from './catalog-key';
 
+/** The columnar copy `query --source` reads (docs/columnar-copy.md). */
+export interface QueryPolicyColumnarCopy {
+  /** The copy's Glue table ARN (`<table>_columnar`, in the raw table's database). */
+  readonly tableArn: string;
+  /** The bucket holding the copy's data and Iceberg metadata. */
+  readonly bucket: s3.IBucket;
+  /** The key prefix of the copy's location, ending in `/` (`''`: the whole bucket). */
+  readonly prefix: string;
+}
+
 export interface QueryPolicyProps {
   /** ARN of the Athena workgroup queries run in. */
   readonly workGroupArn: string;
@@ -26,6 +36,11 @@ export interface QueryPolicyProps {
    * @default - the catalog is not encrypted with a customer key
    */
   readonly glueCatalogKmsKeyArn?: string;
+  /**
+   * With `columnarCopy`: read the copy's table and objects, as `query --source auto|columnar` does.
+   * @default - no columnar copy: no grant on it
+   */
+  readonly columnarCopy?: QueryPolicyColumnarCopy;
 }
 
 /**
@@ -117,6 +132,9 @@ export class QueryPolicy extends Construct {
           ],
         }),
         ...(props.glueCatalogKmsKeyArn ? [catalogKeyStatement(props.glueCatalogKmsKeyArn)] : []),
+        ...(props.columnarCopy
+          ? columnarCopyStatements(props.columnarCopy, props.catalogArn, props.databaseArn)
+          : []),
       ],
     });
     // cdk-nag names a finding by the resource as synthesized: tokens stay `<...>` until an env resolves them.
@@ -135,6 +153,7 @@ export class QueryPolicy extends Construct {
         reason:
           'Athena writes and the CLI reads result objects named after query IDs that are not known in advance, under the workgroup output prefix of the stack-owned results bucket.',
       },
+      ...(props.columnarCopy ? [copyObjectsAcknowledgement(stack, props.columnarCopy, partition)] : []),
       {
         id: `AwsSolutions-IAM5[Resource::arn:${partition}:cloudformation:${region}:${account}:stack/${stack.stackName}/*]`,
         reason:
@@ -142,4 +161,62 @@ export class QueryPolicy extends Construct {
       },
     );
   }
+}
+
+/**
+ * Reading the Iceberg copy: Athena gets the table from Glue (its `metadata_location` parameter),
+ * then reads metadata, manifests and Parquet data files under the copy's location; `query`
+ * itself reads the table's `converted_days` parameter with GetTable.
+ */
+function columnarCopyStatements(
+  copy: QueryPolicyColumnarCopy,
+  catalogArn: string,
+  databaseArn: string,
+): iam.PolicyStatement[] {
+  if (copy.prefix !== '' && !copy.prefix.endsWith('/'))
+    throw new Error(
+      `invalid columnarCopy.prefix ${JSON.stringify(copy.prefix)}: expected '' or a prefix ending in /`,
+    );
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadColumnarTable',
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+      resources: [catalogArn, databaseArn, copy.tableArn],
+    }),
+    new iam.PolicyStatement({
+      sid: 'ListColumnarCopy',
+      actions: ['s3:ListBucket'],
+      resources: [copy.bucket.bucketArn],
+      ...(copy.prefix === ''
+        ? {}
+        : { conditions: { StringLike: { 's3:prefix': [copy.prefix, `${copy.prefix}*`] } } }),
+    }),
+    new iam.PolicyStatement({
+      sid: 'ReadColumnarCopy',
+      actions: ['s3:GetObject'],
+      resources: [copy.bucket.arnForObjects(`${copy.prefix}*`)],
+    }),
+    new iam.PolicyStatement({
+      sid: 'LocateColumnarBucket',
+      actions: ['s3:GetBucketLocation'],
+      resources: [copy.bucket.bucketArn],
+    }),
+  ];
+}
+
+/** cdk-nag names the objects ARN by the bucket's logical ID when the stack owns it, else literally. */
+function copyObjectsAcknowledgement(
+  stack: Stack,
+  copy: QueryPolicyColumnarCopy,
+  partition: string,
+): { id: string; reason: string } {
+  const owned = copy.bucket.node.defaultChild as CfnElement | undefined;
+  const resource = owned
+    ? `<${stack.getLogicalId(owned)}.Arn>/${copy.prefix}*`
+    : `arn:${partition}:s3:::${copy.bucket.bucketName}/${copy.prefix}*`;
+  return {
+    id: `AwsSolutions-IAM5[Resource::${resource}]`,
+    reason:
+      "GetObject under the columnar copy's location only: Iceberg names its data, manifest and metadata files at write time, so the keys are not known in advance.",
+  };
 }

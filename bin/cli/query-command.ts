@@ -11,7 +11,7 @@ import { findPreset, parsePresetParams, type Preset } from '../../lambda/core/qu
 import type { QueryWindow } from '../../lambda/core/query/query-window';
 import * as layout from './layout-options';
 import { StrictCommand, examples, flagOption, repeatableOption, valueOption } from './options';
-import { queryOptionValues, type QueryExtras } from './query-values';
+import { queryOptionValues, SOURCE_CHOICES, type QueryExtras } from './query-values';
 import { resolveRange, usage, parseParams, presetFilter } from './query-parse';
 import { bool, str, strs, UsageError, type Values } from './options';
 
@@ -103,7 +103,15 @@ export function queryDefinition(): StrictCommand {
       valueOption('late-days', 'N', 'days of late delivery read after the range, 0 to 7 (default 1)'),
     )
     .addOption(flagOption('require-complete', 'refuse to answer when a day of the range is not registered'))
-    .addOption(flagOption('offline', 'no AWS call for the coverage and cost checks'))
+    .addOption(
+      valueOption(
+        'source',
+        'SOURCE',
+        'raw, columnar or auto (default): auto reads the days the columnar copy holds from it, the rest from the raw logs',
+        SOURCE_CHOICES,
+      ),
+    )
+    .addOption(flagOption('offline', "no AWS call for the coverage, cost and the columnar copy's checks"))
     .addHelpText(
       'after',
       [
@@ -137,6 +145,8 @@ export function parseQuery(values: Values, now: Date): QueryCommand {
   }
   if (sqlFile !== undefined && strs(values, 'param') !== undefined)
     throw new UsageError('--param is for presets; --sql takes none');
+  if (sqlFile !== undefined && str(values, 'source') === 'columnar')
+    throw new UsageError('--source columnar is for presets: --sql reads the raw table');
   const window = resolveRange(values, now);
   const keys = str(values, 'partition-keys');
   const scheme = usage(() => schemeFromKeyList(keys ?? 'account,region,year,month,day'));

@@ -3,6 +3,7 @@
  * readable results (`--columns`, `--limit`), and the options whose behaviour other modules own
  * (`--late-days`, `--require-complete`, `--offline`, `--source`), passed through as fields.
  */
+import { type QuerySource, QUERY_SOURCES } from '../../lambda/core/query/columnar-source';
 import type { Preset } from '../../lambda/core/query/presets';
 import { show } from '../../lambda/core/shared/names';
 import { presetOutputs } from './query-columns';
@@ -13,8 +14,10 @@ export interface QueryExtras {
   readonly lateDays: number;
   /** `--require-complete`: refuse when a day of the range is not registered. */
   readonly requireComplete: boolean;
-  /** `--offline`: no AWS call for the coverage and cost checks. */
+  /** `--offline`: no AWS call for the coverage and cost checks (nor the columnar copy's coverage). */
   readonly offline: boolean;
+  /** `--source`: the raw logs, the columnar copy, or each day from where it is (default auto). */
+  readonly source: QuerySource;
   /** USD per TB scanned, for the estimate and the closing line (default 5, Athena's list price). */
   readonly pricePerTb: number;
   /** `--max-scan GB` in bytes: a larger estimate refuses the query. */
@@ -27,6 +30,8 @@ export interface QueryExtras {
 
 /** Athena's price per TB scanned in most regions (https://aws.amazon.com/athena/pricing/). */
 export const DEFAULT_PRICE_PER_TB = 5;
+/** `--source`'s values (commander checks them: exit 2 naming the three). */
+export const SOURCE_CHOICES: readonly string[] = QUERY_SOURCES;
 const GB = 1024 ** 3;
 const NUMBER = /^(\d+(\.\d*)?|\.\d+)$/;
 
@@ -99,6 +104,7 @@ export function queryOptionValues(
     lateDays: lateDays === undefined ? 1 : wholeNumber('late-days', lateDays, 0, 7),
     requireComplete: bool(values, 'require-complete'),
     offline: bool(values, 'offline'),
+    source: (str(values, 'source') as QuerySource | undefined) ?? 'auto',
     pricePerTb:
       price === undefined
         ? DEFAULT_PRICE_PER_TB

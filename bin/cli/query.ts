@@ -6,22 +6,23 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type { GlueClient } from '@aws-sdk/client-glue';
 import { runSelect, SelectError } from '../../lambda/aws/athena-query';
-import { createGlueClient, createS3Client } from '../../lambda/aws/clients';
-import { glueTableLocation } from '../../lambda/aws/glue-table';
+import { createS3Client } from '../../lambda/aws/clients';
 import { type Clock, systemClock } from '../../lambda/core/shared/ports';
 import { schemeFromKeyList } from '../../lambda/core/partitions/scheme';
 import { futureRangeProblem } from '../../lambda/core/query/coverage';
-import { formatUsd } from '../../lambda/core/query/cost';
+import { formatUsd, priceUsd } from '../../lambda/core/query/cost';
+import { describeSource, type SourcePlan } from '../../lambda/core/query/columnar-source';
 import { partitionFilter, renderFilter } from '../../lambda/core/query/filter';
 import { describeRange } from '../../lambda/core/query/relative-range';
 import { utcDay } from '../../lambda/core/shared/dates';
 import { whatToDo } from './hints';
 import { UsageError } from './options';
 import type { QueryCommand, QueryRun } from './query-command';
-import { type CostIo, type CostReport, describeCost, estimateCost } from './query-cost';
+import { type CostIo, type CostReport, costFor, describeCost } from './query-cost';
 import { shapeResult } from './query-columns';
 import { checkQueryCoverage, credentialsFound as credentialsConfigured } from './query-coverage';
 import { formatBytes, renderCsv, renderJson, renderTable, summaryLine } from './query-output';
+import { copyTableFor, resolveSource } from './query-source';
 import { listPresets, statementFor } from './query-statement';
 import { describeNames, readStackNames, type StackIo, type StackNames } from './stack-names';
 
@@ -66,7 +67,9 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
   const aws = command.dryRun ? !command.offline && (await credentialsFound(io)) : true;
   const names = aws ? await namesFor(command, io) : undefined;
   const run = names ? withNames(command, names, io) : command;
-  const sql = statementFor(run, io.readSql);
+  const skipped = run.offline ? '--offline' : aws ? undefined : 'no AWS credentials found';
+  const plan = await resolveSource(run, copyTableFor(run, names), skipped ? { skipped } : {}, io);
+  const sql = statementFor(run, io.readSql, plan);
   const coverage = await checkQueryCoverage(run, { ...io, now, hasCredentials: () => aws });
   if (run.requireComplete && coverage !== 'complete') {
     io.stderr(
@@ -74,11 +77,11 @@ export async function query(command: QueryCommand, io: QueryIo): Promise<number>
     );
     return 1;
   }
-  const cost = aws && !run.offline ? await costFor(run, names, io) : undefined;
+  const cost = aws && !run.offline ? await costFor(run, names, io, plan) : undefined;
   if (cost) io.stderr(describeCost(cost, run.pricePerTb, io.costLimits?.maxCalls));
   refuseAboveMaxScan(run, cost);
   if (run.dryRun) {
-    io.stdout(run.format === 'json' ? dryRunJson(run, sql, cost) : `${sql};\n`);
+    io.stdout(run.format === 'json' ? dryRunJson(run, sql, cost, plan) : `${sql};\n`);
     return 0;
   }
   io.stderr(`range: ${describeRange(run.window)}\n`);
@@ -141,24 +144,6 @@ function withNames(run: QueryRun, names: StackNames, io: QueryIo): QueryRun {
   return { ...run, workgroup: names.workgroup, database, table, scheme, ...keyed };
 }
 
-async function costFor(run: QueryRun, names: StackNames | undefined, io: QueryIo): Promise<CostReport> {
-  let location = names?.tableLocation;
-  try {
-    if (location === undefined) {
-      const glue = io.glue?.() ?? createGlueClient();
-      location = await glueTableLocation(glue, run.database, run.table).finally(() => {
-        if (!io.glue) glue.destroy();
-      });
-    }
-    if (location === undefined)
-      return { method: 'unavailable', reason: `table ${run.database}.${run.table} has no location` };
-    return await estimateCost(run, location, io);
-  } catch (error) {
-    // The query itself may still be allowed (its own errors say what to do): the estimate is advice.
-    return { method: 'unavailable', reason: (error as Error).message };
-  }
-}
-
 function refuseAboveMaxScan(run: QueryRun, cost: CostReport | undefined): void {
   if (run.maxScanBytes === undefined) return;
   const limit = `--max-scan ${formatBytes(run.maxScanBytes)}`;
@@ -166,14 +151,20 @@ function refuseAboveMaxScan(run: QueryRun, cost: CostReport | undefined): void {
     throw new UsageError(
       `${limit}: the scan cannot be estimated${run.offline ? ' with --offline' : ''}, so nothing was submitted; drop --max-scan to run anyway`,
     );
-  if (cost.estimatedBytes > run.maxScanBytes) {
+  // The copy's days count at their raw bytes: an upper bound (the copy holds about a quarter of them).
+  const bytes = cost.estimatedBytes + (cost.copyBoundBytes ?? 0);
+  const copy =
+    cost.copyBoundBytes === undefined
+      ? ''
+      : `, the columnar copy's ${cost.copyDays} days counted at their raw size ${formatBytes(cost.copyBoundBytes)}`;
+  if (bytes > run.maxScanBytes) {
     throw new UsageError(
-      `${limit}: the estimate is ${formatBytes(cost.estimatedBytes)} (${formatUsd(cost.priceUsd)}), above the limit; nothing was submitted. Narrow the range (--since, --from/--to), --accounts or --regions, or raise --max-scan`,
+      `${limit}: the estimate is ${formatBytes(bytes)} (${formatUsd(priceUsd(bytes, run.pricePerTb))}${copy}), above the limit; nothing was submitted. Narrow the range (--since, --from/--to), --accounts or --regions, or raise --max-scan`,
     );
   }
 }
 
-function dryRunJson(run: QueryRun, sql: string, cost: CostReport | undefined): string {
+function dryRunJson(run: QueryRun, sql: string, cost: CostReport | undefined, plan?: SourcePlan): string {
   const known = cost !== undefined && cost.method !== 'unavailable' ? cost : undefined;
   return `${JSON.stringify(
     {
@@ -182,6 +173,8 @@ function dryRunJson(run: QueryRun, sql: string, cost: CostReport | undefined): s
       table: run.table,
       partitionKeys: run.scheme.columns,
       range: describeRange(run.window),
+      // Which days the statement reads from the columnar copy and which from the raw logs.
+      source: plan ? describeSource(plan) : 'raw logs',
       partitions: known?.partitions ?? null,
       estimatedBytes: known?.estimatedBytes ?? null,
       estimateMethod: known?.method ?? 'unavailable',

@@ -17,6 +17,8 @@ export interface StackNames {
   readonly partitionKeys?: string;
   /** `s3://bucket/prefix/AWSLogs/`. */
   readonly tableLocation?: string;
+  /** The columnar copy's table name (output `ColumnarTableName`), when the stack keeps one. */
+  readonly columnarTable?: string;
 }
 
 /** Reads a stack's outputs; tests pass their own. */
@@ -58,6 +60,8 @@ export async function readStackNames(stackName: string, io: StackIo, needs: stri
   }
   const partitionKeys = outputs[STACK_OUTPUT.partitionKeys];
   const tableLocation = outputs[STACK_OUTPUT.tableLocation];
+  // `database.table` (as TableName) or a bare name; the copy is in the raw table's database.
+  const columnarTable = outputs[STACK_OUTPUT.columnarTableName]?.split('.').at(-1);
   return {
     stackName,
     workgroup,
@@ -65,6 +69,7 @@ export async function readStackNames(stackName: string, io: StackIo, needs: stri
     table,
     ...(partitionKeys ? { partitionKeys } : {}),
     ...(tableLocation ? { tableLocation } : {}),
+    ...(columnarTable ? { columnarTable } : {}),
   };
 }
 

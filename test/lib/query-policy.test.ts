@@ -3,7 +3,10 @@
  * workgroup, table, trail logs and results, and an output to attach it by.
  */
 import { readFileSync } from 'node:fs';
-import { Match } from 'aws-cdk-lib/assertions';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { QueryPolicy } from '../../lib/query-policy';
 import { buildStack, unacknowledgedNagFindings } from './fixtures';
 
 const ORG = { trailPrefix: 'org', orgId: 'o-abcdefghij' };
@@ -117,5 +120,87 @@ describe('QueryPolicy', () => {
 
   it('leaves no cdk-nag finding unacknowledged', () => {
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
+  });
+});
+
+describe('QueryPolicy with the columnar copy', () => {
+  /** A stack with just the policy: the copy's bucket owned by the stack, or imported by name. */
+  function build(copy: 'owned' | 'imported' | 'none', prefix = 'columnar/') {
+    const app = new App();
+    const stack = new Stack(app, 'Copy', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const results = new s3.Bucket(stack, 'Results', { enforceSSL: true, serverAccessLogsPrefix: 'logs/' });
+    const bucket =
+      copy === 'owned'
+        ? new s3.Bucket(stack, 'CopyBucket', { enforceSSL: true, serverAccessLogsPrefix: 'logs/' })
+        : s3.Bucket.fromBucketName(stack, 'CopyBucket', 'copy-bucket');
+    const glue = 'arn:aws:glue:eu-west-1:111122223333';
+    const policy = new QueryPolicy(stack, 'QueryPolicy', {
+      workGroupArn: 'arn:aws:athena:eu-west-1:111122223333:workgroup/wg',
+      catalogArn: `${glue}:catalog`,
+      databaseArn: `${glue}:database/cloudtrail`,
+      tableArn: `${glue}:table/cloudtrail/cloudtrail_logs`,
+      trailBucketName: 'example-trail-bucket',
+      resultsBucket: results,
+      resultsPrefix: 'results/',
+      ...(copy === 'none'
+        ? {}
+        : {
+            columnarCopy: { tableArn: `${glue}:table/cloudtrail/cloudtrail_logs_columnar`, bucket, prefix },
+          }),
+    });
+    const statements = (Template.fromStack(stack).toJSON().Resources as Record<string, never>)[
+      stack.getLogicalId(policy.policy.node.defaultChild as CfnElement)
+    ] as { Properties: { PolicyDocument: Doc } };
+    return {
+      stack,
+      statements: stack.resolve(statements.Properties.PolicyDocument.Statement) as Doc['Statement'],
+    };
+  }
+  const sid = (statements: Doc['Statement'], name: string) => statements.find((s) => s.Sid === name);
+
+  it('reads the copy table from Glue, and only that table besides the raw one', () => {
+    // GIVEN the copy WHEN the policy is built THEN GetTable/GetPartitions on the copy's table
+    const { statements } = build('owned');
+    expect(sid(statements, 'ReadColumnarTable')).toMatchObject({
+      Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartitions'],
+      Resource: [
+        'arn:aws:glue:eu-west-1:111122223333:catalog',
+        'arn:aws:glue:eu-west-1:111122223333:database/cloudtrail',
+        'arn:aws:glue:eu-west-1:111122223333:table/cloudtrail/cloudtrail_logs_columnar',
+      ],
+    });
+  });
+
+  it("lists and reads the copy's location only, in the copy's bucket", () => {
+    const { statements } = build('imported');
+    expect(sid(statements, 'ListColumnarCopy')).toMatchObject({
+      Action: 's3:ListBucket',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::copy-bucket']] },
+      Condition: { StringLike: { 's3:prefix': ['columnar/', 'columnar/*'] } },
+    });
+    expect(sid(statements, 'ReadColumnarCopy')).toMatchObject({
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::copy-bucket/columnar/*']] },
+    });
+    // AND nothing in the copy is written or deleted by an analyst
+    const copyActions = statements
+      .filter((s) => s.Sid.includes('Columnar'))
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(copyActions.filter((a) => /Put|Delete|Create|Update/.test(a))).toEqual([]);
+  });
+
+  it('grants nothing on a copy when there is none', () => {
+    const { statements } = build('none');
+    expect(statements.filter((s) => s.Sid.includes('Columnar'))).toEqual([]);
+  });
+
+  it('refuses a prefix that does not end in /', () => {
+    expect(() => build('owned', 'columnar')).toThrow(
+      'invalid columnarCopy.prefix "columnar": expected \'\' or a prefix ending in /',
+    );
+  });
+
+  it.each(['owned', 'imported'] as const)('leaves no cdk-nag finding unacknowledged (%s bucket)', (copy) => {
+    expect(unacknowledgedNagFindings(build(copy).stack)).toEqual([]);
   });
 });

@@ -34,7 +34,8 @@ export interface DayRun {
   readonly to: EpochDay;
 }
 
-function runs(days: readonly EpochDay[]): DayRun[] {
+/** Consecutive days (ascending) gathered into inclusive runs. */
+export function dayRuns(days: readonly EpochDay[]): DayRun[] {
   const out: DayRun[] = [];
   for (const day of days) {
     const last = out[out.length - 1];
@@ -44,9 +45,12 @@ function runs(days: readonly EpochDay[]): DayRun[] {
   return out;
 }
 
+/** What a query reads: the names and columns of the copy and the raw table (no location needed). */
+export type SourceTable = Pick<ColumnarTable, 'database' | 'rawTable' | 'table' | 'columns' | 'accountKey'>;
+
 export interface SourceInput {
   readonly source: QuerySource;
-  readonly table: ColumnarTable;
+  readonly table: SourceTable;
   readonly scheme: PartitionScheme;
   readonly window: QueryWindow;
   readonly lateDays: number;
@@ -113,8 +117,8 @@ export function planSource(input: SourceInput): SourcePlan {
   for (let day = input.window.from; day <= input.window.to; day++) days.push(day);
   const fromCopy = (day: EpochDay): boolean =>
     input.source === 'columnar' || (input.source === 'auto' && input.covered.has(formatIsoDate(day)));
-  const columnarDays = runs(days.filter(fromCopy));
-  const rawDays = runs(days.filter((day) => !fromCopy(day)));
+  const columnarDays = dayRuns(days.filter(fromCopy));
+  const rawDays = dayRuns(days.filter((day) => !fromCopy(day)));
   const branches = [
     ...columnarDays.map((run) => copyBranch(input, run)),
     ...rawDays.map((run) => rawBranch(input, run)),
@@ -128,11 +132,18 @@ export function planSource(input: SourceInput): SourcePlan {
   return { relation, filterSql, columnarDays, rawDays };
 }
 
-/** `columnar: 2024-05-01..2024-05-30; raw: 2024-05-31` for stderr. */
+/** `2024-05-01..2024-05-03, 2024-05-07`. */
+export function formatRuns(runs: readonly DayRun[]): string {
+  return runs
+    .map((r) =>
+      r.from === r.to ? formatIsoDate(r.from) : `${formatIsoDate(r.from)}..${formatIsoDate(r.to)}`,
+    )
+    .join(', ');
+}
+
+/** `columnar copy: 2024-05-01..2024-05-30; raw logs: 2024-05-31` for stderr. */
 export function describeSource(plan: SourcePlan): string {
   const text = (label: string, runs: readonly DayRun[]): string =>
-    runs.length === 0
-      ? `${label}: none`
-      : `${label}: ${runs.map((r) => (r.from === r.to ? formatIsoDate(r.from) : `${formatIsoDate(r.from)}..${formatIsoDate(r.to)}`)).join(', ')}`;
+    `${label}: ${runs.length === 0 ? 'none' : formatRuns(runs)}`;
   return `${text('columnar copy', plan.columnarDays)}; ${text('raw logs', plan.rawDays)}`;
 }

@@ -109,8 +109,12 @@ export const STACK_OUTPUT = {
   tableLocation: 'TableLocation',
   /** The managed policy with exactly what `query` needs. */
   queryPolicyArn: 'QueryPolicyArn',
-  /** `succeeded`, or `failed: <reason>`: the deploy's own first run (issue 17). */
+  /** `succeeded`, or `failed: <reason>`: the deploy's own first run. */
   firstRunOutcome: 'FirstRunOutcome',
+  /** The columnar copy as `database.table` (with `columnarCopy`). */
+  columnarTableName: 'ColumnarTableName',
+  /** `s3://bucket/columnar/database/table_columnar/`: the copy's data (with `columnarCopy`). */
+  columnarCopyLocation: 'ColumnarCopyLocation',
 } as const;
 
 /** The `Kind` property of each deploy-time custom resource lambda/deploy-resources.ts serves. */

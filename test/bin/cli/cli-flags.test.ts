@@ -94,6 +94,7 @@ describe('query --param', () => {
     expect({ code, stderr }).toEqual({
       code: 0,
       stderr:
+        "source: raw logs (the columnar copy's coverage not read: --offline)\n" +
         'cloudtrail-partitioner: coverage not checked (--offline): days the catalog lacks would return no rows\n',
     });
     expect(stdout).toContain("json_extract_scalar(responseelements, '$.ConsoleLogin') = 'Failure'");

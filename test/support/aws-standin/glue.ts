@@ -23,6 +23,10 @@ export interface CatalogTable {
   readonly name: string;
   readonly partitionKeys: readonly PartitionKeyDef[];
   readonly location?: string;
+  /** Glue table parameters (`Table.Parameters`), as a writer such as the columnar run sets them. */
+  readonly parameters: Map<string, string>;
+  /** Data columns (`StorageDescriptor.Columns`); empty when the test did not give them. */
+  readonly columns: readonly PartitionKeyDef[];
   /** Keyed by the values joined with NUL. */
   readonly partitions: Map<string, CatalogPartition>;
 }
@@ -35,6 +39,12 @@ const GLUE_ERRORS: Record<GlueErrorCode, { status: number; message: string }> = 
   EntityNotFoundException: { status: 400, message: 'Entity Not Found' },
 };
 
+/** What a table may hold besides its keys and location. */
+export interface TableExtras {
+  readonly parameters?: Readonly<Record<string, string>>;
+  readonly columns?: readonly PartitionKeyDef[];
+}
+
 export class GlueCatalogStore {
   private readonly tables = new Map<string, CatalogTable>();
 
@@ -43,14 +53,26 @@ export class GlueCatalogStore {
     name: string,
     partitionKeys: readonly PartitionKeyDef[],
     location?: string,
+    extra: TableExtras = {},
   ): void {
     this.tables.set(tableKey(database, name), {
       database: database.toLowerCase(),
       name: name.toLowerCase(),
       partitionKeys: partitionKeys.map((k) => ({ ...k })),
       location,
+      parameters: new Map(Object.entries(extra.parameters ?? {})),
+      columns: (extra.columns ?? []).map((c) => ({ ...c })),
       partitions: new Map(),
     });
+  }
+
+  /** Sets (or, with undefined, removes) table parameters, as UpdateTable would. */
+  setTableParameters(database: string, name: string, parameters: Record<string, string | undefined>): void {
+    const table = this.getTable(database, name);
+    if (!table) throw new Error(`stand-in: table ${database}.${name} is not defined`);
+    for (const [key, value] of Object.entries(parameters))
+      if (value === undefined) table.parameters.delete(key);
+      else table.parameters.set(key, value);
   }
 
   dropTable(database: string, name: string): void {
@@ -165,7 +187,13 @@ export function handleGlue(
       DatabaseName: table.database,
       TableType: 'EXTERNAL_TABLE',
       PartitionKeys: table.partitionKeys.map((k) => ({ Name: k.name, Type: k.type })),
-      StorageDescriptor: table.location !== undefined ? { Location: table.location } : {},
+      StorageDescriptor: {
+        ...(table.location !== undefined ? { Location: table.location } : {}),
+        ...(table.columns.length > 0
+          ? { Columns: table.columns.map((c) => ({ Name: c.name, Type: c.type })) }
+          : {}),
+      },
+      ...(table.parameters.size > 0 ? { Parameters: Object.fromEntries(table.parameters) } : {}),
       ...(typeof input.CatalogId === 'string' ? { CatalogId: input.CatalogId } : {}),
     },
   });

@@ -30,7 +30,7 @@ export type {
   S3ErrorCode,
   SqlMatcher,
 } from './faults';
-export type { CatalogPartition, PartitionKeyDef } from './glue';
+export type { CatalogPartition, PartitionKeyDef, TableExtras } from './glue';
 export type { BucketOptions } from './s3';
 export type { QueryInfo, QueryStateName } from './athena';
 export { parseAddPartitions, DdlParseError, type AddPartitionsDdl } from './ddl-parser';

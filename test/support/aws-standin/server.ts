@@ -10,7 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { AthenaSim, type QueryInfo } from './athena';
 import { AthenaSelectSim } from './athena-select';
 import { Faults } from './faults';
-import { GlueCatalogStore, handleGlue, type CatalogPartition, type PartitionKeyDef } from './glue';
+import {
+  GlueCatalogStore,
+  handleGlue,
+  type CatalogPartition,
+  type PartitionKeyDef,
+  type TableExtras,
+} from './glue';
 import { ServiceError, jsonError, xmlError, type WireResponse } from './protocol';
 import {
   SimClock,
@@ -66,7 +72,10 @@ export interface StandIn {
     table: string,
     partitionKeys: readonly PartitionKeyDef[],
     location?: string,
+    extra?: TableExtras,
   ): void;
+  /** Sets (undefined: removes) a table's Glue parameters, as UpdateTable would. */
+  setTableParameters(database: string, table: string, parameters: Record<string, string | undefined>): void;
   dropTable(database: string, table: string): void;
   /** Pre-existing partitions for a test; returns how many were new. */
   seedPartitions(database: string, table: string, partitions: readonly CatalogPartition[]): number;
@@ -194,7 +203,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
     putSizedObjects: (bucket, objects) => store.putSizedObjects(bucket, objects),
     putStack: (name, outputs) => stacks.putStack(name, outputs),
     objectCount: (bucket) => store.keyCount(bucket),
-    defineTable: (database, table, keys, location) => catalog.defineTable(database, table, keys, location),
+    defineTable: (database, table, keys, location, extra) =>
+      catalog.defineTable(database, table, keys, location, extra),
+    setTableParameters: (database, table, parameters) =>
+      catalog.setTableParameters(database, table, parameters),
     dropTable: (database, table) => catalog.dropTable(database, table),
     seedPartitions: (database, table, partitions) => catalog.addPartitions(database, table, partitions),
     removePartitions: (database, table, values) => {

@@ -39,6 +39,11 @@ export class ColumnarError extends Error {
   override readonly name = 'ColumnarError';
 }
 
+/** The copy's table name: the raw table's with `_columnar`, in the same database. */
+export function copyTableName(raw: string): string {
+  return `${raw}_columnar`;
+}
+
 /** Columns the copy adds after the raw ones. */
 export const COPY_KEYS = ['account', 'region'] as const;
 

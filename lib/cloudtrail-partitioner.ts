@@ -11,6 +11,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { AthenaResults } from './athena-results';
+import { ColumnarCopy } from './columnar-copy';
 import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
@@ -56,6 +57,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly namedQueries: PresetNamedQueries;
   /** The managed policy with exactly what `cloudtrail-partitioner query` needs. */
   public readonly queryPolicy: QueryPolicy;
+  /** Where the columnar copy lives and the function's grants on it; undefined unless `columnarCopy`. */
+  public readonly columnarCopy?: ColumnarCopy;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: cr.AwsCustomResource;
 
@@ -133,6 +136,15 @@ export class CloudTrailPartitioner extends Construct {
       reason:
         'Athena writes result objects named after query IDs that are not known in advance, under the workgroup output prefix of the stack-owned results bucket.',
     });
+    if (s.columnarCopy)
+      this.columnarCopy = new ColumnarCopy(this, 'ColumnarCopy', {
+        function: fn.function,
+        role: fn.role,
+        bucket: results.bucket,
+        databaseName: this.table.databaseName,
+        rawTableName: this.table.tableName,
+        bytesScannedCutoffPerQueryBytes: s.bytesScannedCutoffPerQueryBytes,
+      });
     const backfill = new BackfillStateMachine(this, 'Backfill', {
       function: fn.function,
       maxConcurrency: s.backfillMaxConcurrency,
@@ -164,6 +176,7 @@ export class CloudTrailPartitioner extends Construct {
         table: this.table,
         indexRole: index?.role,
         dropsPartitions: s.retentionDays !== undefined,
+        createsTables: s.columnarCopy,
         dataLocationArn: s.lakeFormationDataLocation ? trailBucketArn(this, s.trailBucketName) : undefined,
       });
       // Lake Formation refuses CreatePartitionIndex until the provider's role holds its grants.

@@ -28,6 +28,12 @@ export const ENV = {
   backfillMaxConcurrency: 'BACKFILL_MAX_CONCURRENCY',
   /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
   apiPatienceSeconds: 'API_PATIENCE_SECONDS',
+  /** 'true': convert due days into the columnar copy and keep it (docs/columnar-copy.md). */
+  columnarCopy: 'COLUMNAR_COPY',
+  /** `s3://bucket/prefix/`: where the columnar copy's data and metadata live. */
+  columnarLocation: 'COLUMNAR_LOCATION',
+  /** Raw bytes one conversion statement may read: the sizing's budget, under the workgroup's scan cutoff. */
+  columnarStatementBytes: 'COLUMNAR_STATEMENT_BYTES',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -104,6 +110,10 @@ export const STACK_OUTPUT = {
   tableLocation: 'TableLocation',
   /** The managed policy with exactly what `query` needs. */
   queryPolicyArn: 'QueryPolicyArn',
+  /** The columnar copy as `database.table` (with `columnarCopy`). */
+  columnarTableName: 'ColumnarTableName',
+  /** `s3://bucket/columnar/database/table_columnar/`: the copy's data (with `columnarCopy`). */
+  columnarCopyLocation: 'ColumnarCopyLocation',
 } as const;
 
 /** The app's stack name unless `-c stackName=` says otherwise. */

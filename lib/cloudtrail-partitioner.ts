@@ -160,6 +160,7 @@ export class CloudTrailPartitioner extends Construct {
       alarmEmail: s.alarmEmail,
       glueMaxPartitionsPerTable: s.glueMaxPartitionsPerTable,
       logGroup: fn.logGroup,
+      columnarCopy: s.columnarCopy,
     });
     this.dashboard = new PartitionerDashboard(this, 'Dashboard', {
       serviceName: this.serviceName,

@@ -33,6 +33,8 @@ export interface RunRequest {
   readonly regions?: readonly string[];
   readonly dryRun: boolean;
   readonly includeEmptyDays: boolean;
+  /** Also convert the window's complete days into the columnar copy (`backfill --columnar`). */
+  readonly columnar?: boolean;
 }
 
 export interface SplitRequest {
@@ -42,12 +44,16 @@ export interface SplitRequest {
   readonly includeEmptyDays: boolean;
   /** Days per chunk, or undefined to size chunks from the number of account-regions. */
   readonly chunkDays?: number;
+  /** Every chunk also converts its days into the columnar copy. */
+  readonly columnar?: boolean;
 }
 
 const selection = {
   accounts: accountList.optional(),
   regions: regionList.optional(),
   includeEmptyDays: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Convert into the columnar copy too; carried by the split's selection to every chunk. */
+  columnar: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
 const backfillSchema = z.strictObject({
@@ -117,15 +123,19 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
   if (!parsed.success) {
     throw new ValidationError(
       describeIssues('backfill payload', parsed.error, payload) +
-        ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays)',
+        ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays, columnar)',
     );
   }
-  const { from, to, accounts, regions, dryRun, includeEmptyDays, chunk } = parsed.data;
+  const { from, to, accounts, regions, dryRun, includeEmptyDays, chunk, columnar } = parsed.data;
   const window = checkWindow(
     { from: parseIsoDate(from) as number, to: parseIsoDate(to) as number },
     now,
     settings,
   );
+  if (columnar === true && settings.columnarCopy !== true)
+    throw new ValidationError(
+      'invalid backfill payload: columnar needs the columnar copy: deploy the stack with -c columnarCopy=true',
+    );
   return {
     kind: chunk === true ? 'chunk' : 'backfill',
     window,
@@ -133,6 +143,7 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
     regions,
     dryRun: dryRun ?? false,
     includeEmptyDays: includeEmptyDays ?? false,
+    ...(columnar === true ? { columnar: true } : {}),
   };
 }
 
@@ -150,7 +161,7 @@ export function parseSplitPayload(
 ): SplitRequest {
   const parsed = splitSchema.safeParse(payload);
   if (!parsed.success) throw new ValidationError(describeIssues('split payload', parsed.error, payload));
-  const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays } = parsed.data;
+  const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays, columnar } = parsed.data;
   if ((from === undefined) === (daysBack === undefined)) {
     throw new ValidationError('invalid split payload: give exactly one of from or daysBack');
   }
@@ -167,5 +178,12 @@ export function parseSplitPayload(
     now,
     settings,
   );
-  return { window, accounts, regions, chunkDays, includeEmptyDays: includeEmptyDays ?? false };
+  return {
+    window,
+    accounts,
+    regions,
+    chunkDays,
+    includeEmptyDays: includeEmptyDays ?? false,
+    ...(columnar === true ? { columnar: true } : {}),
+  };
 }

@@ -77,6 +77,10 @@ export const METRIC = {
   catalogPartitions: 'CatalogPartitions',
   /** Partitions past the retention cutoff that the run dropped. */
   partitionsDropped: 'PartitionsDropped',
+  /** Days the columnar copy's pass converted (all their statements succeeded). */
+  columnarDaysConverted: 'ColumnarDaysConverted',
+  /** Days whose conversion failed (or 1 when the pass itself failed): the ColumnarDaysFailed alarm watches this. */
+  columnarDaysFailed: 'ColumnarDaysFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -87,6 +91,10 @@ export const LOG_MESSAGE = {
   silentTrail: 'silent trail',
   /** The scheduled audit's counts, missing ranges and orphans. */
   scheduledAudit: 'scheduled audit',
+  /** One line per day the copy failed to convert FAILING_RUNS runs in a row or more, with day, runs and table. */
+  columnarDayFailing: 'columnar day failing',
+  /** The columnar pass's report: converted, failed and pending days, upkeep. */
+  columnarCopy: 'columnar copy',
 } as const;
 
 /** State names of the Step Functions backfill that the CLI reads progress from. */

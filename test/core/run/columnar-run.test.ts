@@ -5,12 +5,11 @@
  * into account ranges by the bytes the sizes port reports. Every statement is parsed.
  */
 import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
-import { CLOUDTRAIL_COLUMNS } from '../../../lib/cloudtrail-schema';
 import { COVERAGE_PARAMETER } from '../../../lambda/core/columnar/coverage';
 import { FAILURES_PARAMETER } from '../../../lambda/core/columnar/failures';
-import { runColumnar, type CopyTablePort } from '../../../lambda/core/run/columnar-run';
+import { runColumnar } from '../../../lambda/core/run/columnar-run';
+import { FakeCopyTable } from '../../support/columnar-fakes';
 import { LAST_VACUUM_PARAMETER } from '../../../lambda/core/run/columnar-upkeep';
-import type { RawColumn } from '../../../lambda/core/columnar/table';
 import { parseSettings } from '../../../lambda/core/run/settings';
 import {
   FakeCatalog,
@@ -27,34 +26,6 @@ const trino = new TrinoSQL();
 const LOCATION = 's3://results-bucket/columnar/cloudtrail/cloudtrail_logs_columnar/';
 const ORG = 'o-abcdefghij';
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
-
-/** Glue's copy table, in memory: parameters per table, and the raw table's columns. */
-class FakeCopyTable implements CopyTablePort {
-  readonly tables = new Map<string, Record<string, string>>();
-  updates = 0;
-  async getParameters(database: string, table: string) {
-    const found = this.tables.get(`${database}.${table}`);
-    return found ? { ...found } : undefined;
-  }
-  async updateParameters(
-    database: string,
-    table: string,
-    change: (before: Readonly<Record<string, string>>) => Record<string, string>,
-  ) {
-    const key = `${database}.${table}`;
-    const before = this.tables.get(key);
-    if (!before) throw new Error(`no table ${key}`);
-    this.updates++;
-    this.tables.set(key, change(before));
-  }
-  async getColumns(): Promise<RawColumn[]> {
-    // Glue keeps struct field names as the DDL wrote them: the pass lowercases them.
-    return CLOUDTRAIL_COLUMNS.map((c) => ({
-      name: c.name,
-      type: c.type.replace('principalid', 'principalId'),
-    }));
-  }
-}
 
 /** A trail bucket with a log for every account, region and day of June 2024 before NOW. */
 function bucket(): FakeS3Listing {

@@ -144,6 +144,9 @@ export class CloudTrailPartitioner extends Construct {
         databaseName: this.table.databaseName,
         rawTableName: this.table.tableName,
         bytesScannedCutoffPerQueryBytes: s.bytesScannedCutoffPerQueryBytes,
+        trailBucketName: s.trailBucketName,
+        trailPrefix: s.trailPrefix,
+        orgId: s.orgId,
       });
     const backfill = new BackfillStateMachine(this, 'Backfill', {
       function: fn.function,

@@ -1,4 +1,4 @@
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { copyTableName } from '../lambda/core/columnar/table';
 import { ENV } from '../lambda/core/shared/contract';
 import { AthenaResults } from './athena-results';
+import { trailBucketArn, trailLogsRoot } from './trail-logs';
 
 /** Share of the workgroup's per-query scan cutoff one conversion's raw read may take: the MERGE also reads the copy's day. */
 export const CUTOFF_SHARE = 0.8;
@@ -27,6 +28,11 @@ export interface ColumnarCopyProps {
    * conversion statement is sized to {@link CUTOFF_SHARE} of it (and at most 40 GiB).
    */
   readonly bytesScannedCutoffPerQueryBytes: number;
+  /** The trail bucket: the conversion reads the raw logs through Athena with the function's credentials. */
+  readonly trailBucketName: string;
+  /** Normalized prefix ('' for none). */
+  readonly trailPrefix: string;
+  readonly orgId?: string;
 }
 
 /**
@@ -75,6 +81,15 @@ export class ColumnarCopy extends Construct {
     });
     for (const statement of ColumnarCopy.statements(this, props.bucket))
       props.role.addToPrincipalPolicy(statement);
+    // Registering partitions only lists the trail bucket; converting reads the log objects.
+    const logsRoot = trailLogsRoot(props);
+    props.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTrailLogsToConvert',
+        actions: ['s3:GetObject'],
+        resources: [`${trailBucketArn(this, props.trailBucketName)}/${logsRoot}*`],
+      }),
+    );
     this.statementBytes = Math.min(
       MAX_STATEMENT_BYTES,
       Math.floor(props.bytesScannedCutoffPerQueryBytes * CUTOFF_SHARE),
@@ -83,6 +98,11 @@ export class ColumnarCopy extends Construct {
     props.function.addEnvironment(ENV.columnarLocation, this.location);
     props.function.addEnvironment(ENV.columnarStatementBytes, String(this.statementBytes));
     const bucketId = stack.getLogicalId(props.bucket.node.defaultChild as CfnElement);
+    Validations.of(props.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:${Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition}:s3:::${props.trailBucketName}/${logsRoot}*]`,
+      reason:
+        'GetObject on the trail log objects under [PREFIX/]AWSLogs/[ORGID/] only, for the columnar conversion: CloudTrail names a file per delivery, so the keys are not known in advance; Athena reads every object of the days converted.',
+    });
     Validations.of(props.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${this.keyPrefix}*]`,
       reason:

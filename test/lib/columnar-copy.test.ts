@@ -59,6 +59,10 @@ describe('columnar copy in the stack', () => {
         's3:prefix': ['columnar/audit/trail_logs_columnar/', 'columnar/audit/trail_logs_columnar/*'],
       },
     });
+    // AND the conversion may read the trail's log objects (registering only lists them)
+    const read = statements.find((s) => s.Sid === 'ReadTrailLogsToConvert');
+    expect(actionsOf(read!)).toEqual(['s3:GetObject']);
+    expect(JSON.stringify(resourcesOf(read!))).toContain(':s3:::example-trail-bucket/AWSLogs/*');
     // AND nothing anywhere may delete objects outside the copy
     const deletes = statements.filter((s) => actionsOf(s).includes('s3:DeleteObject'));
     expect(deletes).toHaveLength(1);
@@ -66,6 +70,7 @@ describe('columnar copy in the stack', () => {
     const offSids = iamStatements(off.template).map((s) => s.Sid);
     expect(offSids).not.toContain('KeepColumnarTable');
     expect(offSids).not.toContain('WriteColumnarData');
+    expect(offSids).not.toContain('ReadTrailLogsToConvert');
   });
 
   it('keeps the copy: the results bucket expires results/ only and is retained', () => {

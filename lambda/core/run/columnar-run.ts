@@ -7,20 +7,17 @@
  * time for one to finish: days left over go to the next run.
  */
 import { type DayWindow, type EpochDay, formatIsoDate, utcDay } from '../shared/dates';
-import { dayKey } from '../partitions/layout';
 import { schemeFromColumns } from '../partitions/scheme';
 import { submitStatements, type OutcomeStatus } from '../submit/submit';
-import { retryingS3 } from '../submit/retry';
-import { mapLimit } from '../shared/concurrency';
 import { addCoverage, COVERAGE_PARAMETER, parseCoverage } from '../columnar/coverage';
 import { FAILURES_PARAMETER, formatFailures, parseFailures } from '../columnar/failures';
 import { conversionSchedule, FAILING_RUNS, nextFailures } from '../columnar/schedule';
-import { DEFAULT_STATEMENT_BUDGET_BYTES, type AccountBytes } from '../columnar/sizing';
+import { DEFAULT_STATEMENT_BUDGET_BYTES } from '../columnar/sizing';
 import { type ColumnarTable, copyTableName, renderCreateTable } from '../columnar/table';
 import { DEFAULT_LATE_DAYS } from '../query/columnar-source';
 import { conversionStatements, dayOutcomes } from './columnar-plan';
 import { type ColumnarUpkeepReport, keepColumnar } from './columnar-upkeep';
-import { resolveTargets } from './run';
+import { daySizes } from './columnar-sizes';
 import type { ColumnarPorts, Submit, SubmittedOutcome } from './columnar-ports';
 
 export type { ColumnarPorts, CopyTablePort, PrefixBytesPort } from './columnar-ports';
@@ -212,54 +209,4 @@ function submitter(settings: Settings, ports: ColumnarPorts, options: ColumnarRu
     );
     return outcomes;
   };
-}
-
-/**
- * Raw bytes per account of each day's read (days D … D + lateDays), summed over the trail's
- * day folders. If a listing fails, every account is given the whole budget: one statement per
- * account, more statements but none over the workgroup's scan cutoff.
- */
-async function daySizes(
-  settings: Settings,
-  ports: ColumnarPorts,
-  options: ColumnarRunOptions,
-  days: readonly EpochDay[],
-  budget: number,
-): Promise<Map<EpochDay, AccountBytes[]>> {
-  const late = DEFAULT_LATE_DAYS;
-  const targets = await resolveTargets(
-    retryingS3(ports.s3, ports.clock),
-    settings,
-    { window: { from: days[0], to: days[days.length - 1] + late }, includeEmptyDays: false },
-    options.now,
-  );
-  const out = new Map<EpochDay, AccountBytes[]>();
-  const accounts = [...new Set(targets.map((t) => t.account))];
-  const sizes = ports.sizes;
-  for (const day of days) {
-    let bytes: Map<string, number> | undefined = new Map(accounts.map((a) => [a, 0]));
-    if (sizes) {
-      const reads = targets.flatMap((t) =>
-        Array.from({ length: late + 1 }, (_, k) => ({ ...t, day: day + k })),
-      );
-      try {
-        const counted = await mapLimit(reads, 16, (r) =>
-          sizes.prefixBytes(dayKey(settings.layout, r.account, r.region, r.day)),
-        );
-        reads.forEach((r, i) => bytes?.set(r.account, (bytes.get(r.account) ?? 0) + counted[i]));
-      } catch (error) {
-        ports.logger?.warn('columnar sizing failed: one statement per account', {
-          day: formatIsoDate(day),
-          error: (error as Error).message,
-        });
-        bytes = undefined;
-      }
-    }
-    if (!sizes || bytes === undefined) bytes = new Map(accounts.map((a) => [a, budget]));
-    out.set(
-      day,
-      [...bytes].map(([account, b]) => ({ account, bytes: b })),
-    );
-  }
-  return out;
 }

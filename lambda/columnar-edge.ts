@@ -79,7 +79,7 @@ export async function columnarAfter(
     {
       ...options,
       maxConcurrent: concurrencyFor(request.kind, settings),
-      ...(scheduled ? {} : { window: request.window, upkeep: false }),
+      ...(scheduled ? {} : { window: request.columnarWindow ?? request.window, upkeep: false }),
     },
     telemetry.metrics,
     telemetry.logger,

@@ -47,7 +47,10 @@ function env(overrides: Record<string, string> = {}): Record<string, string> {
   };
 }
 
-async function invoke(copy: FakeCopyTable, options: { env?: Record<string, string>; failDay?: string } = {}) {
+async function invoke(
+  copy: FakeCopyTable,
+  options: { env?: Record<string, string>; failDay?: string; event?: object } = {},
+) {
   const clock = new VirtualClock();
   const keys = [];
   for (let d = 1; d <= 16; d++)
@@ -76,8 +79,14 @@ async function invoke(copy: FakeCopyTable, options: { env?: Record<string, strin
       ports: () => ports,
       columnarPorts: () => ({ copy }),
     });
-    await handler(SCHEDULED, { awsRequestId: 'columnar', getRemainingTimeInMillis: () => 900_000 });
-    return { athena, metrics: stdout.metrics(), lines: stdout.lines() };
+    const error = await handler(options.event ?? SCHEDULED, {
+      awsRequestId: 'columnar',
+      getRemainingTimeInMillis: () => 900_000,
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    return { athena, metrics: stdout.metrics(), lines: stdout.lines(), error };
   } finally {
     stdout.restore();
     restore();
@@ -140,5 +149,24 @@ describe('the columnar pass in the scheduled run', () => {
     expect(athena.starts.some((s) => s.sql.startsWith('MERGE'))).toBe(false);
     expect(metrics.some((m) => m.name.startsWith('Columnar'))).toBe(false);
     expect(copy.updates).toBe(0);
+  });
+
+  it('a backfill chunk with columnar converts its own day, and fails when the day failed', async () => {
+    // GIVEN a chunk of `backfill --columnar` for 2024-06-05
+    const event = { from: '2024-06-05', to: '2024-06-05', chunk: true, columnar: true };
+    const copy = new FakeCopyTable();
+    copy.tables.set(COPY, {});
+    // WHEN it runs
+    const ok = await invoke(copy, { event });
+    // THEN it registered 06-05 and 06-06 (the conversion reads both) and converted 06-05 only
+    const alters = ok.athena.starts.filter((s) => s.sql.startsWith('ALTER')).map((s) => s.sql);
+    expect(alters.join('\n')).toMatch(/2024\/06\/06\//);
+    expect(ok.error).toBeUndefined();
+    expect(copy.tables.get(COPY)?.[COVERAGE_PARAMETER]).toBe('2024-06-05');
+    // AND a failed conversion fails the chunk, so Step Functions retries and records it
+    const failing = new FakeCopyTable();
+    failing.tables.set(COPY, {});
+    const bad = await invoke(failing, { event, failDay: '2024-06-05' });
+    expect(bad.error?.message).toMatch(/columnar copy: 1 days failed \(2024-06-05\)/);
   });
 });

@@ -13,6 +13,7 @@ import {
   windowLength,
 } from '../shared/dates';
 import type { Settings } from './settings';
+import { DEFAULT_LATE_DAYS } from '../query/columnar-source';
 import {
   accountList,
   describeIssues,
@@ -35,6 +36,11 @@ export interface RunRequest {
   readonly includeEmptyDays: boolean;
   /** Also convert the window's complete days into the columnar copy (`backfill --columnar`). */
   readonly columnar?: boolean;
+  /**
+   * With `columnar`: the days to convert, the payload's own window. `window` (what is registered)
+   * then reaches lateDays further, because day D's conversion reads the partitions of D … D + lateDays.
+   */
+  readonly columnarWindow?: DayWindow;
 }
 
 export interface SplitRequest {
@@ -143,7 +149,13 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
     regions,
     dryRun: dryRun ?? false,
     includeEmptyDays: includeEmptyDays ?? false,
-    ...(columnar === true ? { columnar: true } : {}),
+    ...(columnar === true
+      ? {
+          columnar: true,
+          columnarWindow: window,
+          window: { from: window.from, to: Math.min(window.to + DEFAULT_LATE_DAYS, utcDay(now) + 1) },
+        }
+      : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import jsonata from 'jsonata';
 import { parseRunPayload, parseSplitPayload } from '../../../lambda/core/run/request';
 import { splitBackfill } from '../../../lambda/core/run/backfill-split';
 import { parseSettings } from '../../../lambda/core/run/settings';
+import { formatWindow } from '../../../lambda/core/shared/dates';
 import { FakeS3Listing, NOW, trailKey, validationErrorOf, VirtualClock } from '../../support/core-fakes';
 
 const WITH_COPY = parseSettings({
@@ -22,7 +23,12 @@ describe('columnar backfill requests', () => {
     // GIVEN a chunk payload as the state machine builds it (window + merged selection)
     const payload = { from: '2024-06-01', to: '2024-06-01', chunk: true, columnar: true };
     // THEN with the copy it is a columnar chunk; without it, refused naming the setting
-    expect(parseRunPayload(payload, NOW, WITH_COPY)).toMatchObject({ kind: 'chunk', columnar: true });
+    const chunk = parseRunPayload(payload, NOW, WITH_COPY);
+    expect(chunk).toMatchObject({ kind: 'chunk', columnar: true });
+    // AND it registers the next day too (day D's conversion reads the partitions of D and D + 1),
+    // but converts only its own day
+    expect(formatWindow(chunk.window)).toEqual({ from: '2024-06-01', to: '2024-06-02' });
+    expect(formatWindow(chunk.columnarWindow!)).toEqual({ from: '2024-06-01', to: '2024-06-01' });
     expect(validationErrorOf(() => parseRunPayload(payload, NOW, WITHOUT_COPY))).toMatch(/columnarCopy=true/);
     // AND a non-boolean is refused by name
     expect(validationErrorOf(() => parseRunPayload({ ...payload, columnar: 'yes' }, NOW, WITH_COPY))).toMatch(

@@ -24,6 +24,9 @@ import { scheduledChecks } from './scheduled-edge';
 import { awaitFirstRunAccess, remainingMs, withFirstRunOutcome } from './first-run-edge';
 import { answerFirstRun, isFirstRunRequest } from './first-run-resource';
 import { type CfnResponse, putCfnResponse } from './aws/deploy-ports';
+import { columnarAfter } from './columnar-edge';
+import type { ColumnarPorts } from './core/run/columnar-run';
+import { awsColumnarPorts } from './aws/columnar-ports';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -34,6 +37,8 @@ export interface HandlerDeps {
   readonly env: Record<string, string | undefined>;
   /** Builds the ports for validated settings; defaults to real SDK clients. */
   readonly ports?: (settings: Settings) => RunPorts;
+  /** The columnar pass's own ports (the copy's Glue table, the bucket's sizes); defaults to SDK clients. */
+  readonly columnarPorts?: (settings: Settings, clock: Clock) => Pick<ColumnarPorts, 'copy' | 'sizes'>;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
@@ -60,6 +65,7 @@ export function createHandler(deps: HandlerDeps) {
   }
   const makePorts = deps.ports ?? defaultPorts(clock, logger);
   let ports: RunPorts | undefined;
+  let columnarPorts: Pick<ColumnarPorts, 'copy' | 'sizes'> | undefined;
 
   const handle = withFirstRunOutcome(
     async (
@@ -111,7 +117,24 @@ export function createHandler(deps: HandlerDeps) {
                 logger,
               )
             : {};
+        const columnar = await columnarAfter(
+          request,
+          {
+            report,
+            partitionsMissing: (scheduled.checks?.audit?.stillMissing ?? 0) > 0 || !!scheduled.error,
+          },
+          settings,
+          () => ({
+            ...runPorts,
+            ...(columnarPorts ??= (deps.columnarPorts ?? awsColumnarPorts)(settings, clock)),
+          }),
+          { now, tokenSeed: context.awsRequestId, ...deadlines },
+          { metrics, logger },
+        );
         if (!report.ok) throw new RunFailedError(summarize(report) + failureHint(report));
+        // A scheduled run's failed days have their own alarm; a chunk's must fail it, so it is retried.
+        if (request.kind !== 'scheduled' && columnar?.incomplete)
+          throw new RunFailedError(columnar.incomplete);
         if (scheduled.error) throw new RunFailedError(`scheduled audit failed: ${scheduled.error.message}`);
         return report;
       } catch (error) {

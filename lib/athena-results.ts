@@ -43,11 +43,14 @@ export interface AthenaResultsProps {
  * of the workgroup a KMS grant and the stack a key. Versioning is off because results are
  * recomputable and short-lived; versions would only keep expired results around longer.
  * The bucket is retained on stack deletion because people may have downloaded links to
- * results; its lifecycle rule still empties it.
+ * results, and because it holds the columnar copy's data under `columnar/`; its lifecycle rule
+ * expires `results/` only, so the copy is kept like the raw logs.
  */
 export class AthenaResults extends Construct {
   /** Prefix under which the workgroup writes results; ends with '/'. */
   public static readonly OUTPUT_PREFIX = 'results/';
+  /** Prefix of the columnar copy's data (lib/columnar-copy.ts): never expired. */
+  public static readonly COLUMNAR_PREFIX = 'columnar/';
 
   public readonly bucket: s3.Bucket;
   public readonly workGroup: athena.CfnWorkGroup;
@@ -83,7 +86,14 @@ export class AthenaResults extends Construct {
       lifecycleRules: [
         {
           id: 'ExpireQueryResults',
+          // Only the workgroup's results expire: the columnar copy (`columnar/`) is kept.
+          prefix: AthenaResults.OUTPUT_PREFIX,
           expiration: Duration.days(retentionDays),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        {
+          id: 'AbortColumnarUploads',
+          prefix: AthenaResults.COLUMNAR_PREFIX,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

@@ -82,6 +82,17 @@ export class CloudTrailPartitionerStack extends Stack {
         'Managed policy with exactly what `cloudtrail-partitioner query` needs: attach it to an analyst role',
       value: p.queryPolicy.policy.managedPolicyArn,
     });
+    if (p.columnarCopy) {
+      new CfnOutput(this, STACK_OUTPUT.columnarTableName, {
+        description:
+          'Columnar copy (Iceberg) of the logs, as database.table: converted by each scheduled run',
+        value: `${p.columnarCopy.databaseName}.${p.columnarCopy.tableName}`,
+      });
+      new CfnOutput(this, STACK_OUTPUT.columnarCopyLocation, {
+        description: "S3 location of the columnar copy's data and metadata (never expired)",
+        value: p.columnarCopy.location,
+      });
+    }
     new CfnOutput(this, 'StateMachineBackfillCommand', {
       description: 'Backfill any range through Step Functions, in parallel chunks',
       value: `aws stepfunctions start-execution --state-machine-arn ${p.stateMachine.stateMachineArn} --input '${EXAMPLE_WINDOW}'`,

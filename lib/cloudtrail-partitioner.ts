@@ -12,6 +12,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { DEPLOY_RESOURCE } from '../lambda/core/shared/contract';
 import { DeployResources } from './deploy-resources';
 import { AthenaResults } from './athena-results';
+import { ColumnarCopy } from './columnar-copy';
 import { BackfillStateMachine } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
@@ -57,6 +58,8 @@ export class CloudTrailPartitioner extends Construct {
   public readonly namedQueries: PresetNamedQueries;
   /** The managed policy with exactly what `cloudtrail-partitioner query` needs. */
   public readonly queryPolicy: QueryPolicy;
+  /** Where the columnar copy lives and the function's grants on it; undefined unless `columnarCopy`. */
+  public readonly columnarCopy?: ColumnarCopy;
   /** Starts the initial backfill; undefined without `initialBackfillFrom`. */
   public readonly initialBackfill?: CustomResource;
   /** The handler of the deploy-time custom resources (partition index, initial backfill). */
@@ -96,18 +99,6 @@ export class CloudTrailPartitioner extends Construct {
       // An existing table's keys are unknown at synth: the saved queries assume the default 5 keys.
       partitionKeys: partitionKeysFor(this.table.partitionGranularity),
     });
-    this.queryPolicy = new QueryPolicy(this, 'QueryPolicy', {
-      workGroupArn: results.workGroupArn,
-      catalogArn: this.table.catalogArn,
-      databaseArn: this.table.databaseArn,
-      tableArn: this.table.tableArn,
-      trailBucketName: s.trailBucketName,
-      trailPrefix: s.trailPrefix,
-      orgId: s.orgId,
-      resultsBucket: results.bucket,
-      resultsPrefix: AthenaResults.OUTPUT_PREFIX,
-      glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
-    });
     const fn = new PartitionFunction(this, 'Function', {
       table: this.table,
       results,
@@ -137,6 +128,35 @@ export class CloudTrailPartitioner extends Construct {
       reason:
         'Athena writes result objects named after query IDs that are not known in advance, under the workgroup output prefix of the stack-owned results bucket.',
     });
+    if (s.columnarCopy)
+      this.columnarCopy = new ColumnarCopy(this, 'ColumnarCopy', {
+        function: fn.function,
+        role: fn.role,
+        bucket: results.bucket,
+        databaseName: this.table.databaseName,
+        rawTableName: this.table.tableName,
+        bytesScannedCutoffPerQueryBytes: s.bytesScannedCutoffPerQueryBytes,
+        trailBucketName: s.trailBucketName,
+        trailPrefix: s.trailPrefix,
+        orgId: s.orgId,
+      });
+    this.queryPolicy = new QueryPolicy(this, 'QueryPolicy', {
+      workGroupArn: results.workGroupArn,
+      catalogArn: this.table.catalogArn,
+      databaseArn: this.table.databaseArn,
+      tableArn: this.table.tableArn,
+      trailBucketName: s.trailBucketName,
+      trailPrefix: s.trailPrefix,
+      orgId: s.orgId,
+      resultsBucket: results.bucket,
+      resultsPrefix: AthenaResults.OUTPUT_PREFIX,
+      glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
+      columnarCopy: this.columnarCopy && {
+        tableArn: this.columnarCopy.tableArn,
+        bucket: results.bucket,
+        prefix: this.columnarCopy.keyPrefix,
+      },
+    });
     const backfill = new BackfillStateMachine(this, 'Backfill', {
       function: fn.function,
       maxConcurrency: s.backfillMaxConcurrency,
@@ -152,6 +172,7 @@ export class CloudTrailPartitioner extends Construct {
       alarmEmail: s.alarmEmail,
       glueMaxPartitionsPerTable: s.glueMaxPartitionsPerTable,
       logGroup: fn.logGroup,
+      columnarCopy: s.columnarCopy,
     });
     this.dashboard = new PartitionerDashboard(this, 'Dashboard', {
       serviceName: this.serviceName,
@@ -168,6 +189,7 @@ export class CloudTrailPartitioner extends Construct {
         table: this.table,
         indexRole: index?.role,
         dropsPartitions: s.retentionDays !== undefined,
+        createsTables: s.columnarCopy,
         dataLocationArn: s.lakeFormationDataLocation ? trailBucketArn(this, s.trailBucketName) : undefined,
       });
       // Lake Formation refuses CreatePartitionIndex until the provider's role holds its grants.

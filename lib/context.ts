@@ -134,6 +134,7 @@ export const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'createDatabase',
   'reserveConcurrency',
   'lakeFormationPermissions',
+  'columnarCopy',
   ...STRING_KEYS,
   ...NUMBER_KEYS,
 ]);
@@ -212,6 +213,7 @@ export function parseAppContext(read: ContextReader, keys: readonly string[] = [
     createDatabase: r.boolean('createDatabase'),
     reserveConcurrency: r.boolean('reserveConcurrency'),
     lakeFormationPermissions: lakeFormationSetting(r),
+    columnarCopy: r.boolean('columnarCopy'),
     schedule,
     initialBackfillFrom,
     logRetention: retentionDays as logs.RetentionDays | undefined,

@@ -21,6 +21,13 @@ export interface LakeFormationGrantsProps {
    */
   readonly dropsPartitions?: boolean;
   /**
+   * The function creates the columnar copy in the database (`columnarCopy`): grant CREATE_TABLE
+   * on it. Lake Formation gives a table's creator every permission on the table it creates, so
+   * no grant on the copy is needed (nor possible at deploy: the table does not exist yet).
+   * @default false
+   */
+  readonly createsTables?: boolean;
+  /**
    * ARN of the S3 location the trail bucket is registered at in Lake Formation: grant
    * DATA_LOCATION_ACCESS on it, which partitions whose LOCATION lies there need.
    * @default - none: the trail bucket is not a registered location
@@ -87,12 +94,10 @@ export class LakeFormationGrants extends Construct {
         permissionsWithGrantOption: [],
       });
 
-    this.databasePermissions = grant(
-      'Database',
-      props.role,
-      database,
-      LakeFormationGrants.DATABASE_PERMISSIONS,
-    );
+    this.databasePermissions = grant('Database', props.role, database, [
+      ...LakeFormationGrants.DATABASE_PERMISSIONS,
+      ...(props.createsTables === true ? ['CREATE_TABLE'] : []),
+    ]);
     if (databaseName !== 'default') {
       this.defaultDatabasePermissions = grant(
         'DefaultDatabase',

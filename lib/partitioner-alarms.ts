@@ -13,6 +13,8 @@ import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, SERVICE_DIMENSION } from '../lambda/core/shared/contract';
 import { MAX_HEARTBEAT_WINDOW_HOURS } from './validate-props';
 import { silentTrailsQuery } from './silent-trails-query';
+import { columnarFailingQuery } from './columnar-failing-query';
+import { FAILING_RUNS } from '../lambda/core/columnar/schedule';
 
 export interface PartitionerAlarmsProps {
   readonly function: lambda.IFunction;
@@ -41,6 +43,12 @@ export interface PartitionerAlarmsProps {
    * @default - no saved query; the alarm description carries the query text only
    */
   readonly logGroup?: logs.ILogGroup;
+  /**
+   * The function keeps the columnar copy: alarm on days it failed to convert, and save the query
+   * naming the days that failed FAILING_RUNS runs in a row.
+   * @default false
+   */
+  readonly columnarCopy?: boolean;
 }
 
 /**
@@ -79,6 +87,10 @@ export class PartitionerAlarms extends Construct {
   public readonly silentTrailsAlarm: cloudwatch.Alarm;
   /** Lists the silent account-regions from the function's logs; undefined without `logGroup`. */
   public readonly silentTrailsQuery?: logs.QueryDefinition;
+  /** A day's conversion into the columnar copy failed, or the pass could not run; undefined without `columnarCopy`. */
+  public readonly columnarDaysFailedAlarm?: cloudwatch.Alarm;
+  /** Lists the days failing FAILING_RUNS runs in a row; undefined without `columnarCopy` and `logGroup`. */
+  public readonly columnarFailingQuery?: logs.QueryDefinition;
 
   constructor(scope: Construct, id: string, props: PartitionerAlarmsProps) {
     super(scope, id);
@@ -212,6 +224,21 @@ export class PartitionerAlarms extends Construct {
       this.serviceMetric(METRIC.silentTrails, props.serviceName, fiveMinutes),
     );
     this.catalogPartitionsAlarm = this.catalogSizeAlarm(props);
+    if (props.columnarCopy) {
+      const failing = columnarFailingQuery();
+      const failingName = `${alarmPrefix}/ColumnarFailingDays`;
+      if (props.logGroup)
+        this.columnarFailingQuery = new logs.QueryDefinition(this, 'ColumnarFailingQuery', {
+          queryDefinitionName: failingName,
+          queryString: new logs.QueryString(failing),
+          logGroups: [props.logGroup],
+        });
+      this.columnarDaysFailedAlarm = atLeastOne(
+        'ColumnarDaysFailed',
+        `A day's conversion into the columnar copy failed (or the conversion could not run): the next run retries it, and queries read that day from the raw logs meanwhile. The log line "columnar copy" lists failed days; days failing ${FAILING_RUNS} runs in a row: CloudWatch Logs Insights, saved query ${failingName}${props.logGroup ? '' : ' (or this query on the function log group)'}: ${failing.fields?.join(', ')}, filter ${failing.filterStatements?.join(' and ')}.`,
+        this.serviceMetric(METRIC.columnarDaysFailed, props.serviceName, fiveMinutes),
+      );
+    }
   }
 
   /** Maximum over a day: the estimate is emitted once a run, and one high reading is enough. */
@@ -248,6 +275,7 @@ export class PartitionerAlarms extends Construct {
       this.catalogPartitionsAlarm,
       this.partitionsStillMissingAlarm,
       this.silentTrailsAlarm,
+      ...(this.columnarDaysFailedAlarm ? [this.columnarDaysFailedAlarm] : []),
     ];
   }
 

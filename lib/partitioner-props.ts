@@ -166,4 +166,13 @@ export interface CloudTrailPartitionerProps {
    * @default - none: the catalog is not encrypted with a customer managed key
    */
   readonly glueCatalogKmsKeyArn?: string;
+  /**
+   * Keep a columnar copy of the logs: an Iceberg table `<tableName>_columnar` in the same
+   * database, its data in a bucket of its own (retained, like the raw table), converted by each
+   * scheduled run from the days whose late-delivery margin has passed, optimized and vacuumed
+   * weekly, and trimmed with `retentionDays`. Turning it off stops conversion and upkeep and
+   * keeps the table and its data (docs/columnar-copy.md).
+   * @default false
+   */
+  readonly columnarCopy?: boolean;
 }

@@ -64,6 +64,8 @@ export interface PartitionerSettings extends CatalogSettings {
   readonly lakeFormationPermissions: boolean;
   /** `lakeFormationPermissions: 'dataLocation'`: also DATA_LOCATION_ACCESS on the trail bucket. */
   readonly lakeFormationDataLocation: boolean;
+  /** Keep the columnar copy `<tableName>_columnar` (docs/columnar-copy.md). */
+  readonly columnarCopy: boolean;
 }
 
 const EMAIL =
@@ -145,6 +147,7 @@ export function validatePartitionerProps(
     ['createTable', props.createTable],
     ['createDatabase', props.createDatabase],
     ['reserveConcurrency', props.reserveConcurrency],
+    ['columnarCopy', props.columnarCopy],
   ] as const) {
     if (value !== undefined && typeof value !== 'boolean')
       c.add(`invalid ${name} ${show(value)}: expected true or false`);
@@ -172,6 +175,12 @@ export function validatePartitionerProps(
       `invalid lookbackDays ${lookbackDays}: schedule ${show(scheduleExpression)} runs ${intervalHours} hours apart, so each run must look back at least ${Math.ceil(intervalHours / 24) - 2} days`,
     );
   }
+
+  // The copy's name adds `_columnar` (9 characters) to the table's, within Glue's 255.
+  if (props.columnarCopy === true && typeof tableName === 'string' && tableName.length > 255 - 9)
+    c.add(
+      `invalid tableName ${show(tableName)} with columnarCopy: the copy ${tableName}_columnar would exceed 255 characters, expected a table name of at most 246`,
+    );
 
   const settings: PartitionerSettings = {
     trailBucketName: bucket,
@@ -217,6 +226,7 @@ export function validatePartitionerProps(
 
     lakeFormationPermissions: lf === true || lf === LAKE_FORMATION_DATA_LOCATION,
     lakeFormationDataLocation: lf === LAKE_FORMATION_DATA_LOCATION,
+    columnarCopy: props.columnarCopy === true,
   };
   if (c.errors.length > 0) throw new Error(c.errors.join('; '));
   return settings;

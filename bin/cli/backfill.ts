@@ -35,6 +35,8 @@ export interface BackfillCommand {
     readonly regions?: readonly string[];
     readonly chunkDays?: number;
     readonly includeEmptyDays?: boolean;
+    /** Every chunk also converts its complete days into the columnar copy. */
+    readonly columnar?: boolean;
   };
   readonly stackName: string;
   readonly stateMachineArn?: string;
@@ -69,6 +71,12 @@ export function backfillDefinition(): StrictCommand {
     .addOption(layout.regionsOption(false))
     .addOption(valueOption('chunk-days', 'N', 'days per chunk (default: sized from the account-regions)'))
     .addOption(layout.includeEmptyOption())
+    .addOption(
+      flagOption(
+        'columnar',
+        'also convert the complete days into the columnar copy (columnarCopy=true), one day per chunk',
+      ),
+    )
     .addOption(layout.stackOption())
     .addOption(
       valueOption('state-machine-arn', 'ARN', "use this state machine instead of the stack's output"),
@@ -79,6 +87,7 @@ export function backfillDefinition(): StrictCommand {
       examples(
         'backfill --from 2024-01-01 --to 2024-12-31',
         'backfill --from 2024-06-01 --to yesterday --regions us-east-1,eu-west-1 --no-wait',
+        'backfill --from 2024-01-01 --to yesterday --columnar',
       ),
     );
 }
@@ -101,6 +110,7 @@ export function parseBackfill(values: Values, now: Date): BackfillCommand {
     ...(regions !== undefined ? { regions } : {}),
     ...(chunkDays !== undefined ? { chunkDays } : {}),
     ...(bool(values, 'include-empty-days') ? { includeEmptyDays: true } : {}),
+    ...(bool(values, 'columnar') ? { columnar: true } : {}),
   };
   // The same validation the split step runs, so a bad range never starts an execution.
   inFlags(() => splitCheck(input, now), { from: '--from', to: '--to' });

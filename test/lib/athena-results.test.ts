@@ -32,14 +32,16 @@ describe('AthenaResults', () => {
     // THEN the lifecycle rule expires after the default 30 days
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: [
+        Rules: Match.arrayWith([
           Match.objectLike({
             Id: 'ExpireQueryResults',
             Status: 'Enabled',
+            // Only the workgroup's results: the columnar copy under columnar/ is kept.
+            Prefix: 'results/',
             ExpirationInDays: 30,
             AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
           }),
-        ],
+        ]),
       },
     });
   });
@@ -135,7 +137,7 @@ describe('AthenaResults', () => {
         DestinationBucketName: 'central-access-logs',
         LogFilePrefix: 'athena-results/',
       },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7 })]) },
     });
     t.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'partitioner',

@@ -56,6 +56,7 @@ describe('parseAppContext', () => {
         initialBackfillFrom: '2024-01-01',
         logRetentionDays: '30',
         stackName: 'TrailParts',
+        columnarCopy: 'true',
       }),
     );
     // THEN each arrives with its type
@@ -76,6 +77,7 @@ describe('parseAppContext', () => {
       bytesScannedCutoffPerQueryBytes: 1073741824,
       initialBackfillFrom: '2024-01-01',
       logRetention: logs.RetentionDays.ONE_MONTH,
+      columnarCopy: true,
     });
     expect(config.props.schedule?.expressionString).toBe('rate(12 hours)');
   });

@@ -56,6 +56,7 @@ describe('validatePartitionerProps', () => {
       partitionGranularity: 'day',
       lakeFormationPermissions: false,
       lakeFormationDataLocation: false,
+      columnarCopy: false,
     });
     expect(DEFAULT_BYTES_SCANNED_CUTOFF).toBe(10 * 1024 ** 3);
   });
@@ -139,6 +140,16 @@ describe('validatePartitionerProps', () => {
     ],
     ['initialBackfillFrom zero', { initialBackfillFrom: 0 }, /invalid initialBackfillFrom 0/],
     ['alarm e-mail', { alarmEmail: 'not-an-address' }, /invalid alarmEmail "not-an-address"/],
+    [
+      'columnarCopy not a boolean',
+      { columnarCopy: 'yes' as unknown as boolean },
+      /invalid columnarCopy "yes": expected true or false/,
+    ],
+    [
+      'a table name too long for its columnar copy',
+      { columnarCopy: true, tableName: 'a'.repeat(247) },
+      /the copy a+_columnar would exceed 255 characters, expected a table name of at most 246/,
+    ],
     [
       'concurrency above the ddl quota',
       { maxConcurrentQueries: 19 },

@@ -10,7 +10,7 @@
  *   the 30-minute timeout, leaving room for the MERGE's write and a slow day.
  *
  * An account larger than the budget on its own gets a range of its own (it cannot be split
- * further by account; docs/_drafts/issue-18.md says what to do then).
+ * further by account; docs/columnar-copy.md says what to do then).
  */
 import { ACCOUNT_ID } from '../shared/names';
 import { ColumnarError } from './table';

@@ -6,7 +6,7 @@
  *
  * Created by Athena DDL, not by CloudFormation: AWS::Glue::Table's IcebergInput takes only
  * `MetadataOperation` and `Version`, so a stack-made table could not declare the day partition
- * spec (docs/_drafts/issue-18.md, design decision).
+ * spec (docs/columnar-copy.md, design decision).
  */
 import { sqlIdentifier, sqlString } from '../partitions/ddl';
 import { checkIdentifier } from '../shared/names';

@@ -17,7 +17,9 @@ export interface SplitResult {
   /** Date ranges only: the selection rides once, below, so the state stays far under 256 KiB. */
   readonly chunks: readonly Chunk[];
   /** Merged into every chunk's invocation by the state machine. */
-  readonly selection: Partial<Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays'>> & {
+  readonly selection: Partial<
+    Pick<SplitRequest, 'accounts' | 'regions' | 'includeEmptyDays' | 'columnar'>
+  > & {
     /** Marks each chunk's invocation, so it takes its part of the backfill's concurrency. */
     readonly chunk: true;
   };
@@ -42,7 +44,10 @@ export async function splitBackfill(
     accountRegions = targets.length;
     // Few enough chunks for one execution's history: a 20-year organization backfill
     // gets longer chunks rather than thousands of Map iterations.
-    chunkDays = Math.max(chunkDaysFor(accountRegions), Math.ceil(windowLength(request.window) / MAX_CHUNKS));
+    // A conversion reads a day in minutes, not milliseconds: a chunk converts one day (or the fewest
+    // that keep the chunks under MAX_CHUNKS), so it ends within the function's 15 minutes.
+    const perChunk = request.columnar ? 1 : chunkDaysFor(accountRegions);
+    chunkDays = Math.max(perChunk, Math.ceil(windowLength(request.window) / MAX_CHUNKS));
   } else if (windowLength(request.window) / chunkDays > MAX_CHUNKS) {
     throw new ValidationError(
       `invalid split payload: chunkDays ${chunkDays} makes ${Math.ceil(windowLength(request.window) / chunkDays)} chunks; at most ${MAX_CHUNKS} fit one execution`,
@@ -52,6 +57,7 @@ export async function splitBackfill(
     ...(request.accounts ? { accounts: request.accounts } : {}),
     ...(request.regions ? { regions: request.regions } : {}),
     ...(request.includeEmptyDays ? { includeEmptyDays: true } : {}),
+    ...(request.columnar ? { columnar: true } : {}),
     chunk: true as const,
   };
   return {

@@ -13,6 +13,7 @@ import {
   windowLength,
 } from '../shared/dates';
 import type { Settings } from './settings';
+import { DEFAULT_LATE_DAYS } from '../query/columnar-source';
 import {
   accountList,
   describeIssues,
@@ -33,6 +34,13 @@ export interface RunRequest {
   readonly regions?: readonly string[];
   readonly dryRun: boolean;
   readonly includeEmptyDays: boolean;
+  /** Also convert the window's complete days into the columnar copy (`backfill --columnar`). */
+  readonly columnar?: boolean;
+  /**
+   * With `columnar`: the days to convert, the payload's own window. `window` (what is registered)
+   * then reaches lateDays further, because day D's conversion reads the partitions of D … D + lateDays.
+   */
+  readonly columnarWindow?: DayWindow;
 }
 
 export interface SplitRequest {
@@ -42,12 +50,16 @@ export interface SplitRequest {
   readonly includeEmptyDays: boolean;
   /** Days per chunk, or undefined to size chunks from the number of account-regions. */
   readonly chunkDays?: number;
+  /** Every chunk also converts its days into the columnar copy. */
+  readonly columnar?: boolean;
 }
 
 const selection = {
   accounts: accountList.optional(),
   regions: regionList.optional(),
   includeEmptyDays: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Convert into the columnar copy too; carried by the split's selection to every chunk. */
+  columnar: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
 const backfillSchema = z.strictObject({
@@ -117,15 +129,19 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
   if (!parsed.success) {
     throw new ValidationError(
       describeIssues('backfill payload', parsed.error, payload) +
-        ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays)',
+        ' (expected {"from":"YYYY-MM-DD","to":"YYYY-MM-DD"} with optional accounts, regions, dryRun, includeEmptyDays, columnar)',
     );
   }
-  const { from, to, accounts, regions, dryRun, includeEmptyDays, chunk } = parsed.data;
+  const { from, to, accounts, regions, dryRun, includeEmptyDays, chunk, columnar } = parsed.data;
   const window = checkWindow(
     { from: parseIsoDate(from) as number, to: parseIsoDate(to) as number },
     now,
     settings,
   );
+  if (columnar === true && settings.columnarCopy !== true)
+    throw new ValidationError(
+      'invalid backfill payload: columnar needs the columnar copy: deploy the stack with -c columnarCopy=true',
+    );
   return {
     kind: chunk === true ? 'chunk' : 'backfill',
     window,
@@ -133,6 +149,13 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
     regions,
     dryRun: dryRun ?? false,
     includeEmptyDays: includeEmptyDays ?? false,
+    ...(columnar === true
+      ? {
+          columnar: true,
+          columnarWindow: window,
+          window: { from: window.from, to: Math.min(window.to + DEFAULT_LATE_DAYS, utcDay(now) + 1) },
+        }
+      : {}),
   };
 }
 
@@ -150,7 +173,7 @@ export function parseSplitPayload(
 ): SplitRequest {
   const parsed = splitSchema.safeParse(payload);
   if (!parsed.success) throw new ValidationError(describeIssues('split payload', parsed.error, payload));
-  const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays } = parsed.data;
+  const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays, columnar } = parsed.data;
   if ((from === undefined) === (daysBack === undefined)) {
     throw new ValidationError('invalid split payload: give exactly one of from or daysBack');
   }
@@ -167,5 +190,12 @@ export function parseSplitPayload(
     now,
     settings,
   );
-  return { window, accounts, regions, chunkDays, includeEmptyDays: includeEmptyDays ?? false };
+  return {
+    window,
+    accounts,
+    regions,
+    chunkDays,
+    includeEmptyDays: includeEmptyDays ?? false,
+    ...(columnar === true ? { columnar: true } : {}),
+  };
 }

@@ -38,6 +38,12 @@ export interface Settings {
   readonly backfillMaxConcurrency: number;
   /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
   readonly apiPatienceSeconds: number;
+  /** Keep the columnar copy (`<table>_columnar`): the scheduled run converts due days into it. */
+  readonly columnarCopy?: boolean;
+  /** `s3://bucket/prefix/` of the copy's data; required with columnarCopy. */
+  readonly columnarLocation?: string;
+  /** Raw bytes one conversion statement may read (the sizing's budget). */
+  readonly columnarStatementBytes?: number;
 }
 
 export const DEFAULTS = {
@@ -102,6 +108,18 @@ const settingsSchema = z.strictObject({
   retentionDays: intInRange('retention days', 1, 7305).optional(),
   auditWindowDays: intInRange('audit window days', 0, 90).default(DEFAULTS.auditWindowDays),
   silentAfterDays: intInRange('silent after days', 0, 30).default(DEFAULTS.silentAfterDays),
+  columnarCopy: z.boolean({ error: 'expected true or false' }).optional(),
+  columnarLocation: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/([A-Za-z0-9_.-]+\/)*$/, {
+      error: 'expected s3://bucket/prefix/ ending in /',
+    })
+    .optional(),
+  columnarStatementBytes: z
+    .number({ error: 'expected a whole number of bytes' })
+    .int({ error: 'expected a whole number of bytes' })
+    .min(1024 ** 2, { error: 'expected at least 1048576 bytes' })
+    .optional(),
 });
 
 /**
@@ -116,6 +134,10 @@ export function parseSettings(
   const parsed = settingsSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(describeIssues(what, parsed.error, input, labels));
   const { bucket, prefix, orgId, ...rest } = parsed.data;
+  if (rest.columnarCopy === true && rest.columnarLocation === undefined)
+    throw new ValidationError(
+      `invalid ${what}: ${labels.columnarCopy ?? 'columnarCopy'} is true but ${labels.columnarLocation ?? 'columnarLocation'} is not set: expected the copy's s3://bucket/prefix/`,
+    );
   return {
     ...rest,
     layout: makeLayout({ bucket, prefix, orgId }),
@@ -141,6 +163,9 @@ const ENV_LABELS: Record<string, string> = {
   silentAfterDays: ENV.silentAfterDays,
   backfillMaxConcurrency: ENV.backfillMaxConcurrency,
   apiPatienceSeconds: ENV.apiPatienceSeconds,
+  columnarCopy: ENV.columnarCopy,
+  columnarLocation: ENV.columnarLocation,
+  columnarStatementBytes: ENV.columnarStatementBytes,
 };
 
 /** Reads settings from the environment variables the construct sets. Numbers must be plain integers. */
@@ -150,6 +175,11 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
   const number = (name: string): number | string | undefined => {
     const value = text(name);
     return value !== undefined && /^-?\d+$/.test(value) ? Number(value) : value;
+  };
+  // 'true'/'false' become booleans; anything else reaches zod as a string and is refused by name.
+  const flag = (name: string): boolean | string | undefined => {
+    const value = text(name);
+    return value === 'true' ? true : value === 'false' ? false : value;
   };
   const list = (name: string): string[] | undefined =>
     text(name)
@@ -173,6 +203,9 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Settin
     silentAfterDays: number(ENV.silentAfterDays),
     backfillMaxConcurrency: number(ENV.backfillMaxConcurrency),
     apiPatienceSeconds: number(ENV.apiPatienceSeconds),
+    columnarCopy: flag(ENV.columnarCopy),
+    columnarLocation: text(ENV.columnarLocation),
+    columnarStatementBytes: number(ENV.columnarStatementBytes),
   };
   const defined = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
   return parseSettings(defined, 'lambda environment', ENV_LABELS);

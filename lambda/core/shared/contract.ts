@@ -28,6 +28,12 @@ export const ENV = {
   backfillMaxConcurrency: 'BACKFILL_MAX_CONCURRENCY',
   /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
   apiPatienceSeconds: 'API_PATIENCE_SECONDS',
+  /** 'true': convert due days into the columnar copy and keep it (docs/columnar-copy.md). */
+  columnarCopy: 'COLUMNAR_COPY',
+  /** `s3://bucket/prefix/`: where the columnar copy's data and metadata live. */
+  columnarLocation: 'COLUMNAR_LOCATION',
+  /** Raw bytes one conversion statement may read: the sizing's budget, under the workgroup's scan cutoff. */
+  columnarStatementBytes: 'COLUMNAR_STATEMENT_BYTES',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -76,6 +82,10 @@ export const METRIC = {
    * 0; emitted by scheduled runs that could read the indexes. The dashboard shows it.
    */
   partitionIndexFailed: 'PartitionIndexFailed',
+  /** Days the columnar copy's pass converted (all their statements succeeded). */
+  columnarDaysConverted: 'ColumnarDaysConverted',
+  /** Days whose conversion failed (or 1 when the pass itself failed): the ColumnarDaysFailed alarm watches this. */
+  columnarDaysFailed: 'ColumnarDaysFailed',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -86,6 +96,10 @@ export const LOG_MESSAGE = {
   silentTrail: 'silent trail',
   /** The scheduled audit's counts, missing ranges and orphans. */
   scheduledAudit: 'scheduled audit',
+  /** One line per day the copy failed to convert FAILING_RUNS runs in a row or more, with day, runs and table. */
+  columnarDayFailing: 'columnar day failing',
+  /** The columnar pass's report: converted, failed and pending days, upkeep. */
+  columnarCopy: 'columnar copy',
 } as const;
 
 /** State names of the Step Functions backfill that the CLI reads progress from. */

@@ -80,6 +80,21 @@ describe('cli backfill', () => {
     expect(stdout).toContain('succeeded: 2/2 chunks, 150 partitions added, 0 chunks failed');
   });
 
+  it('--columnar asks every chunk to convert into the columnar copy', async () => {
+    // GIVEN an execution that finishes at once
+    const { port, calls } = fakeExecutions([
+      { status: { status: 'SUCCEEDED' }, events: [split(1), ...chunkOk(1)] },
+    ]);
+    // WHEN backfilling with --columnar
+    const { code } = await run(
+      ['backfill', '--from', '2024-01-01', '--to', '2024-01-02', '--columnar'],
+      port,
+    );
+    // THEN the state machine's input carries it (the split passes it to every chunk)
+    expect(code).toBe(0);
+    expect(calls.started).toEqual([{ from: '2024-01-01', to: '2024-01-02', columnar: true }]);
+  });
+
   it('exits 1 and prints the cause when the execution failed', async () => {
     // GIVEN an execution whose only chunk failed after retries
     const { port } = fakeExecutions([

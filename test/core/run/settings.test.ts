@@ -51,6 +51,33 @@ describe('settingsFromEnv', () => {
     });
   });
 
+  test('reads the columnar copy settings and refuses a copy without a location', () => {
+    // GIVEN the variables the ColumnarCopy construct adds
+    const env = {
+      ...GOOD_ENV,
+      [ENV.columnarCopy]: 'true',
+      [ENV.columnarLocation]: 's3://results-bucket/columnar/security/org_trail_columnar/',
+      [ENV.columnarStatementBytes]: '8589934592',
+    };
+    // THEN they arrive typed
+    expect(settingsFromEnv(env)).toMatchObject({
+      columnarCopy: true,
+      columnarLocation: 's3://results-bucket/columnar/security/org_trail_columnar/',
+      columnarStatementBytes: 8589934592,
+    });
+    expect(settingsFromEnv({ ...env, [ENV.columnarCopy]: 'false' }).columnarCopy).toBe(false);
+    // AND a value that is not true/false, a copy without a location, or a bad location is refused by name
+    expect(validationErrorOf(() => settingsFromEnv({ ...env, [ENV.columnarCopy]: 'yes' }))).toContain(
+      ENV.columnarCopy,
+    );
+    expect(validationErrorOf(() => settingsFromEnv({ ...env, [ENV.columnarLocation]: undefined }))).toContain(
+      ENV.columnarLocation,
+    );
+    expect(
+      validationErrorOf(() => settingsFromEnv({ ...env, [ENV.columnarLocation]: 's3://b/no-slash' })),
+    ).toContain(ENV.columnarLocation);
+  });
+
   test('only the bucket is required; empty variables mean unset', () => {
     // GIVEN just the bucket, and the optional variables present but empty (as CloudFormation leaves them)
     const env = {

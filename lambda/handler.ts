@@ -14,7 +14,7 @@ import { failureHint } from './core/run/hints';
 import { type Clock, systemClock } from './core/shared/ports';
 import type { Report } from './core/run/report';
 import { summarize } from './core/run/report';
-import { isSplitPayload, parseRunPayload, parseSplitPayload } from './core/run/request';
+import { isSplitPayload, parseRunPayload, parseSplitPayload, referenceTime } from './core/run/request';
 import { splitBackfill, type SplitResult } from './core/run/backfill-split';
 import { type RunPorts, runPartitions } from './core/run/run';
 import { type Settings, settingsFromEnv } from './core/run/settings';
@@ -91,6 +91,8 @@ export function createHandler(deps: HandlerDeps) {
         const report = await runPartitions(request, settings, runPorts, {
           now,
           tokenSeed: context.awsRequestId,
+          // The token seed's instant: a retry of this event counts the catalog as its first attempt did.
+          referenceTime: referenceTime(event, now),
           ...deadlines,
         });
         if (!report.dryRun) emitRunMetrics(metrics, report);

@@ -51,6 +51,8 @@ export const TODAY = '2024-03-10';
 /** What EventBridge sends on schedule: the default window (yesterday, today, tomorrow). */
 export const SCHEDULED_EVENT = {
   source: 'aws.events',
+  // EventBridge's scheduled instant: the same in every delivery and retry of one event.
+  time: NOW.toISOString(),
   'detail-type': 'Scheduled Event',
   detail: {},
 } as const;
@@ -322,7 +324,7 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
       ...options.env,
     }),
   );
-  const clock = scaledClock(standIn, NOW);
+  const clock = scaledClock(standIn, NOW, true);
   const destroy: (() => void)[] = [];
   const retry = (maxAttempts: number) => ({
     retryStrategy: scaledRetryStrategy(maxAttempts, standIn.clock.timeScale),

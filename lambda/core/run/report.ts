@@ -14,6 +14,10 @@ export interface Report extends DiscoveryNotes {
   readonly regions: number;
   /** Partitions requested (after empty past days were skipped). */
   readonly partitions: number;
+  /** Of those, partitions the catalog already held: not submitted again. */
+  readonly alreadyRegistered?: number;
+  /** Why the catalog was not read first (the whole window was re-added), when it was not. */
+  readonly catalogFallback?: string;
   readonly skippedEmpty: number;
   readonly statements: number;
   readonly succeeded: number;
@@ -42,7 +46,17 @@ export interface Report extends DiscoveryNotes {
   readonly retentionError?: string;
 }
 
-type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
+type Base = Pick<
+  Report,
+  | 'window'
+  | 'dryRun'
+  | 'accounts'
+  | 'regions'
+  | 'partitions'
+  | 'skippedEmpty'
+  | 'alreadyRegistered'
+  | 'catalogFallback'
+>;
 
 export function emptyReport(base: Base): Report {
   return {
@@ -94,5 +108,8 @@ export function summarize(report: Report): string {
   const stopped =
     (report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '') +
     (report.retentionError !== undefined ? `; retention failed: ${report.retentionError}` : '');
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${notes}${stopped}`;
+  const registered = report.alreadyRegistered ? `; ${report.alreadyRegistered} already registered` : '';
+  const fallback =
+    report.catalogFallback !== undefined ? `; catalog not read: ${report.catalogFallback}` : '';
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${registered}${notes}${stopped}${fallback}`;
 }

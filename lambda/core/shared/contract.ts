@@ -81,6 +81,10 @@ export const LOG_MESSAGE = {
   silentTrail: 'silent trail',
   /** The scheduled audit's counts, missing ranges and orphans. */
   scheduledAudit: 'scheduled audit',
+  /** The run could not read its window from Glue and re-adds all of it, with the reason. */
+  catalogNotRead: 'catalog not read',
+  /** The daily run handed what it could not submit in time to a Step Functions backfill. */
+  handedOff: 'daily run handed off',
 } as const;
 
 /** State names of the Step Functions backfill that the CLI reads progress from. */

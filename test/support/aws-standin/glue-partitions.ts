@@ -27,7 +27,11 @@ function invalid(message: string): ServiceError {
   return new ServiceError(400, 'InvalidInputException', message);
 }
 
-export function getPartitions(input: Record<string, unknown>, catalog: GlueCatalogStore): WireResponse {
+export function getPartitions(
+  input: Record<string, unknown>,
+  catalog: GlueCatalogStore,
+  epochMs: (simulatedMs: number) => number = (ms) => ms,
+): WireResponse {
   const database = typeof input.DatabaseName === 'string' ? input.DatabaseName : '';
   const name = typeof input.TableName === 'string' ? input.TableName : '';
   if (!database || !name) throw invalid('DatabaseName and TableName are required');
@@ -85,6 +89,8 @@ export function getPartitions(input: Record<string, unknown>, catalog: GlueCatal
       DatabaseName: table.database,
       TableName: table.name,
       Values: [...partition.values],
+      // The JSON protocol's timestamps are epoch seconds.
+      ...(partition.createdAt !== undefined ? { CreationTime: epochMs(partition.createdAt) / 1000 } : {}),
       ...(partition.location !== undefined ? { StorageDescriptor: { Location: partition.location } } : {}),
     })),
     ...(next !== undefined

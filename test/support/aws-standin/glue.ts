@@ -16,6 +16,8 @@ export interface CatalogPartition {
   /** Values in the table's partition-key order. */
   readonly values: readonly string[];
   readonly location?: string;
+  /** Simulated ms when the partition was created (Glue's CreationTime, answered as epoch seconds). */
+  readonly createdAt?: number;
 }
 
 export interface CatalogTable {
@@ -37,6 +39,9 @@ const GLUE_ERRORS: Record<GlueErrorCode, { status: number; message: string }> = 
 
 export class GlueCatalogStore {
   private readonly tables = new Map<string, CatalogTable>();
+
+  /** `now` is the stand-in's simulated clock: every partition records when it was created. */
+  constructor(private readonly now: () => number = () => 0) {}
 
   defineTable(
     database: string,
@@ -92,6 +97,7 @@ export class GlueCatalogStore {
       table.partitions.set(key, {
         values: [...p.values],
         ...(p.location !== undefined ? { location: p.location } : {}),
+        createdAt: p.createdAt ?? this.now(),
       });
       added += 1;
     }
@@ -121,6 +127,8 @@ export interface GlueContext {
   readonly rate?: TokenBucket;
   /** GetPartitions' own rate. */
   readonly partitionsRate?: TokenBucket;
+  /** Epoch ms of a simulated instant, for CreationTime. */
+  readonly epochMs?: (simulatedMs: number) => number;
 }
 
 export function handleGlue(
@@ -183,7 +191,7 @@ function handleGetPartitions(input: Record<string, unknown>, ctx: GlueContext): 
     throw glueError(injected);
   }
   try {
-    return getPartitions(input, ctx.catalog);
+    return getPartitions(input, ctx.catalog, ctx.epochMs);
   } catch (error) {
     bump(ctx.stats.errors, 'GetPartitions');
     throw error;

@@ -22,6 +22,7 @@ import { emitUpkeepMetrics } from './upkeep-metrics';
 import { cachingS3 } from './core/discovery/listing-cache';
 import { scheduledChecks } from './scheduled-edge';
 import { awaitFirstRunAccess, remainingMs, withFirstRunOutcome } from './first-run-edge';
+import { handoffTarget, handOffRemainder } from './handoff-edge';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -48,8 +49,10 @@ export function createHandler(deps: HandlerDeps) {
   // Validated once per cold start; a bad value fails every invocation loudly, never silently.
   let settings: Settings | undefined;
   let configError: Error | undefined;
+  let stateMachineArn: string | undefined;
   try {
     settings = settingsFromEnv(deps.env);
+    stateMachineArn = handoffTarget(deps.env);
   } catch (error) {
     configError = error as Error;
     logger.error('invalid configuration', { error: configError.message });
@@ -88,13 +91,17 @@ export function createHandler(deps: HandlerDeps) {
         const deadlines = invocationDeadlines(clock.now(), remainingMs(event, context, started, clock.now()));
         // The scheduled checks list the same folders again: one invocation lists each once.
         const runPorts = request.kind === 'scheduled' ? { ...ports, s3: cachingS3(ports.s3) } : ports;
-        const report = await runPartitions(request, settings, runPorts, {
+        const reference = referenceTime(event, now);
+        const run = await runPartitions(request, settings, runPorts, {
           now,
           tokenSeed: context.awsRequestId,
           // The token seed's instant: a retry of this event counts the catalog as its first attempt did.
-          referenceTime: referenceTime(event, now),
+          referenceTime: reference,
           ...deadlines,
         });
+        // Out of time with partitions left: the daily run hands them to one Step Functions backfill.
+        const handoff = { stateMachineArn, port: ports.backfill, referenceTime: reference };
+        const report = await handOffRemainder(run, request, handoff, metrics, logger);
         if (!report.dryRun) emitRunMetrics(metrics, report);
         if (!report.dryRun && countsAsHeartbeat(event, request))
           metrics.addMetric(METRIC.scheduledRunSucceeded, MetricUnit.Count, report.ok ? 1 : 0);

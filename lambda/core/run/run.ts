@@ -22,6 +22,7 @@ import { withUpkeep } from './run-upkeep';
 import { concurrencyFor } from '../shared/concurrency';
 import { countMatching, readRegistered } from './registered';
 import { LOG_MESSAGE } from '../shared/contract';
+import type { BackfillStartPort } from './handoff';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -39,6 +40,8 @@ export interface RunPorts {
   readonly partitions?: PartitionValuesPort;
   /** The trail bucket's lifecycle, to warn when retention outlives the logs. */
   readonly lifecycle?: LifecyclePort;
+  /** Starts the daily run's hand-off execution (the Lambda edge only). */
+  readonly backfill?: BackfillStartPort;
 }
 
 export interface RunOptions {

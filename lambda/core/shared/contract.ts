@@ -28,6 +28,8 @@ export const ENV = {
   backfillMaxConcurrency: 'BACKFILL_MAX_CONCURRENCY',
   /** Seconds a start, status, S3 or Glue call may keep failing before the run stops. */
   apiPatienceSeconds: 'API_PATIENCE_SECONDS',
+  /** The backfill state machine the daily run hands its remainder to (unset: no hand-off). */
+  backfillStateMachineArn: 'BACKFILL_STATE_MACHINE_ARN',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -71,6 +73,11 @@ export const METRIC = {
   catalogPartitions: 'CatalogPartitions',
   /** Partitions past the retention cutoff that the run dropped. */
   partitionsDropped: 'PartitionsDropped',
+  /**
+   * Partitions the scheduled run left to a Step Functions backfill because its invocation ran out
+   * of time (0 on every scheduled run that did not hand off); the backfill alarms watch the execution.
+   */
+  partitionsHandedOff: 'PartitionsHandedOff',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];

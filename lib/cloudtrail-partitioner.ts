@@ -11,7 +11,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
 import { AthenaResults } from './athena-results';
-import { BackfillStateMachine } from './backfill-state-machine';
+import { BackfillStateMachine, stateMachineArnFor } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
@@ -104,7 +104,10 @@ export class CloudTrailPartitioner extends Construct {
       resultsPrefix: AthenaResults.OUTPUT_PREFIX,
       glueCatalogKmsKeyArn: s.glueCatalogKmsKeyArn,
     });
+    // Named, so the function holds its ARN without a reference back (the state machine invokes the function).
+    const backfillName = `${this.serviceName}-backfill`;
     const fn = new PartitionFunction(this, 'Function', {
+      backfillStateMachineArn: stateMachineArnFor(this, backfillName),
       table: this.table,
       results,
       trailBucketName: s.trailBucketName,
@@ -138,6 +141,7 @@ export class CloudTrailPartitioner extends Construct {
       maxConcurrency: s.backfillMaxConcurrency,
       chunkDays: s.backfillChunkDays,
       logRetention: props.logRetention,
+      stateMachineName: backfillName,
     });
     const alarms = new PartitionerAlarms(this, 'Alarms', {
       function: fn.function,

@@ -46,8 +46,14 @@ export function handoffWindow(report: Report): HandoffInput | undefined {
     ...report.failures.filter((f) => f.status === 'unconfirmed').flatMap((f) => f.ranges),
   ];
   if (ranges.length === 0) return report.window;
-  const days = ranges.flatMap((r) => [parseIsoDate(r.from) as number, parseIsoDate(r.to) as number]);
-  return { from: formatIsoDate(Math.min(...days)), to: formatIsoDate(Math.max(...days)) };
+  // A loop, not Math.min(...): an organization leaves 100,000 ranges, past the spread's stack.
+  let from = Infinity;
+  let to = -Infinity;
+  for (const range of ranges) {
+    from = Math.min(from, parseIsoDate(range.from) as number);
+    to = Math.max(to, parseIsoDate(range.to) as number);
+  }
+  return { from: formatIsoDate(from), to: formatIsoDate(to) };
 }
 
 /**

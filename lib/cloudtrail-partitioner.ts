@@ -206,7 +206,8 @@ export class CloudTrailPartitioner extends Construct {
     const firstRun = new FirstRun(this, 'FirstRun', {
       function: fn.function,
       ruleArn: fn.rule.ruleArn,
-      after: [this.table, workGroup, fn.role, ...grants],
+      // The state machine too: a first run that runs out of time hands its remainder to it.
+      after: [this.table, workGroup, fn.role, this.stateMachine, ...grants],
       role: this.providerIdentity()?.role,
       logGroup: this.providerIdentity()?.logGroup,
       logRetention,

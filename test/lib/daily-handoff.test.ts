@@ -75,6 +75,14 @@ describe('daily run hand-off wiring', () => {
     expect(iamStatements(template).some((s) => actionsOf(s).includes('states:*'))).toBe(false);
   });
 
+  it('runs the first run at deploy only once the state machine exists (it may hand off to it)', () => {
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    const firstRun = Object.entries(
+      template.toJSON().Resources as Record<string, { DependsOn?: string[] }>,
+    ).filter(([id]) => /FirstRun/.test(id));
+    expect(firstRun.some(([, r]) => (r.DependsOn ?? []).includes(machineId))).toBe(true);
+  });
+
   it('keeps cdk-nag clean', () => {
     expect(unacknowledgedNagFindings(stack)).toEqual([]);
   });

@@ -16,7 +16,7 @@ export interface CatalogPartition {
   /** Values in the table's partition-key order. */
   readonly values: readonly string[];
   readonly location?: string;
-  /** Simulated ms when the partition was created (Glue's CreationTime, answered as epoch seconds). */
+  /** Seeding only: simulated ms the partition was created (default now). Read back with {@link GlueCatalogStore.createdAt}. */
   readonly createdAt?: number;
 }
 
@@ -39,6 +39,14 @@ const GLUE_ERRORS: Record<GlueErrorCode, { status: number; message: string }> = 
 
 export class GlueCatalogStore {
   private readonly tables = new Map<string, CatalogTable>();
+
+  private readonly sorted = new WeakMap<
+    CatalogTable,
+    { version: number; size: number; list: CatalogPartition[] }
+  >();
+  private readonly created = new WeakMap<CatalogTable, Map<string, number>>();
+  /** Bumped on every change to any table's partitions. */
+  version = 0;
 
   /** `now` is the stand-in's simulated clock: every partition records when it was created. */
   constructor(private readonly now: () => number = () => 0) {}
@@ -74,7 +82,27 @@ export class GlueCatalogStore {
   partitions(database: string, name: string): CatalogPartition[] {
     const table = this.getTable(database, name);
     if (!table) return [];
-    return [...table.partitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+    // Sorted once per change: a paged read of 300,000 partitions asks for them hundreds of times.
+    const cached = this.sorted.get(table);
+    if (cached && cached.size === table.partitions.size && cached.version === this.version)
+      return [...cached.list];
+    const list = [...table.partitions.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, p]) => p);
+    this.sorted.set(table, { version: this.version, size: table.partitions.size, list });
+    return [...list];
+  }
+
+  private creationTimes(table: CatalogTable): Map<string, number> {
+    let times = this.created.get(table);
+    if (!times) this.created.set(table, (times = new Map()));
+    return times;
+  }
+
+  /** Simulated ms the partition was created (Glue's CreationTime), if it exists. */
+  createdAt(table: CatalogTable, values: readonly string[]): number | undefined {
+    const key = partitionKey(values);
+    return table.partitions.has(key) ? this.creationTimes(table).get(key) : undefined;
   }
 
   /** Removes partitions by {@link partitionKey}; returns how many existed. */
@@ -83,6 +111,7 @@ export class GlueCatalogStore {
     if (!table) return 0;
     let dropped = 0;
     for (const key of keys) if (table.partitions.delete(key)) dropped++;
+    this.version++;
     return dropped;
   }
 
@@ -97,8 +126,9 @@ export class GlueCatalogStore {
       table.partitions.set(key, {
         values: [...p.values],
         ...(p.location !== undefined ? { location: p.location } : {}),
-        createdAt: p.createdAt ?? this.now(),
       });
+      this.creationTimes(table).set(key, p.createdAt ?? this.now());
+      this.version++;
       added += 1;
     }
     return added;
@@ -108,6 +138,7 @@ export class GlueCatalogStore {
   removePartitions(database: string, name: string, values: readonly (readonly string[])[]): number {
     const table = this.getTable(database, name);
     if (!table) return 0;
+    this.version++;
     return values.filter((v) => table.partitions.delete(partitionKey(v))).length;
   }
 }

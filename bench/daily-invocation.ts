@@ -91,6 +91,9 @@ export async function simulateInvocation(
     // The stand-in's epoch is anchored on the core's clock: the invocation's start is its reference.
     referenceTime: startedAt,
     clock,
+    // One call at a time: the paced clock cannot follow parallel sleeps inside one actor. The rate
+    // is the same: readCatalog spaces calls 125 ms apart, longer than the 100-ms round trip.
+    concurrency: 1,
   });
   const glueReadMs = clock.now() - startedAt;
   const plan = () => planPartitions(LAYOUT, targets, request.window, request.today);

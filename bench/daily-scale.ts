@@ -68,7 +68,8 @@ async function withWorld<T>(
   // Glue's CreationTime on the core's clock: "registered before the invocation began" compares like in AWS.
   opened.standIn.clock.anchor(0, 0);
   // The world's catalog port charges GetPartitionKeys only; the run's read needs GetPartitions, paced the same way.
-  const glue = createGlueClient({ ...opened.standIn.clientConfig });
+  // One attempt: the SDK would back off in real time, which a paced clock never sees; the core retries on the clock.
+  const glue = createGlueClient({ ...opened.standIn.clientConfig, maxAttempts: 1 });
   const catalog = new GlueCatalog(glue);
   const world: World = {
     ...opened,

@@ -42,6 +42,8 @@ export interface RegisteredRead {
   /** Epoch ms: partitions Glue created at or after it are planned again (retry stability). */
   readonly referenceTime: number;
   readonly clock: Clock;
+  /** GetPartitions calls in flight. @default readCatalog's (4) */
+  readonly concurrency?: number;
 }
 
 const SEPARATOR = '\u0001';
@@ -79,6 +81,7 @@ export async function readRegistered(
         expression: catalogExpression(scheme, part, read.selection),
         expectedPartitions: Math.ceil((read.expectedPartitions * windowLength(part)) / windowLength(window)),
         clock: read.clock,
+        ...(read.concurrency !== undefined ? { concurrency: read.concurrency } : {}),
       });
       calls += result.calls;
       for (const entry of result.partitions) {

@@ -21,6 +21,7 @@ import type { PartitionSpec } from '../partitions/ddl';
 import type { PartitionScheme } from '../partitions/scheme';
 import { dayParts, type DayWindow, windowLength } from '../shared/dates';
 import { type CatalogPort, type Clock, PortError } from '../shared/ports';
+import { LOG_MESSAGE } from '../shared/contract';
 
 export interface RegisteredPartitions {
   /** True for a partition the catalog held before the reference time; absent when not read. */
@@ -114,4 +115,34 @@ export function countMatching(
   let count = 0;
   for (const partition of partitions) if (has(partition)) count++;
   return count;
+}
+
+/** The planned partitions the catalog does not hold (all of them when it was not read). */
+export function* unregistered(
+  partitions: Iterable<PartitionSpec>,
+  has: ((partition: PartitionSpec) => boolean) | undefined,
+): Generator<PartitionSpec> {
+  if (!has) return yield* partitions;
+  for (const partition of partitions) if (!has(partition)) yield partition;
+}
+
+/** A run's read of its window: the filter, the report's fields, and the fallback said in the log. */
+export async function readRunWindow(
+  catalog: CatalogPort,
+  read: RegisteredRead,
+  planned: () => Iterable<PartitionSpec>,
+  logger?: { warn(message: string, extra: Record<string, unknown>): void },
+): Promise<{
+  readonly has?: (partition: PartitionSpec) => boolean;
+  readonly fields: { readonly alreadyRegistered: number; readonly catalogFallback?: string };
+}> {
+  const registered = await readRegistered(catalog, read);
+  if (registered.fallback) logger?.warn(LOG_MESSAGE.catalogNotRead, { reason: registered.fallback });
+  return {
+    ...(registered.has ? { has: registered.has } : {}),
+    fields: {
+      alreadyRegistered: registered.has ? countMatching(planned(), registered.has) : 0,
+      ...(registered.fallback ? { catalogFallback: registered.fallback } : {}),
+    },
+  };
 }

@@ -20,8 +20,7 @@ import { retryingCatalog, retryingS3 } from '../submit/retry';
 import type { LifecyclePort, PartitionValuesPort } from '../catalog/catalog-reads';
 import { withUpkeep } from './run-upkeep';
 import { concurrencyFor } from '../shared/concurrency';
-import { countMatching, readRegistered } from './registered';
-import { LOG_MESSAGE } from '../shared/contract';
+import { readRunWindow, unregistered } from './registered';
 import type { BackfillStartPort } from './handoff';
 
 /** Structured logging, as Powertools' Logger provides it. */
@@ -48,11 +47,7 @@ export interface RunOptions {
   readonly now: Date;
   /** Seeds ClientRequestTokens: the same seed (a retried invocation) never starts a query twice. */
   readonly tokenSeed: string;
-  /**
-   * Epoch ms: partitions Glue created at or after it are planned again, so a retried invocation
-   * plans the same statements (and tokens) as its first attempt. The scheduled event's time.
-   * @default now
-   */
+  /** Epoch ms: Glue partitions created since are planned again (retry-stable tokens). @default now */
   readonly referenceTime?: number;
   /** No statement starts at or after this instant. */
   readonly startDeadline?: number;
@@ -106,20 +101,12 @@ export function planStatements(
   return {
     [Symbol.iterator]: () =>
       packStatements(
-        missing(planPartitions(settings.layout, targets, window, today, scheme.granularity), registered),
+        unregistered(planPartitions(settings.layout, targets, window, today, scheme.granularity), registered),
         scheme,
         settings,
         settings,
       ),
   };
-}
-
-function* missing(
-  partitions: Iterable<PartitionSpec>,
-  registered: ((partition: PartitionSpec) => boolean) | undefined,
-): Generator<PartitionSpec> {
-  if (!registered) return yield* partitions;
-  for (const partition of partitions) if (!registered(partition)) yield partition;
 }
 
 /** Resolves targets: given accounts/regions win over settings, the rest come from S3. */
@@ -195,18 +182,22 @@ export async function runPartitions(
   }
   const counts = countPlan(targets, request.window, today, scheme.granularity);
   // Only what the catalog lacks is submitted: re-adding costs DDL time in a small share.
-  const registered = await readRegistered(ports.catalog, {
-    database: settings.database,
-    table: settings.table,
-    scheme,
-    window: request.window,
-    selection: { accounts: request.accounts, regions: request.regions },
-    expectedPartitions: counts.partitions,
-    referenceTime: options.referenceTime ?? options.now.getTime(),
-    clock: ports.clock,
-  });
-  if (registered.fallback) logger?.warn(LOG_MESSAGE.catalogNotRead, { reason: registered.fallback });
   const planned = () => planPartitions(settings.layout, targets, request.window, today, scheme.granularity);
+  const registered = await readRunWindow(
+    ports.catalog,
+    {
+      database: settings.database,
+      table: settings.table,
+      scheme,
+      window: request.window,
+      selection: { accounts: request.accounts, regions: request.regions },
+      expectedPartitions: counts.partitions,
+      referenceTime: options.referenceTime ?? options.now.getTime(),
+      clock: ports.clock,
+    },
+    planned,
+    logger,
+  );
   const base = {
     window: formatWindow(request.window),
     dryRun: request.dryRun,
@@ -214,8 +205,7 @@ export async function runPartitions(
     regions: new Set(targets.map((target) => target.region)).size,
     partitions: counts.partitions,
     skippedEmpty: counts.skippedEmpty,
-    alreadyRegistered: registered.has ? countMatching(planned(), registered.has) : 0,
-    ...(registered.fallback ? { catalogFallback: registered.fallback } : {}),
+    ...registered.fields,
   };
   logger?.info('plan ready', { ...base, kind: request.kind });
   const statements = planStatements(settings, scheme, targets, request.window, today, registered.has);

@@ -20,6 +20,7 @@ import { renderReport, type BenchResults } from './report';
 import { runModelMatrix } from './model-matrix';
 import { modelTargets, renderModelMatrix } from './model-report';
 import { renderScan, runScanBench } from './scan';
+import { renderDailyScale, runDailyScale } from './daily-scale';
 import { runOurs, SCENARIOS, type Scenario } from './scenarios';
 import { evaluateTargets, type CpuResult, type ScenarioResult } from './targets';
 
@@ -156,6 +157,8 @@ async function main(): Promise<void> {
       ? json
       : `${renderReport(results)}${matrixText}${scan ? `\n\n${renderScan(scan)}` : ''}\n\nwrote ${options.out}\n`,
   );
+  if (!options.json && options.models.length > 0 && options.matrixParts.includes('DAILY'))
+    process.stdout.write(`\n${renderDailyScale(await runDailyScale(common, progress))}\n`);
   // Figures, not a test: a missed target is printed as FAIL; --strict turns it into exit code 1.
   const all = [...results.targets, ...matrixTargets];
   if (options.strict && all.some((t) => t.status === 'FAIL')) process.exitCode = 1;

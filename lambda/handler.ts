@@ -14,7 +14,7 @@ import { failureHint } from './core/run/hints';
 import { type Clock, systemClock } from './core/shared/ports';
 import type { Report } from './core/run/report';
 import { summarize } from './core/run/report';
-import { isSplitPayload, parseRunPayload, parseSplitPayload } from './core/run/request';
+import { isSplitPayload, parseRunPayload, parseSplitPayload, referenceTime } from './core/run/request';
 import { splitBackfill, type SplitResult } from './core/run/backfill-split';
 import { type RunPorts, runPartitions } from './core/run/run';
 import { type Settings, settingsFromEnv } from './core/run/settings';
@@ -27,6 +27,7 @@ import { type CfnResponse, putCfnResponse } from './aws/deploy-ports';
 import { columnarAfter } from './columnar-edge';
 import type { ColumnarPorts } from './core/run/columnar-run';
 import { awsColumnarPorts } from './aws/columnar-ports';
+import { handoffTarget, handOffRemainder } from './handoff-edge';
 
 /** The run did not add every partition it should have; the message says what is missing. */
 export class RunFailedError extends Error {
@@ -57,8 +58,10 @@ export function createHandler(deps: HandlerDeps) {
   // Validated once per cold start; a bad value fails every invocation loudly, never silently.
   let settings: Settings | undefined;
   let configError: Error | undefined;
+  let stateMachineArn: string | undefined;
   try {
     settings = settingsFromEnv(deps.env);
+    stateMachineArn = handoffTarget(deps.env);
   } catch (error) {
     configError = error as Error;
     logger.error('invalid configuration', { error: configError.message });
@@ -98,11 +101,17 @@ export function createHandler(deps: HandlerDeps) {
         const deadlines = invocationDeadlines(clock.now(), remainingMs(event, context, started, clock.now()));
         // The scheduled checks list the same folders again: one invocation lists each once.
         const runPorts = request.kind === 'scheduled' ? { ...ports, s3: cachingS3(ports.s3) } : ports;
-        const report = await runPartitions(request, settings, runPorts, {
+        const reference = referenceTime(event, now);
+        const run = await runPartitions(request, settings, runPorts, {
           now,
           tokenSeed: context.awsRequestId,
+          // The token seed's instant: a retry of this event counts the catalog as its first attempt did.
+          referenceTime: reference,
           ...deadlines,
         });
+        // Out of time with partitions left: the daily run hands them to one Step Functions backfill.
+        const handoff = { stateMachineArn, port: ports.backfill, referenceTime: reference };
+        const report = await handOffRemainder(run, request, handoff, metrics, logger);
         if (!report.dryRun) emitRunMetrics(metrics, report);
         if (!report.dryRun && countsAsHeartbeat(event, request))
           metrics.addMetric(METRIC.scheduledRunSucceeded, MetricUnit.Count, report.ok ? 1 : 0);
@@ -121,7 +130,11 @@ export function createHandler(deps: HandlerDeps) {
           request,
           {
             report,
-            partitionsMissing: (scheduled.checks?.audit?.stillMissing ?? 0) > 0 || !!scheduled.error,
+            // Handed-off partitions are registered later, by the backfill: their days wait for the next run.
+            partitionsMissing:
+              report.handedOff !== undefined ||
+              (scheduled.checks?.audit?.stillMissing ?? 0) > 0 ||
+              !!scheduled.error,
           },
           settings,
           () => ({

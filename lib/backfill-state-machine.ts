@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -36,6 +36,12 @@ export interface BackfillStateMachineProps {
   readonly timeout?: Duration;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * A fixed name, so the function can be given the state machine's ARN (Stack.formatArn) without
+   * referring to the resource, which refers to the function: the daily run's hand-off.
+   * @default - a name CloudFormation generates
+   */
+  readonly stateMachineName?: string;
 }
 
 /**
@@ -120,6 +126,7 @@ export class BackfillStateMachine extends Construct {
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       comment: 'Backfill CloudTrail partitions over a date range, chunk by chunk',
+      stateMachineName: props.stateMachineName,
       queryLanguage: sfn.QueryLanguage.JSONATA,
       definitionBody: sfn.DefinitionBody.fromChainable(split.next(registerAll).next(anyFailed)),
       timeout: props.timeout ?? Duration.hours(24),
@@ -149,6 +156,19 @@ export class BackfillStateMachine extends Construct {
  * busy accounts). The stack's UUID keeps a redeploy after `cdk destroy` from colliding with the
  * retained group of the previous stack.
  */
+/**
+ * The ARN of a state machine named `name` in this stack's account and region, built from the name
+ * alone (no reference to the resource), so a construct the state machine depends on can hold it.
+ */
+export function stateMachineArnFor(scope: Construct, name: string): string {
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
 function vendedLogGroupName(scope: Construct): string {
   const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
   return `/aws/vendedlogs/states/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${stackUuid}`;

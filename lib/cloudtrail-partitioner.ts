@@ -13,7 +13,7 @@ import { DEPLOY_RESOURCE } from '../lambda/core/shared/contract';
 import { DeployResources } from './deploy-resources';
 import { AthenaResults } from './athena-results';
 import { ColumnarCopy } from './columnar-copy';
-import { BackfillStateMachine } from './backfill-state-machine';
+import { BackfillStateMachine, stateMachineArnFor } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
@@ -99,7 +99,10 @@ export class CloudTrailPartitioner extends Construct {
       // An existing table's keys are unknown at synth: the saved queries assume the default 5 keys.
       partitionKeys: partitionKeysFor(this.table.partitionGranularity),
     });
+    // Named, so the function holds its ARN without a reference back (the state machine invokes the function).
+    const backfillName = `${this.serviceName}-backfill`;
     const fn = new PartitionFunction(this, 'Function', {
+      backfillStateMachineArn: stateMachineArnFor(this, backfillName),
       table: this.table,
       results,
       trailBucketName: s.trailBucketName,
@@ -162,6 +165,7 @@ export class CloudTrailPartitioner extends Construct {
       maxConcurrency: s.backfillMaxConcurrency,
       chunkDays: s.backfillChunkDays,
       logRetention: props.logRetention,
+      stateMachineName: backfillName,
     });
     const alarms = new PartitionerAlarms(this, 'Alarms', {
       function: fn.function,
@@ -219,8 +223,9 @@ export class CloudTrailPartitioner extends Construct {
     const firstRun = new FirstRun(this, 'FirstRun', {
       function: fn.function,
       ruleArn: fn.rule.ruleArn,
-      // The role's default policy holds every permission the run uses: it must exist before the run.
-      after: [this.table, workGroup, fn.role, ...grants],
+      // The role's default policy holds every permission the run uses: it must exist before the run;
+      // the state machine too: a first run that runs out of time hands its remainder to it.
+      after: [this.table, workGroup, fn.role, this.stateMachine, ...grants],
       serviceName: this.serviceName,
       provider: this.deployResources,
     });

@@ -63,6 +63,11 @@ export interface PartitionFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** Key the Glue Data Catalog is encrypted with. @default - none */
   readonly glueCatalogKmsKeyArn?: string;
+  /**
+   * The backfill state machine the daily run hands its remainder to when its invocation runs out
+   * of time (`states:StartExecution` on exactly this ARN). @default - no hand-off
+   */
+  readonly backfillStateMachineArn?: string;
 }
 
 /**
@@ -125,6 +130,9 @@ export class PartitionFunction extends Construct {
       ...(props.retentionDays === undefined ? {} : { [ENV.retentionDays]: String(props.retentionDays) }),
       [ENV.auditWindowDays]: String(props.auditWindowDays ?? 7),
       [ENV.silentAfterDays]: String(props.silentAfterDays ?? 3),
+      ...(props.backfillStateMachineArn
+        ? { [ENV.backfillStateMachineArn]: props.backfillStateMachineArn }
+        : {}),
       [ENV.serviceName]: props.serviceName,
       [ENV.metricsNamespace]: METRICS_NAMESPACE,
       NODE_OPTIONS: '--enable-source-maps',
@@ -250,6 +258,16 @@ export class PartitionFunction extends Construct {
       }),
     ];
     if (props.glueCatalogKmsKeyArn) statements.push(catalogKeyStatement(props.glueCatalogKmsKeyArn));
+    if (props.backfillStateMachineArn) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'HandOffToBackfill',
+          // The daily run's remainder, when its invocation runs out of time: this state machine only.
+          actions: ['states:StartExecution'],
+          resources: [props.backfillStateMachineArn],
+        }),
+      );
+    }
     if (props.retentionDays !== undefined) {
       statements.push(
         new iam.PolicyStatement({

@@ -100,6 +100,7 @@ export class GlueCatalog implements CatalogPort {
           ...(partition.StorageDescriptor?.Location !== undefined
             ? { location: partition.StorageDescriptor.Location }
             : {}),
+          ...(partition.CreationTime !== undefined ? { createdAt: partition.CreationTime.getTime() } : {}),
         })),
         ...(output.NextToken ? { nextToken: output.NextToken } : {}),
       };

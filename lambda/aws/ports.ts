@@ -12,6 +12,7 @@ import { GlueCatalog } from './glue-catalog';
 import { GluePartitionValues } from './glue-partition-values';
 import { S3Lifecycle } from './s3-lifecycle';
 import { S3Listing } from './s3-listing';
+import { SfnBackfillStarter } from './sfn-handoff';
 
 export function awsPorts(
   settings: Settings & { readonly workgroup: string },
@@ -29,6 +30,7 @@ export function awsPorts(
       workGroup: settings.workgroup,
       database: settings.database,
     }),
+    backfill: new SfnBackfillStarter(),
     clock,
     ...(logger ? { logger } : {}),
   };

@@ -58,7 +58,10 @@ describe('GetPartitions through the adapter', () => {
     expect(first.partitions[0]).toEqual({
       values: ['100000000000', 'us-east-1', '2024', '03', '03'],
       location: 's3://b/100000000000/03/',
+      // Glue's CreationTime, as epoch ms (the stand-in stamps the seeding instant)
+      createdAt: expect.any(Number),
     });
+    expect(first.partitions[0].createdAt).toBeGreaterThan(Date.parse('2020-01-01'));
   });
 
   it('splits a read into disjoint segments that together hold every partition', async () => {

@@ -65,7 +65,8 @@ describe('scheduled audit', () => {
     });
     for (const name of AUDITED) expect(run.metrics.filter((m) => m.name === name)).toHaveLength(1);
     verifyCatalog(rt.standIn, expectedLocations(DEFAULT_WORLD, BACKFILL));
-    expect(rt.standIn.stats().calls.GetPartitions).toBe(1);
+    // One read of its window by each run (backfill, scheduled: only missing partitions are added), one by the audit
+    expect(rt.standIn.stats().calls.GetPartitions).toBe(3);
   });
 
   it('raises the gap metric when Athena refuses to fill the gap, without failing the run', async () => {
@@ -98,10 +99,10 @@ describe('scheduled audit', () => {
   });
 
   it('fails the invocation loudly when the catalog cannot be read, after the run registered its window', async () => {
-    // GIVEN GetPartitions denied
+    // GIVEN GetPartitions denied (the run's read of its window, then the audit's)
     runtime = await startFaultRuntime({ env: AUDIT_ENV });
     const rt = runtime;
-    rt.standIn.faults.glueError('AccessDeniedException', 1, 'GetPartitions');
+    rt.standIn.faults.glueError('AccessDeniedException', 2, 'GetPartitions');
     const run = await rt.lambda().invoke(SCHEDULED_EVENT, { requestId: 'scheduled' });
     // THEN the error names the operation, the run's metrics were still published
     expect(run.error?.message).toMatch(
@@ -109,6 +110,10 @@ describe('scheduled audit', () => {
     );
     expect(alarmMetrics(run.metrics, [METRIC.runSucceeded])).toEqual({ RunSucceeded: 1 });
     expect(run.lines.some((line) => line.includes('"scheduled audit failed"'))).toBe(true);
+    // AND the run itself fell back to re-adding its whole window, and said so
+    expect(
+      run.lines.some((line) => line.includes('"catalog not read"') && line.includes('GetPartitions')),
+    ).toBe(true);
   });
 });
 

@@ -24,6 +24,8 @@ import { S3Listing } from '../../lambda/aws/s3-listing';
 import { type MetricName, METRIC } from '../../lambda/core/shared/contract';
 import type { Clock } from '../../lambda/core/shared/ports';
 import type { Report } from '../../lambda/core/run/report';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SfnBackfillStarter } from '../../lambda/aws/sfn-handoff';
 import type { RunPorts } from '../../lambda/core/run/run';
 import { createHandler } from '../../lambda/handler';
 import type { QueryInfo, StandIn, StandInOptions } from './aws-standin';
@@ -51,6 +53,8 @@ export const TODAY = '2024-03-10';
 /** What EventBridge sends on schedule: the default window (yesterday, today, tomorrow). */
 export const SCHEDULED_EVENT = {
   source: 'aws.events',
+  // EventBridge's scheduled instant: the same in every delivery and retry of one event.
+  time: NOW.toISOString(),
   'detail-type': 'Scheduled Event',
   detail: {},
 } as const;
@@ -322,7 +326,7 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
       ...options.env,
     }),
   );
-  const clock = scaledClock(standIn, NOW);
+  const clock = scaledClock(standIn, NOW, true);
   const destroy: (() => void)[] = [];
   const retry = (maxAttempts: number) => ({
     retryStrategy: scaledRetryStrategy(maxAttempts, standIn.clock.timeScale),
@@ -350,6 +354,8 @@ export async function startFaultRuntime(options: FaultRuntimeOptions = {}): Prom
             workGroup: settings.workgroup ?? 'primary',
             database: settings.database,
           }),
+          // Step Functions is not served by the stand-in: tests mock SFNClient (aws-sdk-client-mock).
+          backfill: new SfnBackfillStarter(new SFNClient({ region: 'us-east-1' })),
           clock,
           logger,
         };

@@ -14,8 +14,10 @@ export const BUCKET = 'trail-bucket';
 export const ORG = 'o-abcdefghij';
 
 /** A clock that starts at `start` and runs as fast as the stand-in's simulated time. */
-export function scaledClock(standIn: StandIn, start: Date): Clock {
+export function scaledClock(standIn: StandIn, start: Date, anchor = false): Clock {
   const base = standIn.clock.now();
+  // Anchored, the stand-in's timestamps (Glue CreationTime, Athena's timings) are on this clock.
+  if (anchor) standIn.clock.anchor(start.getTime(), base);
   return {
     now: () => start.getTime() + (standIn.clock.now() - base),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(1, ms * standIn.clock.timeScale))),

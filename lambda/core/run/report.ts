@@ -5,6 +5,22 @@ import type { RetentionReport } from './retention-run';
 import type { StatementProblem, SubmitResult } from '../submit/submit';
 import { type DiscoveryNotes, summarizeNotes } from '../discovery/discovery-notes';
 
+/** The state machine's input: the split step's `{from, to}` (accounts and regions from the settings). */
+export interface HandoffInput {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface Handoff {
+  readonly executionName: string;
+  readonly executionArn: string;
+  /** True when a previous delivery of the same event had started it already. */
+  readonly alreadyStarted: boolean;
+  readonly window: HandoffInput;
+  /** Partitions not submitted plus those of statements still running, handed to the execution. */
+  readonly partitions: number;
+}
+
 export interface Report extends DiscoveryNotes {
   /** True when every partition was added (or, for a dry run, planned). */
   readonly ok: boolean;
@@ -14,6 +30,10 @@ export interface Report extends DiscoveryNotes {
   readonly regions: number;
   /** Partitions requested (after empty past days were skipped). */
   readonly partitions: number;
+  /** Of those, partitions the catalog already held: not submitted again. */
+  readonly alreadyRegistered?: number;
+  /** Why the catalog was not read first (the whole window was re-added), when it was not. */
+  readonly catalogFallback?: string;
   readonly skippedEmpty: number;
   readonly statements: number;
   readonly succeeded: number;
@@ -40,9 +60,21 @@ export interface Report extends DiscoveryNotes {
   readonly stopReason?: string;
   /** Why retention could not run (its catalog read failed), when it could not. */
   readonly retentionError?: string;
+  /** The scheduled run's remainder, handed to a Step Functions backfill, when it ran out of time. */
+  readonly handedOff?: Handoff;
 }
 
-type Base = Pick<Report, 'window' | 'dryRun' | 'accounts' | 'regions' | 'partitions' | 'skippedEmpty'>;
+type Base = Pick<
+  Report,
+  | 'window'
+  | 'dryRun'
+  | 'accounts'
+  | 'regions'
+  | 'partitions'
+  | 'skippedEmpty'
+  | 'alreadyRegistered'
+  | 'catalogFallback'
+>;
 
 export function emptyReport(base: Base): Report {
   return {
@@ -94,5 +126,11 @@ export function summarize(report: Report): string {
   const stopped =
     (report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '') +
     (report.retentionError !== undefined ? `; retention failed: ${report.retentionError}` : '');
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${notes}${stopped}`;
+  const registered = report.alreadyRegistered ? `; ${report.alreadyRegistered} already registered` : '';
+  const fallback =
+    (report.catalogFallback !== undefined ? `; catalog not read: ${report.catalogFallback}` : '') +
+    (report.handedOff
+      ? `; ${plural(report.handedOff.partitions, 'partition')} handed to backfill ${report.handedOff.executionName} (${report.handedOff.window.from}..${report.handedOff.window.to})`
+      : '');
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${registered}${notes}${stopped}${fallback}`;
 }

@@ -159,6 +159,17 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
   };
 }
 
+/**
+ * The instant a run counts the catalog from (see registered.ts): an EventBridge event's `time`,
+ * the same in every delivery and retry of that event, never later than now; otherwise now.
+ */
+export function referenceTime(payload: unknown, now: Date): number {
+  const time =
+    typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>).time : undefined;
+  const at = typeof time === 'string' ? Date.parse(time) : Number.NaN;
+  return Number.isFinite(at) ? Math.min(at, now.getTime()) : now.getTime();
+}
+
 export function isSplitPayload(payload: unknown): boolean {
   return (
     typeof payload === 'object' && payload !== null && (payload as Record<string, unknown>).action === 'split'

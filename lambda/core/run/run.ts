@@ -4,7 +4,7 @@
  * over {@link runPartitions} and {@link planStatements}.
  */
 import { type DayWindow, type EpochDay, formatWindow, utcDay } from '../shared/dates';
-import { packStatements, type Statement } from '../partitions/ddl';
+import { packStatements, type PartitionSpec, type Statement } from '../partitions/ddl';
 import { discover, type Discovery, discoverTargets } from '../discovery/discovery';
 import type { Target } from '../shared/targets';
 import { discoveryNotes, logDiscoveryNotes, withDiscoveryNotes } from './discovery-report';
@@ -20,6 +20,8 @@ import { retryingCatalog, retryingS3 } from '../submit/retry';
 import type { LifecyclePort, PartitionValuesPort } from '../catalog/catalog-reads';
 import { withUpkeep } from './run-upkeep';
 import { concurrencyFor } from '../shared/concurrency';
+import { readRunWindow, unregistered } from './registered';
+import type { BackfillStartPort } from './handoff';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -37,12 +39,16 @@ export interface RunPorts {
   readonly partitions?: PartitionValuesPort;
   /** The trail bucket's lifecycle, to warn when retention outlives the logs. */
   readonly lifecycle?: LifecyclePort;
+  /** Starts the daily run's hand-off execution (the Lambda edge only). */
+  readonly backfill?: BackfillStartPort;
 }
 
 export interface RunOptions {
   readonly now: Date;
   /** Seeds ClientRequestTokens: the same seed (a retried invocation) never starts a query twice. */
   readonly tokenSeed: string;
+  /** Epoch ms: Glue partitions created since are planned again (retry-stable tokens). @default now */
+  readonly referenceTime?: number;
   /** No statement starts at or after this instant. */
   readonly startDeadline?: number;
   /** Queries still running at this instant are reported unconfirmed. */
@@ -85,6 +91,7 @@ export function planStatements(
   targets: readonly Target[],
   window: DayWindow,
   today: EpochDay,
+  registered?: (partition: PartitionSpec) => boolean,
 ): Iterable<Statement> {
   if (scheme.singleAccount && new Set(targets.map((target) => target.account)).size > 1) {
     throw new SingleAccountError(
@@ -94,7 +101,7 @@ export function planStatements(
   return {
     [Symbol.iterator]: () =>
       packStatements(
-        planPartitions(settings.layout, targets, window, today, scheme.granularity),
+        unregistered(planPartitions(settings.layout, targets, window, today, scheme.granularity), registered),
         scheme,
         settings,
         settings,
@@ -174,6 +181,23 @@ export async function runPartitions(
     );
   }
   const counts = countPlan(targets, request.window, today, scheme.granularity);
+  // Only what the catalog lacks is submitted: re-adding costs DDL time in a small share.
+  const planned = () => planPartitions(settings.layout, targets, request.window, today, scheme.granularity);
+  const registered = await readRunWindow(
+    ports.catalog,
+    {
+      database: settings.database,
+      table: settings.table,
+      scheme,
+      window: request.window,
+      selection: { accounts: request.accounts, regions: request.regions },
+      expectedPartitions: counts.partitions,
+      referenceTime: options.referenceTime ?? options.now.getTime(),
+      clock: ports.clock,
+    },
+    planned,
+    logger,
+  );
   const base = {
     window: formatWindow(request.window),
     dryRun: request.dryRun,
@@ -181,9 +205,10 @@ export async function runPartitions(
     regions: new Set(targets.map((target) => target.region)).size,
     partitions: counts.partitions,
     skippedEmpty: counts.skippedEmpty,
+    ...registered.fields,
   };
   logger?.info('plan ready', { ...base, kind: request.kind });
-  const statements = planStatements(settings, scheme, targets, request.window, today);
+  const statements = planStatements(settings, scheme, targets, request.window, today, registered.has);
   // Retention and the catalog estimate belong to the scheduled run (or an explicit --retention-days):
   // a backfill chunk older than the cutoff must not drop what it just added, nor spend DDL on it.
   const upkeepWanted = request.kind === 'scheduled' || options.retentionDays !== undefined;

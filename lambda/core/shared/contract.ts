@@ -34,6 +34,8 @@ export const ENV = {
   columnarLocation: 'COLUMNAR_LOCATION',
   /** Raw bytes one conversion statement may read: the sizing's budget, under the workgroup's scan cutoff. */
   columnarStatementBytes: 'COLUMNAR_STATEMENT_BYTES',
+  /** The backfill state machine the daily run hands its remainder to (unset: no hand-off). */
+  backfillStateMachineArn: 'BACKFILL_STATE_MACHINE_ARN',
   /** Powertools reads this; it is also the `service` dimension on every metric. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -86,6 +88,11 @@ export const METRIC = {
   columnarDaysConverted: 'ColumnarDaysConverted',
   /** Days whose conversion failed (or 1 when the pass itself failed): the ColumnarDaysFailed alarm watches this. */
   columnarDaysFailed: 'ColumnarDaysFailed',
+  /**
+   * Partitions the scheduled run left to a Step Functions backfill because its invocation ran out
+   * of time (0 on every scheduled run that did not hand off); the backfill alarms watch the execution.
+   */
+  partitionsHandedOff: 'PartitionsHandedOff',
 } as const;
 
 export type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -100,6 +107,10 @@ export const LOG_MESSAGE = {
   columnarDayFailing: 'columnar day failing',
   /** The columnar pass's report: converted, failed and pending days, upkeep. */
   columnarCopy: 'columnar copy',
+  /** The run could not read its window from Glue and re-adds all of it, with the reason. */
+  catalogNotRead: 'catalog not read',
+  /** The daily run handed what it could not submit in time to a Step Functions backfill. */
+  handedOff: 'daily run handed off',
 } as const;
 
 /** State names of the Step Functions backfill that the CLI reads progress from. */

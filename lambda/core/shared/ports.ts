@@ -47,6 +47,8 @@ export interface PartitionIndexSummary {
 export interface CatalogPartitionEntry {
   readonly values: readonly string[];
   readonly location?: string;
+  /** Glue's CreationTime, epoch ms, when the answer carries it. */
+  readonly createdAt?: number;
 }
 
 export interface PartitionPageRequest {

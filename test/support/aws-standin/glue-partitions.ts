@@ -3,7 +3,7 @@
  * at most 1,000 with an opaque NextToken, and `Segment`s that split the table's partitions into
  * disjoint parts (by a hash of the values, so every partition is in exactly one segment).
  */
-import type { GlueCatalogStore } from './glue';
+import type { CatalogPartition, GlueCatalogStore } from './glue';
 import { ExpressionSyntaxError, parseExpression } from './glue-expression';
 import { ServiceError, jsonResponse, type WireResponse } from './protocol';
 
@@ -27,7 +27,35 @@ function invalid(message: string): ServiceError {
   return new ServiceError(400, 'InvalidInputException', message);
 }
 
-export function getPartitions(input: Record<string, unknown>, catalog: GlueCatalogStore): WireResponse {
+/** The partitions one request selects, kept while the catalog is unchanged: its pages reuse them. */
+const memo = new WeakMap<GlueCatalogStore, Map<string, { version: number; list: CatalogPartition[] }>>();
+
+function matchingOf(
+  catalog: GlueCatalogStore,
+  key: string,
+  compute: () => CatalogPartition[],
+): CatalogPartition[] {
+  let byKey = memo.get(catalog);
+  if (!byKey) memo.set(catalog, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit && hit.version === catalog.version) return hit.list;
+  const list = compute();
+  byKey.set(key, { version: catalog.version, list });
+  return list;
+}
+
+function creationTime(
+  simulatedMs: number | undefined,
+  epochMs: (simulatedMs: number) => number,
+): { CreationTime?: number } {
+  return simulatedMs === undefined ? {} : { CreationTime: epochMs(simulatedMs) / 1000 };
+}
+
+export function getPartitions(
+  input: Record<string, unknown>,
+  catalog: GlueCatalogStore,
+  epochMs: (simulatedMs: number) => number = (ms) => ms,
+): WireResponse {
   const database = typeof input.DatabaseName === 'string' ? input.DatabaseName : '';
   const name = typeof input.TableName === 'string' ? input.TableName : '';
   if (!database || !name) throw invalid('DatabaseName and TableName are required');
@@ -74,10 +102,12 @@ export function getPartitions(input: Record<string, unknown>, catalog: GlueCatal
     if (token.query !== query) throw invalid('NextToken does not belong to this request');
     offset = token.offset;
   }
-  const matching = catalog.partitions(database, name).filter((partition) => {
-    if (total > 1 && fnv(partition.values.join('\u0000')) % total !== number) return false;
-    return predicate(Object.fromEntries(keys.map((key, i) => [key, partition.values[i] ?? ''])));
-  });
+  const matching = matchingOf(catalog, `${database}.${name}\u0000${query}`, () =>
+    catalog.partitions(database, name).filter((partition) => {
+      if (total > 1 && fnv(partition.values.join('\u0000')) % total !== number) return false;
+      return predicate(Object.fromEntries(keys.map((key, i) => [key, partition.values[i] ?? ''])));
+    }),
+  );
   const page = matching.slice(offset, offset + maxResults);
   const next = offset + maxResults < matching.length ? offset + maxResults : undefined;
   return jsonResponse({
@@ -85,6 +115,8 @@ export function getPartitions(input: Record<string, unknown>, catalog: GlueCatal
       DatabaseName: table.database,
       TableName: table.name,
       Values: [...partition.values],
+      // The JSON protocol's timestamps are epoch seconds.
+      ...creationTime(catalog.createdAt(table, partition.values), epochMs),
       ...(partition.location !== undefined ? { StorageDescriptor: { Location: partition.location } } : {}),
     })),
     ...(next !== undefined

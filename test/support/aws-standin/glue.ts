@@ -16,6 +16,8 @@ export interface CatalogPartition {
   /** Values in the table's partition-key order. */
   readonly values: readonly string[];
   readonly location?: string;
+  /** Seeding only: simulated ms the partition was created (default now). Read back with {@link GlueCatalogStore.createdAt}. */
+  readonly createdAt?: number;
 }
 
 export interface CatalogTable {
@@ -47,6 +49,17 @@ export interface TableExtras {
 
 export class GlueCatalogStore {
   private readonly tables = new Map<string, CatalogTable>();
+
+  private readonly sorted = new WeakMap<
+    CatalogTable,
+    { version: number; size: number; list: CatalogPartition[] }
+  >();
+  private readonly created = new WeakMap<CatalogTable, Map<string, number>>();
+  /** Bumped on every change to any table's partitions. */
+  version = 0;
+
+  /** `now` is the stand-in's simulated clock: every partition records when it was created. */
+  constructor(private readonly now: () => number = () => 0) {}
 
   defineTable(
     database: string,
@@ -91,7 +104,27 @@ export class GlueCatalogStore {
   partitions(database: string, name: string): CatalogPartition[] {
     const table = this.getTable(database, name);
     if (!table) return [];
-    return [...table.partitions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+    // Sorted once per change: a paged read of 300,000 partitions asks for them hundreds of times.
+    const cached = this.sorted.get(table);
+    if (cached && cached.size === table.partitions.size && cached.version === this.version)
+      return [...cached.list];
+    const list = [...table.partitions.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, p]) => p);
+    this.sorted.set(table, { version: this.version, size: table.partitions.size, list });
+    return [...list];
+  }
+
+  private creationTimes(table: CatalogTable): Map<string, number> {
+    let times = this.created.get(table);
+    if (!times) this.created.set(table, (times = new Map()));
+    return times;
+  }
+
+  /** Simulated ms the partition was created (Glue's CreationTime), if it exists. */
+  createdAt(table: CatalogTable, values: readonly string[]): number | undefined {
+    const key = partitionKey(values);
+    return table.partitions.has(key) ? this.creationTimes(table).get(key) : undefined;
   }
 
   /** Removes partitions by {@link partitionKey}; returns how many existed. */
@@ -100,6 +133,7 @@ export class GlueCatalogStore {
     if (!table) return 0;
     let dropped = 0;
     for (const key of keys) if (table.partitions.delete(key)) dropped++;
+    this.version++;
     return dropped;
   }
 
@@ -115,6 +149,8 @@ export class GlueCatalogStore {
         values: [...p.values],
         ...(p.location !== undefined ? { location: p.location } : {}),
       });
+      this.creationTimes(table).set(key, p.createdAt ?? this.now());
+      this.version++;
       added += 1;
     }
     return added;
@@ -124,6 +160,7 @@ export class GlueCatalogStore {
   removePartitions(database: string, name: string, values: readonly (readonly string[])[]): number {
     const table = this.getTable(database, name);
     if (!table) return 0;
+    this.version++;
     return values.filter((v) => table.partitions.delete(partitionKey(v))).length;
   }
 }
@@ -143,6 +180,8 @@ export interface GlueContext {
   readonly rate?: TokenBucket;
   /** GetPartitions' own rate. */
   readonly partitionsRate?: TokenBucket;
+  /** Epoch ms of a simulated instant, for CreationTime. */
+  readonly epochMs?: (simulatedMs: number) => number;
 }
 
 export function handleGlue(
@@ -211,7 +250,7 @@ function handleGetPartitions(input: Record<string, unknown>, ctx: GlueContext): 
     throw glueError(injected);
   }
   try {
-    return getPartitions(input, ctx.catalog);
+    return getPartitions(input, ctx.catalog, ctx.epochMs);
   } catch (error) {
     bump(ctx.stats.errors, 'GetPartitions');
     throw error;

@@ -87,7 +87,7 @@ export function resolveQuotas(overrides: Partial<QuotaOptions> = {}): QuotaOptio
 export class SimClock {
   private readonly realStart: number;
   /** Response timestamps are anchored on the wall clock even when `realNow` is a test's frozen clock. */
-  private readonly epochBase = Date.now();
+  private epochBase = Date.now();
   private offsetMs = 0;
 
   constructor(
@@ -111,6 +111,14 @@ export class SimClock {
   /** Real ms that `simulatedMs` take. */
   toRealMs(simulatedMs: number): number {
     return simulatedMs * this.timeScale;
+  }
+
+  /**
+   * Puts response timestamps on a caller's clock: `epochMs(simulatedMs)` becomes `epoch`, so
+   * Glue's CreationTime and Athena's timings compare with a handler clock that starts elsewhere.
+   */
+  anchor(epoch: number, simulatedMs = this.now()): void {
+    this.epochBase = epoch - simulatedMs;
   }
 
   /** Wall-clock epoch ms for a simulated instant, for timestamps in responses. */

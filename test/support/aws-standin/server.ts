@@ -102,7 +102,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const faults = new Faults(clock);
   const store = new S3Store();
   const stacks = new StackStore();
-  const catalog = new GlueCatalogStore();
+  const catalog = new GlueCatalogStore(() => clock.now());
   const rates: Partial<Record<Operation, TokenBucket>> = {};
   for (const [op, limit] of Object.entries(quotas.rates) as [Operation, QuotaOptions['rates'][Operation]][]) {
     if (limit) rates[op] = new TokenBucket(limit, clock);
@@ -150,6 +150,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
           stats,
           rate: rates.GetTable,
           partitionsRate: rates.GetPartitions,
+          epochMs: (ms) => clock.epochMs(ms),
         });
       throw new ServiceError(400, 'UnknownOperationException', `the stand-in does not serve ${target}`);
     } catch (e) {

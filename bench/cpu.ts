@@ -19,7 +19,10 @@ export interface PlanFigures {
   readonly statements: number;
   /** Σ statement bytes: the minimal loop must build the same text. */
   readonly bytes: number;
+  /** Wall clock. */
   readonly seconds: number;
+  /** CPU time of this process (user + system): what the machine's other jobs do not inflate. */
+  readonly cpuSeconds: number;
   readonly partitionsPerSecond: number;
   /** Highest live heap (after a forced GC every 100 statements) minus the heap before: what the stream retains. */
   readonly retainedHeapMb: number;
@@ -38,6 +41,7 @@ export function benchPlan(accounts: number, days: number): PlanFigures {
   let partitions = 0;
   let statements = 0;
   let bytes = 0;
+  const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (const statement of plan()) {
     partitions += statement.partitions.length;
@@ -45,11 +49,13 @@ export function benchPlan(accounts: number, days: number): PlanFigures {
     statements++;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuSeconds = cpuSince(cpuStart);
   return {
     partitions,
     statements,
     bytes,
     seconds,
+    cpuSeconds,
     partitionsPerSecond: Math.round(partitions / seconds),
     retainedHeapMb: retainedHeap(plan),
   };
@@ -60,6 +66,13 @@ export interface LoopFigures {
   readonly statements: number;
   readonly bytes: number;
   readonly seconds: number;
+  readonly cpuSeconds: number;
+}
+
+/** User + system CPU seconds of this process since `start`. */
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /**
@@ -82,6 +95,7 @@ export function benchMinimalLoop(accounts: number, days: number): LoopFigures {
   let bytes = 0;
   let partitions = 0;
   let sql = header;
+  const cpuStart = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let a = 0; a < accounts; a++) {
     const account = String(100000000000 + a);
@@ -103,7 +117,7 @@ export function benchMinimalLoop(accounts: number, days: number): LoopFigures {
   statements++;
   bytes += Buffer.byteLength(sql);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { partitions, statements, bytes, seconds };
+  return { partitions, statements, bytes, seconds, cpuSeconds: cpuSince(cpuStart) };
 }
 
 /** A second, untimed pass: forced collections show what the stream really keeps alive. */

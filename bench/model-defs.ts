@@ -22,6 +22,8 @@ export interface LatencyModelDef {
   readonly storms?: readonly Storm[];
   /** The first n queries fail with a retryable error (Athena's own transient failures). */
   readonly transientFailures?: number;
+  /** Typical latency as a multiple of the prior (where to put a mid-run storm). @default 1 */
+  readonly scale?: number;
 }
 
 const scaled = (k: number): Partial<QuotaOptions> => ({
@@ -50,10 +52,10 @@ export function noisyLatencyMs(partitions: number, sql: string): number {
 }
 
 export const LATENCY_MODELS: readonly LatencyModelDef[] = [
-  { id: '0.1x', title: 'DDL 10 × faster than the prior', quotas: scaled(0.1) },
-  { id: '0.3x', title: 'DDL 3 × faster than the prior', quotas: scaled(0.3) },
+  { id: '0.1x', title: 'DDL 10 × faster than the prior', quotas: scaled(0.1), scale: 0.1 },
+  { id: '0.3x', title: 'DDL 3 × faster than the prior', quotas: scaled(0.3), scale: 0.3 },
   { id: '1x', title: 'DDL as the prior', quotas: scaled(1) },
-  { id: '3x', title: 'DDL 3 × slower than the prior', quotas: scaled(3) },
+  { id: '3x', title: 'DDL 3 × slower than the prior', quotas: scaled(3), scale: 3 },
   {
     id: 'noisy',
     title: 'log-normal per statement (σ 0.6), 5 % heavy tail up to × 30',
@@ -78,6 +80,24 @@ export const STORM_AND_FAILURES: LatencyModelDef = {
   storms: [{ atMs: 0, forMs: 3000 }],
   transientFailures: 2,
 };
+
+/**
+ * The same model with two 3-s throttle storms: one at the start, one once the first wave has
+ * ended (the run is in its steady state), so the recovery time is measured in every model.
+ */
+export function withStorms(model: LatencyModelDef): LatencyModelDef {
+  const firstWaveMs =
+    (model.scale ?? 1) * (DEFAULT_LATENCY_PRIOR.fixedMs + DEFAULT_LATENCY_PRIOR.perPartitionMs * 1300);
+  return {
+    ...model,
+    id: `${model.id}+storms`,
+    title: `${model.title}, 3-s storms at the start and after the first wave`,
+    storms: [
+      { atMs: 0, forMs: 3000 },
+      { atMs: Math.round(3000 + 1.2 * firstWaveMs), forMs: 3000 },
+    ],
+  };
+}
 
 export interface Workload {
   readonly id: string;
@@ -128,6 +148,18 @@ export const ISSUE_WORKLOADS: readonly { readonly workload: Workload; readonly m
     },
   },
 ];
+
+/** Enough statements to fill the share twice after each storm, small enough to run in every model. */
+export const RECOVERY_WORKLOAD: Workload = {
+  id: 'R',
+  title: 'recovery probe: org 20 accounts × 17 regions × 150 days (18 of 20), two storms',
+  accounts: 20,
+  regions: 17,
+  days: 150,
+  orgId: 'o-bench12345',
+  via: 'run',
+  concurrency: 18,
+};
 
 /** The daily run for 5,000 accounts × 20 regions: 100,000 new partitions at the scheduled share. */
 export const DAILY_WORKLOAD: Workload = {

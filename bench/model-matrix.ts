@@ -8,7 +8,9 @@ import {
   ISSUE_WORKLOADS,
   LATENCY_MODELS,
   type LatencyModelDef,
+  RECOVERY_WORKLOAD,
   STORM_AND_FAILURES,
+  withStorms,
   type Workload,
   WORKLOADS,
 } from './model-defs';
@@ -105,6 +107,10 @@ export async function runModelMatrix(
   const models = LATENCY_MODELS.filter((m) => !only.models || only.models.includes(m.id));
   for (const workload of WORKLOADS.filter((w) => part(w.id))) {
     for (const model of models) rows.push(await both(workload, model, common, progress));
+  }
+  // R: the throttle-recovery time in every latency model (the storm model has its own storms).
+  for (const model of part('R') ? models.filter((m) => !m.storms) : []) {
+    rows.push(await both(RECOVERY_WORKLOAD, withStorms(model), common, progress));
   }
   const issue: MatrixRow[] = [];
   for (const { workload, model } of part('I') ? ISSUE_WORKLOADS : []) {

@@ -16,9 +16,10 @@ function line(row: MatrixRow): string {
     fmt(o.simSeconds),
     fmt(o.lowerBoundSeconds),
     fmt(o.ratioToLowerBound, 3),
+    fmt(o.ratioToInOrderBound, 3),
     `${int(o.statusCalls)} (${fmt(o.statusCallsPerStatement, 2)})`,
     int(o.tailMs),
-    o.recoveryMs !== undefined ? fmt(o.recoveryMs / 1000, 1) : '—',
+    o.recoveriesMs ? o.recoveriesMs.map((ms) => fmt(ms / 1000, 1)).join(' / ') : '—',
     b ? fmt(b.simSeconds) : '—',
     b ? `${fmt(b.simSeconds / o.simSeconds, 2)}×` : '—',
     o.ok ? 'yes' : 'NO',
@@ -27,8 +28,8 @@ function line(row: MatrixRow): string {
 }
 
 const HEADER = [
-  '| run | model | statements | ours (s) | lower bound (s) | ÷ bound | status calls (÷ statements) | tail (ms) | recovery (s) | baseline (s) | baseline ÷ ours | all added |',
-  '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+  '| run | model | statements | ours (s) | lower bound (s) | ÷ bound | ÷ in-order bound | status calls (÷ statements) | tail (ms) | recovery (s) | baseline (s) | baseline ÷ ours | all added |',
+  '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
 ];
 
 export function renderModelMatrix(results: MatrixResults): string {
@@ -70,7 +71,8 @@ export function modelTargets(results: MatrixResults): Target[] {
       ),
     );
   const all = [...results.rows, ...results.issue];
-  const storms = all.filter((r) => r.ours.recoveryMs !== undefined);
+  const storms = all.filter((r) => r.ours.recoveriesMs !== undefined);
+  const worst = (r: MatrixRow): number => Math.max(...(r.ours.recoveriesMs ?? [Infinity]));
   const targets = [
     bound('C', LIMITS.orgLowerBoundRatio, 'org backfill'),
     bound('S', LIMITS.stepFunctionsLowerBoundRatio, 'Step Functions backfill'),
@@ -100,11 +102,8 @@ export function modelTargets(results: MatrixResults): Target[] {
       storms,
       target(
         'concurrency back at its share within 10 s of a throttle storm',
-        storms.length > 0 && storms.every((r) => (r.ours.recoveryMs ?? Infinity) <= 10_000),
-        list(
-          storms,
-          (r) => `${r.ours.workload}/${r.ours.model} ${fmt((r.ours.recoveryMs ?? 0) / 1000, 1)} s`,
-        ),
+        storms.length > 0 && storms.every((r) => worst(r) <= 10_000),
+        list(storms, (r) => `${r.ours.workload}/${r.ours.model} ${fmt(worst(r) / 1000, 1)} s`),
       ),
     ),
   ];

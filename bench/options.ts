@@ -18,7 +18,7 @@ export interface BenchOptions {
   readonly cpu: boolean;
   /** Latency models to run the scheduler matrix under; empty skips it. */
   readonly models: readonly string[];
-  /** Parts of the matrix: C, S (workloads × models), I (the issue's failures), DAILY. */
+  /** Parts of the matrix: C, S (workloads × models), R (storm recovery per model), I (the issue's failures), DAILY. */
   readonly matrixParts: readonly string[];
   /** Synthetic events of the columnar scan measurement (issue 18); 0 skips it. */
   readonly scanEvents: number;
@@ -42,7 +42,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --no-cpu                    skip the CPU figures (plan/render, bundle)
   --models=${LATENCY_MODELS.map((m) => m.id).join(',')}
                               latency models of the scheduler matrix (--models=none skips it and the daily scale)
-  --matrix-parts=C,S,I,DAILY  parts of the matrix: workloads C and S, the issue's failures (I), the daily scale
+  --matrix-parts=C,S,R,I,DAILY  parts of the matrix: workloads C and S, the throttle-recovery probe in every
+                              model (R), the issue's failures (I), the daily scale
   --scan-events=1000000       synthetic events of the columnar scan measurement (0 skips it)
   --out=bench/results.json    where to write the JSON
   --strict                    exit with code 1 when a target is missed`;
@@ -123,7 +124,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     cpu: !(values['no-cpu'] ?? false),
     models: parseModels(values.models),
     scanEvents: positive('scan-events', values['scan-events'], 1_000_000, true),
-    matrixParts: (values['matrix-parts'] ?? 'C,S,I,DAILY').split(',').map((p) => p.trim().toUpperCase()),
+    matrixParts: (values['matrix-parts'] ?? 'C,S,R,I,DAILY').split(',').map((p) => p.trim().toUpperCase()),
     out: values.out ?? 'bench/results.json',
   };
 }

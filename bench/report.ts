@@ -94,7 +94,7 @@ export function cpuTable(cpu: CpuResult): string {
   plan.push([
     `minimal loop, same ${int(cpu.loop1M.partitions)} partitions`,
     `${dec(cpu.loop1M.seconds, 2)} s`,
-    `ours ÷ loop ${dec(cpu.ratioToLoop, 2)}×`,
+    `ours ÷ loop ${dec(cpu.ratioToLoop, 2)}× CPU, ${dec(cpu.wallRatioToLoop, 2)}× wall`,
     `${int(cpu.loop1M.statements)} statements`,
     '',
   ]);

@@ -65,24 +65,65 @@ export function renderHeader(database: string, table: string): string {
   return `ALTER TABLE ${sqlIdentifier(database)}.${sqlIdentifier(table)} ADD IF NOT EXISTS`;
 }
 
-/** Builds a clause renderer for a scheme; short values repeat a lot, so their literals are memoized. */
-export function clauseRenderer(scheme: PartitionScheme): (partition: PartitionSpec) => string {
-  const names = scheme.columns.map((field) => `${sqlIdentifier(field)} = `);
-  const memo = new Map<string, string>();
-  const literal = (value: string): string => {
+/** A rendered clause and its UTF-8 size, counted from its pieces. */
+interface ClauseWriter {
+  (partition: PartitionSpec): string;
+  /** UTF-8 bytes of the clause last returned. */
+  bytes: number;
+}
+
+/**
+ * Builds a clause renderer for a scheme. Partitions come account by account, region by
+ * region, day by day, so a clause shares its leading values with the one before: the text
+ * (and byte count) up to the first value that changed is reused, and each value's literal is
+ * memoized with its size. Only the changed values and the location are rendered and counted.
+ */
+function clauseWriter(scheme: PartitionScheme): ClauseWriter {
+  const fields = scheme.columns;
+  const names = fields.map((field, i) => `${i === 0 ? '' : ', '}${sqlIdentifier(field)} = `);
+  const nameBytes = names.map((name) => Buffer.byteLength(name));
+  const memo = new Map<string, { readonly text: string; readonly bytes: number }>();
+  const literal = (value: string): { readonly text: string; readonly bytes: number } => {
     let quoted = memo.get(value);
     if (quoted === undefined) {
-      quoted = sqlString(value);
+      const text = sqlString(value);
+      quoted = { text, bytes: Buffer.byteLength(text) };
       if (memo.size < 100_000) memo.set(value, quoted);
     }
     return quoted;
   };
-  const fields = scheme.columns;
-  return (partition) => {
-    let values = names[0] + literal(partition[fields[0]]);
-    for (let i = 1; i < fields.length; i++) values += `, ${names[i]}${literal(partition[fields[i]])}`;
-    return `\n  PARTITION (${values}) LOCATION ${sqlString(partition.location)}`;
-  };
+  const open = '\n  PARTITION (';
+  const openBytes = Buffer.byteLength(open);
+  const tail = ') LOCATION ';
+  const tailBytes = Buffer.byteLength(tail);
+  const previous: (string | undefined)[] = fields.map(() => undefined);
+  const prefix: string[] = fields.map(() => '');
+  const prefixBytes: number[] = fields.map(() => 0);
+  const write = ((partition: PartitionSpec): string => {
+    let i = 0;
+    while (i < fields.length && partition[fields[i]] === previous[i]) i++;
+    let text = i === 0 ? open : prefix[i - 1];
+    let bytes = i === 0 ? openBytes : prefixBytes[i - 1];
+    for (; i < fields.length; i++) {
+      const value = partition[fields[i]];
+      const quoted = literal(value);
+      text += names[i] + quoted.text;
+      bytes += nameBytes[i] + quoted.bytes;
+      previous[i] = value;
+      prefix[i] = text;
+      prefixBytes[i] = bytes;
+    }
+    const location = sqlString(partition.location);
+    write.bytes = bytes + tailBytes + Buffer.byteLength(location);
+    return text + tail + location;
+  }) as ClauseWriter;
+  write.bytes = 0;
+  return write;
+}
+
+/** Builds a clause renderer for a scheme (see clauseWriter for what it reuses). */
+export function clauseRenderer(scheme: PartitionScheme): (partition: PartitionSpec) => string {
+  return clauseWriter(scheme);
 }
 
 export function renderClause(scheme: PartitionScheme, partition: PartitionSpec): string {
@@ -113,10 +154,10 @@ export function* packStatements(
     bytes = headerBytes;
     return statement;
   };
-  const render = clauseRenderer(scheme);
+  const render = clauseWriter(scheme);
   for (const partition of partitions) {
     const clause = render(partition);
-    const clauseBytes = Buffer.byteLength(clause);
+    const clauseBytes = render.bytes;
     if (headerBytes + clauseBytes > limits.maxStatementBytes) {
       throw new PackError(
         `partition ${partition.location} does not fit in ${limits.maxStatementBytes} bytes`,

@@ -2,9 +2,10 @@
  * How long a DDL statement of n partitions holds its slot, learned from what Athena reports
  * about the statements this run has seen end, so the scheduler polls when a statement is
  * expected to end instead of on a fixed backoff. The model is linear, latency(n) = fixed +
- * perPartition × n, fitted by weighted least squares where recent statements weigh more (so
- * it follows Athena both up and down); until two sizes have been seen it scales the prior
- * to what was observed.
+ * perPartition × n, fitted robustly over the last statements (Theil–Sen: the median of the
+ * slopes between pairs, then the median intercept), so it follows Athena both up and down
+ * and one statement stuck 30 × longer than the rest does not move it. Until sizes spread
+ * enough to read a slope, it scales the prior by the median of what was observed.
  *
  * Samples come from Athena's clock (CompletionDateTime − SubmissionDateTime, or
  * TotalExecutionTimeInMillis), never from when the scheduler happened to look: a status call
@@ -26,8 +27,8 @@ export interface LatencyPrior {
  */
 export const DEFAULT_LATENCY_PRIOR: LatencyPrior = { fixedMs: 1500, perPartitionMs: 35 };
 
-/** Each new sample shrinks older ones' weight by this factor: the last ~20 statements decide. */
-const DECAY = 0.95;
+/** The last this many statements decide: enough for a median, few enough to follow a change soon. */
+export const LATENCY_WINDOW = 15;
 
 /**
  * The time a query held its active-DDL slot, by Athena's clock: submission to completion
@@ -43,45 +44,86 @@ export function athenaLatencyMs(timing: QueryTiming | undefined): number | undef
   return undefined;
 }
 
+/** The middle value (the mean of the two middle ones for an even count); `values` is sorted in place. */
+export function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+interface Fit {
+  readonly fixedMs: number;
+  readonly perPartitionMs: number;
+}
+
 export class LatencyEstimator {
-  private weight = 0;
-  private sumN = 0;
-  private sumMs = 0;
-  private sumNN = 0;
-  private sumNMs = 0;
-  private samples = 0;
+  private readonly sizes: number[] = [];
+  private readonly times: number[] = [];
+  private next = 0;
+  private fit: Fit | undefined;
 
   constructor(private readonly prior: LatencyPrior = DEFAULT_LATENCY_PRIOR) {}
 
   /** True once a statement's end has been measured: the prior no longer decides. */
   get known(): boolean {
-    return this.samples > 0;
+    return this.sizes.length > 0;
   }
 
-  /** Records that a statement of `partitions` held its slot for `ms`. */
-  observe(partitions: number, ms: number): void {
-    if (!(ms >= 0) || !Number.isFinite(ms) || !(partitions >= 0)) return;
-    this.samples++;
-    this.weight = this.weight * DECAY + 1;
-    this.sumN = this.sumN * DECAY + partitions;
-    this.sumMs = this.sumMs * DECAY + ms;
-    this.sumNN = this.sumNN * DECAY + partitions * partitions;
-    this.sumNMs = this.sumNMs * DECAY + partitions * ms;
-  }
-
-  /** Expected milliseconds for a statement of `partitions`. */
-  expectMs(partitions: number): number {
-    const priorMs = (n: number): number => this.prior.fixedMs + this.prior.perPartitionMs * n;
-    if (this.samples === 0) return priorMs(partitions);
-    const meanN = this.sumN / this.weight;
-    const meanMs = this.sumMs / this.weight;
-    const varN = this.sumNN / this.weight - meanN * meanN;
-    // Sizes must spread (10 % of the mean) before a slope can be read from them.
-    if (this.samples >= 2 && varN > (0.1 * meanN) ** 2) {
-      const slope = (this.sumNMs / this.weight - meanN * meanMs) / varN;
-      const intercept = meanMs - slope * meanN;
-      if (slope >= 0 && intercept >= 0) return intercept + slope * partitions;
+  /**
+   * Records that a statement of `partitions` held its slot for `ms`. With `ceilingMs`, a sample
+   * that would raise the estimate for that size above the ceiling is not kept (a window
+   * observed without Athena's timings is no proof of a slower Athena).
+   */
+  observe(partitions: number, ms: number, ceilingMs = Number.POSITIVE_INFINITY): void {
+    if (!(ms >= 0) || !Number.isFinite(ms) || !(partitions >= 0) || !Number.isFinite(partitions)) return;
+    const undo = { size: this.sizes[this.next], time: this.times[this.next], length: this.sizes.length };
+    const fit = this.fit;
+    const slot = this.next;
+    this.sizes[slot] = partitions;
+    this.times[slot] = ms;
+    this.next = (slot + 1) % LATENCY_WINDOW;
+    this.fit = this.refit();
+    if (this.expectMs(partitions) > ceilingMs) {
+      this.sizes.length = undo.length;
+      this.times.length = undo.length;
+      if (slot < undo.length) {
+        this.sizes[slot] = undo.size;
+        this.times[slot] = undo.time;
+      }
+      this.next = slot;
+      this.fit = fit;
     }
-    return (meanMs / priorMs(meanN)) * priorMs(partitions);
+  }
+
+  /** Expected (median) milliseconds for a statement of `partitions`. */
+  expectMs(partitions: number): number {
+    const fit = this.fit ?? this.prior;
+    return fit.fixedMs + fit.perPartitionMs * partitions;
+  }
+
+  private priorMs(n: number): number {
+    return this.prior.fixedMs + this.prior.perPartitionMs * n;
+  }
+
+  private refit(): Fit {
+    const { sizes, times } = this;
+    const count = sizes.length;
+    const meanN = sizes.reduce((a, b) => a + b, 0) / count;
+    // Sizes must spread (10 % of the mean) before a slope can be read from them.
+    const slopes: number[] = [];
+    for (let i = 0; i < count; i++) {
+      for (let j = i + 1; j < count; j++) {
+        const dn = sizes[j] - sizes[i];
+        if (Math.abs(dn) > 0.1 * meanN) slopes.push((times[j] - times[i]) / dn);
+      }
+    }
+    if (slopes.length >= Math.max(1, count - 1)) {
+      const slope = median(slopes);
+      const intercept = median(times.map((ms, i) => ms - slope * sizes[i]));
+      if (slope >= 0 && intercept >= 0) return { fixedMs: intercept, perPartitionMs: slope };
+    }
+    // Too few distinct sizes: the prior's shape, scaled to the median of what was observed.
+    const scale = median(times.map((ms, i) => ms / Math.max(1e-9, this.priorMs(sizes[i]))));
+    return { fixedMs: this.prior.fixedMs * scale, perPartitionMs: this.prior.perPartitionMs * scale };
   }
 }

@@ -3,10 +3,14 @@
  * statement is checked early (a short first check, then steps that double the time waited),
  * so a fast Athena is found within one step whatever the prior said. Once Athena's own
  * timings say how long statements take, each statement is checked when it should have
- * ended, and one still running is checked again after a short step that doubles with each
- * miss. When nothing is left to start (the tail), steps stay short so the last end is seen
- * within a few hundred ms. One status call answers for up to 50 queries, so the earliest
- * check decides the next call. No check is ever planned past `maxWaitMs` or the deadline.
+ * ended (the median of Athena's recent timings), and one still running is checked again
+ * after a short step that doubles with each miss, up to a share of how long it has overrun
+ * (latency has a heavy tail: the longer a statement overruns, the longer it tends to). One
+ * status call answers for up to 50 queries, so the earliest check decides the next call,
+ * and while work waits for slots calls are spaced to about two per statement end expected.
+ * When nothing is left to start (the tail) only the last end matters: one call at the latest
+ * planned check, then short steps (a few hundred ms, at most a tenth of the statement's run
+ * time). No check is ever planned past `maxWaitMs` or the deadline.
  */
 import { athenaLatencyMs, LatencyEstimator } from './latency';
 import type { QueryTiming } from '../shared/ports';
@@ -23,7 +27,10 @@ export interface PollTiming {
   readonly pollCoalesceMs?: number;
   /** First check of a statement while no statement's end has been measured yet. @default 500 */
   readonly pollFirstCheckMs?: number;
-  /** Longest re-check step once nothing is left to start, so the run's end is seen soon. @default 250 */
+  /**
+   * Re-check step once nothing is left to start, so the run's end is seen soon; it grows only
+   * for a statement far past its estimate (at most a tenth of its run time). @default 250
+   */
   readonly pollTailStepMs?: number;
 }
 
@@ -48,6 +55,18 @@ interface Watch {
 const MAX_STEP_MS = 5000;
 /** Longest coalescing wait, as a share of the earliest statement's expected latency. */
 const COALESCE_SHARE = 0.02;
+/** While latency is unknown, the longest step is this share of the prior's estimate or of the time waited. */
+const UNKNOWN_STEP_SHARE = 0.25;
+/** Past its expected end, a statement's re-check step may grow to this share of its overrun. */
+const OVERRUN_SHARE = 0.5;
+/**
+ * In the tail a late look delays the end of the run itself: the step stays at pollTailStepMs
+ * (a few hundred ms) unless the statement has run long, and then at most this share of its
+ * run time (a statement stuck for 10 minutes is re-checked about once a minute, not 2,400 times).
+ */
+const TAIL_SHARE = 0.1;
+/** Re-check calls per expected statement end while work is left to start (see spacingMs). */
+const CALLS_PER_END = 1;
 /** Never call twice within this many ms: the earliest check may already be due. */
 export const MIN_GAP_MS = 50;
 
@@ -78,15 +97,20 @@ export class PollPlanner {
     return this.latency.known;
   }
 
-  /** Expected end of a statement of `partitions` started at `startedAt`, capped by the longest wait. */
+  /** Expected end of a statement of `partitions` started at `startedAt` (Athena's median). */
   private expectedEnd(partitions: number, startedAt: number): number {
-    return startedAt + Math.min(this.maxMs, this.latency.expectMs(partitions));
+    return startedAt + this.latency.expectMs(partitions);
+  }
+
+  /** A check at `at`, but never further from `now` than the longest wait. */
+  private capped(now: number, at: number): number {
+    return Math.min(at, now + this.maxMs);
   }
 
   started(queryId: string, partitions: number, now: number): void {
     const expected = this.expectedEnd(partitions, now);
     const checkAt = this.latency.known ? expected : Math.min(expected, now + this.firstMs);
-    this.watches.set(queryId, { partitions, startedAt: now, checkAt, overdue: 0 });
+    this.watches.set(queryId, { partitions, startedAt: now, checkAt: this.capped(now, checkAt), overdue: 0 });
   }
 
   /** Nothing is left to start: keep re-check steps short so the last end is seen soon. */
@@ -110,7 +134,14 @@ export class PollPlanner {
     if (!watch) return;
     this.watches.delete(queryId);
     const wasKnown = this.latency.known;
-    this.latency.observe(watch.partitions, this.sampleMs(watch, now, timing));
+    const athena = athenaLatencyMs(timing);
+    if (athena !== undefined) this.latency.observe(watch.partitions, athena);
+    else {
+      const before = this.latency.expectMs(watch.partitions);
+      const sample = this.windowSampleMs(watch, now);
+      // Only a sighting past the estimate (proof of a slower Athena) may raise it.
+      this.latency.observe(watch.partitions, sample, sample > before ? Infinity : before);
+    }
     // The first measured end replaces the prior: statements started before it get checks by it.
     if (!wasKnown) this.replan(now);
   }
@@ -120,13 +151,10 @@ export class PollPlanner {
   }
 
   /**
-   * Athena's own figure when it gives one. Without it, the end lies between the last sighting
-   * and now; the estimate is kept inside that window, so a late look never raises it and
-   * only a sighting past it (proof of a slower Athena) does.
+   * Without Athena's figure the end lies between the last sighting and now; the estimate is
+   * kept inside that window, so a late look never raises it and only a sighting past it does.
    */
-  private sampleMs(watch: Watch, now: number, timing: QueryTiming | undefined): number {
-    const athena = athenaLatencyMs(timing);
-    if (athena !== undefined) return athena;
+  private windowSampleMs(watch: Watch, now: number): number {
     const lower = (watch.seenRunningAt ?? watch.startedAt) - watch.startedAt;
     const upper = now - watch.startedAt;
     return Math.max(lower, Math.min(upper, this.latency.expectMs(watch.partitions)));
@@ -137,39 +165,87 @@ export class PollPlanner {
     for (const watch of this.watches.values()) {
       const expected = this.expectedEnd(watch.partitions, watch.startedAt);
       watch.checkAt =
-        expected > now ? expected : Math.max(now + MIN_GAP_MS, Math.min(watch.checkAt, now + this.stepMs));
+        expected > now
+          ? this.capped(now, expected)
+          : Math.max(now + MIN_GAP_MS, Math.min(watch.checkAt, now + this.stepMs));
     }
   }
 
+  /**
+   * The next check of a statement still running at `now`. Before its expected end: that end.
+   * Past it: steps that double from `pollStepMs`, up to a cap that grows with how far past its
+   * end it already is. Latency has a heavy tail, and the longer a statement has overrun, the
+   * longer it is likely to keep running: a fixed cap would poll a statement stuck for ten
+   * minutes every few hundred ms. The cap is a small share of the overrun, so the end is still
+   * seen within that share (a few hundred ms for a statement a few seconds late).
+   */
   private nextCheck(watch: Watch, now: number): number {
-    // Unknown latency: steps grow with the time already waited (× 1.5 each), from a short first one.
-    const step = this.latency.known
-      ? this.stepMs * 2 ** Math.max(0, watch.overdue - 1)
-      : Math.max(this.stepMs, (now - watch.startedAt) / 2);
     const expected = this.expectedEnd(watch.partitions, watch.startedAt);
-    if (this.latency.known && expected > now) return expected;
-    const cap = this.draining && this.latency.known ? this.tailMs : MAX_STEP_MS;
+    if (this.latency.known && expected > now) return this.capped(now, expected);
+    const waited = now - watch.startedAt;
+    if (!this.latency.known) {
+      // Unknown latency: steps grow with the time already waited (x 4/3 each, so a check
+      // overshoots an end by a quarter at most), from a short first one, up to a share of what
+      // the prior expects, so a slow Athena costs few calls. The prior's own estimate is one of
+      // the checks: when Athena is as the prior says, its end is seen on time.
+      const cap = Math.max(MAX_STEP_MS, UNKNOWN_STEP_SHARE * Math.max(waited, expected - watch.startedAt));
+      const next = now + Math.min(Math.max(MIN_GAP_MS, waited / 3), cap, this.maxMs);
+      return expected > now + MIN_GAP_MS ? Math.min(next, expected) : next;
+    }
+    const step = this.stepMs * 2 ** Math.max(0, watch.overdue - 1);
+    const overrun = now - expected;
+    const cap = this.draining
+      ? Math.max(this.tailMs, TAIL_SHARE * waited)
+      : Math.max(MAX_STEP_MS, OVERRUN_SHARE * overrun);
     return now + Math.min(step, cap, this.maxMs);
   }
 
   /** Milliseconds until the next status call is due: the earliest check, and those just after it. */
   delayMs(now: number): number {
+    // Re-checks of statements already past their expected end are spaced (see spacingMs);
+    // a check at a statement's expected end is never held back by them.
+    const spacedFrom = now + this.spacingMs();
+    const at = (watch: Watch): number =>
+      watch.overdue > 0 ? Math.max(watch.checkAt, spacedFrom) : watch.checkAt;
     let earliest = Number.POSITIVE_INFINITY;
-    for (const watch of this.watches.values()) earliest = Math.min(earliest, watch.checkAt);
+    for (const watch of this.watches.values()) earliest = Math.min(earliest, at(watch));
     // Waiting for the ends just after the earliest costs its slot that wait: a small share of
     // a statement's latency at most, so short statements are not held up by the coalescing.
     let coalesce = this.coalesceMs;
     if (this.latency.known) {
       for (const watch of this.watches.values()) {
-        if (watch.checkAt === earliest)
+        if (at(watch) === earliest)
           coalesce = Math.min(coalesce, COALESCE_SHARE * this.latency.expectMs(watch.partitions));
       }
     }
     let due = earliest;
     for (const watch of this.watches.values()) {
-      if (watch.checkAt <= earliest + coalesce) due = Math.max(due, watch.checkAt);
+      // In the tail nothing waits for a slot: only the last end matters, so one call at the
+      // latest planned check sees everything that ended before it.
+      if (at(watch) <= earliest + coalesce || this.tailing()) due = Math.max(due, at(watch));
     }
     const limit = Math.min(this.maxMs, this.deadline - now);
     return Math.max(MIN_GAP_MS, Math.min(limit, due - now));
+  }
+
+  /** Nothing left to start and Athena's latency known: the plan waits for the last end. */
+  private tailing(): boolean {
+    return this.draining && this.latency.known;
+  }
+
+  /**
+   * While work is left to start and latency is known, re-checks of overrunning statements
+   * come at most CALLS_PER_END per statement end expected (n statements of latency L end
+   * n / L per ms). One call answers for every statement in flight, so an overrunning one seen
+   * a little late idles its slot for at most this gap; without it, many overrunning
+   * statements (a noisy Athena) each bring their own re-check steps and the calls add up.
+   * The tail keeps short steps instead.
+   */
+  private spacingMs(): number {
+    if (this.draining || !this.latency.known || this.watches.size < 2) return 0;
+    let sum = 0;
+    for (const watch of this.watches.values()) sum += this.latency.expectMs(watch.partitions);
+    const meanMs = sum / this.watches.size;
+    return meanMs / (this.watches.size * CALLS_PER_END);
   }
 }

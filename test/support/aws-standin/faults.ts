@@ -47,8 +47,9 @@ export class Faults {
     [];
   private readonly queryFaults: Counted<{ match?: SqlMatcher; outcome: QueryOutcome }>[] = [];
   private extraQueryMs = 0;
-  private slotsTakenWindow: { readonly fromMs: number; readonly toMs: number } | undefined;
-  private readonly throttleWindows = new Map<Operation, { readonly fromMs: number; readonly toMs: number }>();
+  /** Every storm armed, each kept: a second storm adds a window, it does not replace the first. */
+  private readonly slotsTakenWindows: Window[] = [];
+  private readonly throttleWindows = new Map<Operation, Window[]>();
 
   constructor(private readonly clock: SimClock) {}
 
@@ -61,11 +62,16 @@ export class Faults {
   /**
    * Between simulated `fromMs` and `toMs` (absolute), every StartQueryExecution is refused with
    * TooManyRequestsException (others hold the active-query quota) and every call to each of
-   * `rateOps` is throttled: a throttle storm at a chosen moment of a run.
+   * `rateOps` is throttled: a throttle storm at a chosen moment of a run. Each call adds a
+   * storm; earlier ones stay armed.
    */
   stormBetween(fromMs: number, toMs: number, rateOps: readonly Operation[] = []): void {
-    this.slotsTakenWindow = { fromMs, toMs };
-    for (const op of rateOps) this.throttleWindows.set(op, { fromMs, toMs });
+    this.slotsTakenWindows.push({ fromMs, toMs });
+    for (const op of rateOps) {
+      const windows = this.throttleWindows.get(op) ?? [];
+      windows.push({ fromMs, toMs });
+      this.throttleWindows.set(op, windows);
+    }
   }
 
   /** The next `n` new queries end in `outcome` (FAILED by default) and add no partitions. */
@@ -105,7 +111,7 @@ export class Faults {
   clear(): void {
     this.throttleUntil.clear();
     this.throttleWindows.clear();
-    this.slotsTakenWindow = undefined;
+    this.slotsTakenWindows.length = 0;
     this.s3Errors.length = 0;
     this.glueErrors.length = 0;
     this.athenaErrors.length = 0;
@@ -118,13 +124,14 @@ export class Faults {
   isThrottled(op: Operation): boolean {
     const until = this.throttleUntil.get(op);
     const now = this.clock.now();
-    const window = this.throttleWindows.get(op);
-    return (until !== undefined && now < until) || (window !== undefined && inWindow(window, now));
+    const windows = this.throttleWindows.get(op) ?? [];
+    return (until !== undefined && now < until) || windows.some((w) => inWindow(w, now));
   }
 
   /** True while a {@link stormBetween} window says other users hold every active-query slot. */
   slotsTaken(): boolean {
-    return this.slotsTakenWindow !== undefined && inWindow(this.slotsTakenWindow, this.clock.now());
+    const now = this.clock.now();
+    return this.slotsTakenWindows.some((w) => inWindow(w, now));
   }
 
   takeS3Error(bucket: string, prefix: string): S3ErrorCode | undefined {
@@ -163,6 +170,11 @@ function take<T>(list: Counted<T>[], matches: (value: T) => boolean): T | undefi
   return fault.value;
 }
 
-function inWindow(window: { readonly fromMs: number; readonly toMs: number }, now: number): boolean {
+interface Window {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+function inWindow(window: Window, now: number): boolean {
   return now >= window.fromMs && now < window.toMs;
 }

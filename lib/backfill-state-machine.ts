@@ -151,12 +151,6 @@ export class BackfillStateMachine extends Construct {
 }
 
 /**
- * `/aws/vendedlogs/states/<unique>-<stack uuid>`. Under this prefix Step Functions does not add
- * the group to the account's CloudWatch Logs resource policy (5,120 characters, often full in
- * busy accounts). The stack's UUID keeps a redeploy after `cdk destroy` from colliding with the
- * retained group of the previous stack.
- */
-/**
  * The ARN of a state machine named `name` in this stack's account and region, built from the name
  * alone (no reference to the resource), so a construct the state machine depends on can hold it.
  */
@@ -169,6 +163,23 @@ export function stateMachineArnFor(scope: Construct, name: string): string {
   });
 }
 
+/**
+ * The backfill state machine's name: the service name, `-backfill` and the first 8 characters of
+ * the stack's UUID (80 characters at most). A name fixed by the app alone would collide with the
+ * previous attempt's state machine, still DELETING while an execution finishes its task, when a
+ * failed first deploy is retried right away; each attempt is a new stack with a new UUID.
+ */
+export function backfillStateMachineName(serviceName: string): string {
+  const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+  return `${serviceName.slice(0, 62)}-backfill-${Fn.select(0, Fn.split('-', stackUuid))}`;
+}
+
+/**
+ * `/aws/vendedlogs/states/<unique>-<stack uuid>`. Under this prefix Step Functions does not add
+ * the group to the account's CloudWatch Logs resource policy (5,120 characters, often full in
+ * busy accounts). The stack's UUID keeps a redeploy after `cdk destroy` from colliding with the
+ * retained group of the previous stack.
+ */
 function vendedLogGroupName(scope: Construct): string {
   const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
   return `/aws/vendedlogs/states/${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}-${stackUuid}`;

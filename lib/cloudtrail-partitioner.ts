@@ -13,7 +13,7 @@ import { DEPLOY_RESOURCE } from '../lambda/core/shared/contract';
 import { DeployResources } from './deploy-resources';
 import { AthenaResults } from './athena-results';
 import { ColumnarCopy } from './columnar-copy';
-import { BackfillStateMachine, stateMachineArnFor } from './backfill-state-machine';
+import { BackfillStateMachine, backfillStateMachineName, stateMachineArnFor } from './backfill-state-machine';
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
@@ -100,7 +100,7 @@ export class CloudTrailPartitioner extends Construct {
       partitionKeys: partitionKeysFor(this.table.partitionGranularity),
     });
     // Named, so the function holds its ARN without a reference back (the state machine invokes the function).
-    const backfillName = `${this.serviceName}-backfill`;
+    const backfillName = backfillStateMachineName(this.serviceName);
     const fn = new PartitionFunction(this, 'Function', {
       backfillStateMachineArn: stateMachineArnFor(this, backfillName),
       table: this.table,

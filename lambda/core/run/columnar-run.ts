@@ -109,20 +109,34 @@ export async function runColumnar(
     ? windowDays(options.window, schedule.firstKept, today, lateDays, params)
     : schedule.due;
   const budget = settings.columnarStatementBytes ?? DEFAULT_STATEMENT_BUDGET_BYTES;
-  const sizes =
-    table.accountKey && days.length > 0 ? await daySizes(settings, ports, options, days, budget) : undefined;
-  const statements = conversionStatements({ table, scheme, lateDays, days, sizes, budgetBytes: budget });
   const start = Math.min(
     options.startDeadline ?? Infinity,
     options.waitDeadline === undefined ? Infinity : options.waitDeadline - CONVERSION_RESERVE_MS,
   );
+  const deadline = Number.isFinite(start) ? start : undefined;
+  const sizes =
+    table.accountKey && days.length > 0
+      ? await daySizes(settings, ports, options, days, budget, sizingDeadline(ports.clock.now(), deadline))
+      : undefined;
+  // A day the sizing had no time for is converted by a later run, never unsized.
+  const sized = sizes ? days.filter((day) => sizes.has(day)) : days;
+  const statements = conversionStatements({
+    table,
+    scheme,
+    lateDays,
+    days: sized,
+    sizes,
+    budgetBytes: budget,
+  });
   const outcomes = await submit(
     statements.map((s) => s.sql),
     'convert',
-    Number.isFinite(start) ? start : undefined,
+    deadline,
   );
   const statuses = new Map<number, OutcomeStatus>(outcomes.map((o, i) => [i, o.status]));
-  const result = dayOutcomes(statements, statuses);
+  const outcome = dayOutcomes(statements, statuses);
+  const unsized = days.filter((day) => !sized.includes(day));
+  const result = { ...outcome, pending: [...outcome.pending, ...unsized].sort((a, b) => a - b) };
   let after = nextFailures(before, result);
   if (result.converted.length > 0 || result.failed.length > 0) {
     await ports.copy.updateParameters(database, name, (old) => {
@@ -209,4 +223,9 @@ function submitter(settings: Settings, ports: ColumnarPorts, options: ColumnarRu
     );
     return outcomes;
   };
+}
+
+/** The sizing may take half the time left before the last start: the statements need the rest. */
+function sizingDeadline(now: number, startDeadline: number | undefined): number | undefined {
+  return startDeadline === undefined ? undefined : now + Math.max(0, startDeadline - now) / 2;
 }

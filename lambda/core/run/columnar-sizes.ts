@@ -12,7 +12,8 @@ import type { Settings } from './settings';
 /**
  * Raw bytes per account of each day's read (days D … D + lateDays), summed over the trail's
  * day folders. If a listing fails, every account is given the whole budget: one statement per
- * account, more statements but none over the workgroup's scan cutoff.
+ * account, more statements but none over the workgroup's scan cutoff. Days not sized before the
+ * deadline are left out of the map.
  */
 export async function daySizes(
   settings: Settings,
@@ -20,6 +21,8 @@ export async function daySizes(
   options: { readonly now: Date },
   days: readonly EpochDay[],
   budget: number,
+  /** No day is sized past it (epoch ms): the days left out wait for the next run. */
+  deadline?: number,
 ): Promise<Map<EpochDay, AccountBytes[]>> {
   const late = DEFAULT_LATE_DAYS;
   const targets = await resolveTargets(
@@ -32,6 +35,8 @@ export async function daySizes(
   const accounts = [...new Set(targets.map((t) => t.account))];
   const sizes = ports.sizes;
   for (const day of days) {
+    // An organization's listing takes minutes: it must not eat the time its statements need.
+    if (deadline !== undefined && ports.clock.now() >= deadline) break;
     let bytes: Map<string, number> | undefined = new Map(accounts.map((a) => [a, 0]));
     if (sizes) {
       const reads = targets.flatMap((t) =>

@@ -37,7 +37,12 @@ function bucket(): FakeS3Listing {
 }
 
 function setup(
-  options: { fail?: (sql: string) => boolean; budget?: number; sizes?: (p: string) => number } = {},
+  options: {
+    fail?: (sql: string) => boolean;
+    budget?: number;
+    sizes?: (p: string) => number;
+    listMs?: number;
+  } = {},
 ) {
   const clock = new VirtualClock();
   const athena = new ScriptedAthena(clock, {
@@ -64,9 +69,19 @@ function setup(
     athena,
     clock,
     copy,
-    ...(options.sizes ? { sizes: { prefixBytes: async (p: string) => options.sizes!(p) } } : {}),
+    ...(options.sizes
+      ? {
+          sizes: {
+            prefixBytes: async (p: string) => {
+              // Each listing takes simulated time, as an organization's does.
+              if (options.listMs) await clock.sleep(options.listMs);
+              return options.sizes!(p);
+            },
+          },
+        }
+      : {}),
   };
-  const run = (extra: { waitDeadline?: number } = {}) =>
+  const run = (extra: { waitDeadline?: number; startDeadline?: number } = {}) =>
     runColumnar(settings, ports, { now: NOW, tokenSeed: 'request-1', maxConcurrent: 2, ...extra });
   return { athena, copy, clock, run };
 }
@@ -191,5 +206,21 @@ describe('runColumnar', () => {
     // AND the day with a failed range is not covered, though its other ranges succeeded
     expect(report.failed).toEqual(['2024-06-13']);
     expect(params(copy)[COVERAGE_PARAMETER]).toBe('2024-06-08..2024-06-12');
+  });
+
+  it('sizes for at most half the time before the last start: the days left unsized wait', async () => {
+    // GIVEN listings of 5 s each (the virtual clock adds up concurrent sleeps: a day's 6 folder
+    // reads take 30 s), statements that run 60 s, and a start deadline 100 s away: sizing may use 50 s
+    const { athena, copy, clock, run } = setup({ sizes: () => 1024, listMs: 5_000 });
+    copy.tables.set('cloudtrail.cloudtrail_logs_columnar', {});
+    // WHEN the pass runs
+    const report = await run({ startDeadline: clock.now() + 100_000 });
+    // THEN the two days whose sizing started before 50 s (at 0 s and 30 s) are converted
+    expect(report.converted).toEqual(['2024-06-08', '2024-06-09']);
+    expect(merges(athena)).toHaveLength(2);
+    // AND the four others are pending, not failed, and not covered
+    expect(report.pending).toHaveLength(4);
+    expect(report.failed).toEqual([]);
+    expect(params(copy)[COVERAGE_PARAMETER]).toBe('2024-06-08..2024-06-09');
   });
 });

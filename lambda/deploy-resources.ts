@@ -2,34 +2,34 @@
  * The stack's deploy-time custom resources (lib/deploy-resources.ts builds them): the Glue
  * partition index and the start of the initial backfill. Unlike AwsCustomResource, every call is
  * retried while IAM or Lake Formation still refuses it (a policy or grant created moments before,
- * IAM being eventually consistent) for a stated bound, {@link DEPLOY_ACCESS_RETRY}: 150 s.
+ * IAM being eventually consistent) for a stated bound, `DEPLOY_ACCESS_RETRY`: 150 s.
  *
  * CloudFormation invokes this function directly and waits for the answer at the request's
  * ResponseURL; the handler always answers, SUCCESS or FAILED with the reason, and never throws.
+ * Every wait is also capped by one deadline, {@link ANSWER_MARGIN_MS} before Lambda's timeout, so
+ * the answer is always sent: a function killed mid-wait leaves CloudFormation waiting until the
+ * resource's service timeout (20 min), and a rollback's Delete then ends in DELETE_FAILED.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { awsDeployPorts, type CfnResponse, type DeployPorts, putCfnResponse } from './aws/deploy-ports';
+import type { Context } from 'aws-lambda';
 import {
+  FAILED_CREATE_PREFIX,
   indexKeysFor,
   indexPhysicalId,
   indexToDelete,
-  isIndexBusy,
+  isFailedCreate,
   planIndex,
 } from './core/catalog/index-plan';
-import {
-  DEPLOY_ACCESS_RETRY,
-  isAccessDenied,
-  retryWhileDenied,
-  type AccessRetryOptions,
-} from './core/shared/access-retry';
+import type { AccessRetryOptions } from './core/shared/access-retry';
 import { DEPLOY_RESOURCE } from './core/shared/contract';
-import { PortError, systemClock, type Clock } from './core/shared/ports';
+import { systemClock, type Clock } from './core/shared/ports';
+import { DeadlineReachedError, whileBusy, withAccess, type WaitDeps } from './deploy-waits';
 
-/**
- * How long a change waits while the table's indexes are busy (Glue changes one index at a time per
- * table, and answers ConflictException meanwhile), e.g. a rollback deleting an index still CREATING.
- */
-export const INDEX_BUSY_WAIT = { limitMs: 600_000, pauseMs: 15_000 } as const;
+export { INDEX_BUSY_WAIT } from './deploy-waits';
+
+/** Time kept, before Lambda's timeout, for the last call in flight and the answer's PUT (3 tries). */
+export const ANSWER_MARGIN_MS = 60_000;
 
 export interface CfnEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -49,18 +49,19 @@ export interface DeployDeps {
   readonly accessRetry?: AccessRetryOptions;
 }
 
+/** One request's dependencies and its deadline (epoch ms on `clock`). */
+type Request = DeployDeps & WaitDeps;
+
 interface Outcome {
   readonly physicalId: string;
   readonly data: Record<string, string>;
 }
 
-/** Denied by IAM, Lake Formation or KMS, as an SDK error or as an adapter's classified PortError. */
-function denied(error: unknown): boolean {
-  return isAccessDenied(error) || (error instanceof PortError && error.kind === 'access-denied');
-}
-
-export function createDeployHandler(deps: DeployDeps): (event: CfnEvent) => Promise<void> {
-  return async (event) => {
+export function createDeployHandler(
+  deps: DeployDeps,
+): (event: CfnEvent, context: Pick<Context, 'getRemainingTimeInMillis'>) => Promise<void> {
+  return async (event, context) => {
+    const deadlineMs = deps.clock.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
     let response: CfnResponse;
     const base = {
       StackId: event.StackId,
@@ -68,7 +69,7 @@ export function createDeployHandler(deps: DeployDeps): (event: CfnEvent) => Prom
       LogicalResourceId: event.LogicalResourceId,
     };
     try {
-      const outcome = await handle(event, deps);
+      const outcome = await handle(event, { ...deps, deadlineMs });
       response = { ...base, Status: 'SUCCESS', PhysicalResourceId: outcome.physicalId, Data: outcome.data };
       deps.logger.info('deploy resource done', { request: event.RequestType, ...outcome });
     } catch (error) {
@@ -79,14 +80,20 @@ export function createDeployHandler(deps: DeployDeps): (event: CfnEvent) => Prom
         Status: 'FAILED',
         // CloudFormation shows the reason in the stack events; its whole answer is limited to 4 KB.
         Reason: message.slice(0, 1000),
-        PhysicalResourceId: event.PhysicalResourceId ?? `failed-${event.RequestId}`,
+        PhysicalResourceId: event.PhysicalResourceId ?? `${FAILED_CREATE_PREFIX}${event.RequestId}`,
       };
     }
     await deps.respond(event.ResponseURL, response);
   };
 }
 
-async function handle(event: CfnEvent, deps: DeployDeps): Promise<Outcome> {
+async function handle(event: CfnEvent, deps: Request): Promise<Outcome> {
+  // A Create that failed made nothing: its rollback's Delete has nothing to remove, and a call
+  // would meet the same refusal (a KMS key, Lake Formation) and fail the rollback.
+  if (event.RequestType !== 'Create' && isFailedCreate(event.PhysicalResourceId)) {
+    deps.logger.info('nothing to do: the resource was never created', { request: event.RequestType });
+    return { physicalId: event.PhysicalResourceId ?? 'none', data: {} };
+  }
   const kind = event.ResourceProperties.Kind;
   if (kind === DEPLOY_RESOURCE.partitionIndex) return partitionIndex(event, deps);
   if (kind === DEPLOY_RESOURCE.initialBackfill) return initialBackfill(event, deps);
@@ -104,24 +111,7 @@ function string(event: CfnEvent, name: string): string {
   return value;
 }
 
-/** Retries a call while access is denied (bounded), logging each retry. */
-function withAccess<T>(deps: DeployDeps, what: string, call: () => Promise<T>): Promise<T> {
-  return retryWhileDenied(
-    call,
-    denied,
-    deps.clock,
-    deps.accessRetry ?? DEPLOY_ACCESS_RETRY,
-    (attempt, pauseMs, error) =>
-      deps.logger.warn('access denied, retrying: IAM or Lake Formation may not have the new permission yet', {
-        call: what,
-        attempt,
-        pauseSeconds: pauseMs / 1000,
-        error: (error as Error).message,
-      }),
-  );
-}
-
-async function initialBackfill(event: CfnEvent, deps: DeployDeps): Promise<Outcome> {
+async function initialBackfill(event: CfnEvent, deps: Request): Promise<Outcome> {
   // Only a stack's creation starts it; an update or a delete leaves the execution alone.
   if (event.RequestType !== 'Create') return { physicalId: event.PhysicalResourceId ?? 'none', data: {} };
   const arn = string(event, 'StateMachineArn');
@@ -134,7 +124,7 @@ async function initialBackfill(event: CfnEvent, deps: DeployDeps): Promise<Outco
   return { physicalId: executionArn, data: { ExecutionArn: executionArn } };
 }
 
-async function partitionIndex(event: CfnEvent, deps: DeployDeps): Promise<Outcome> {
+async function partitionIndex(event: CfnEvent, deps: Request): Promise<Outcome> {
   const database = string(event, 'DatabaseName');
   const table = string(event, 'TableName');
   if (event.RequestType === 'Delete') return deleteIndex(event, database, table, deps);
@@ -142,9 +132,8 @@ async function partitionIndex(event: CfnEvent, deps: DeployDeps): Promise<Outcom
   const keys = Array.isArray(given)
     ? given.map(String)
     : indexKeysFor(await withAccess(deps, 'glue:GetTable', () => deps.ports.tableKeys(database, table)));
-  const existing = await withAccess(deps, 'glue:GetPartitionIndexes', () =>
-    deps.ports.indexes(database, table),
-  );
+  const indexesOf = () => deps.ports.indexes(database, table);
+  const existing = await withAccess(deps, 'glue:GetPartitionIndexes', indexesOf);
   const plan = planIndex(existing, keys);
   const previous = indexToDelete(event.PhysicalResourceId);
   if (plan.action === 'skip') {
@@ -159,7 +148,7 @@ async function partitionIndex(event: CfnEvent, deps: DeployDeps): Promise<Outcom
     const physicalId = previous === plan.name ? previous : indexPhysicalId(plan);
     return { physicalId, data: { IndexName: plan.name, Outcome: `kept (${plan.status})` } };
   }
-  await whileBusy(deps, database, table, async () => {
+  await whileBusy(deps, indexesOf, async () => {
     try {
       await withAccess(deps, 'glue:CreatePartitionIndex', () =>
         deps.ports.createIndex(database, table, plan.name, plan.keys),
@@ -175,75 +164,51 @@ async function partitionIndex(event: CfnEvent, deps: DeployDeps): Promise<Outcom
 /**
  * Deletes an index this resource created; leaves alone one it adopted. A rollback can come while
  * the index is still CREATING (Glue refuses to delete it then): wait for the table to be idle, up
- * to {@link INDEX_BUSY_WAIT}, then delete. Past the bound the rollback goes on and the log says
- * which index is left; the scheduled run's index check shows it.
+ * to `INDEX_BUSY_WAIT`, then delete. Past the bound or the invocation's deadline the rollback
+ * goes on and the log says which index is left and how to remove it; the scheduled run's index
+ * check shows it.
  */
 async function deleteIndex(
   event: CfnEvent,
   database: string,
   table: string,
-  deps: DeployDeps,
+  deps: Request,
 ): Promise<Outcome> {
   const physicalId = event.PhysicalResourceId ?? 'none';
   const name = indexToDelete(event.PhysicalResourceId);
   if (!name) return { physicalId, data: {} };
   try {
-    await whileBusy(deps, database, table, () =>
-      withAccess(deps, 'glue:DeletePartitionIndex', () => deps.ports.deleteIndex(database, table, name)),
+    await whileBusy(
+      deps,
+      () => deps.ports.indexes(database, table),
+      () =>
+        withAccess(deps, 'glue:DeletePartitionIndex', () => deps.ports.deleteIndex(database, table, name)),
     );
   } catch (error) {
     const code = (error as Error).name;
     // Gone already, with its table or by hand.
     if (code === 'EntityNotFoundException') return { physicalId, data: {} };
-    if (code !== 'ConflictException') throw error;
-    deps.logger.warn('partition index left in place: the table stayed busy', {
+    if (code !== 'ConflictException' && !(error instanceof DeadlineReachedError)) throw error;
+    // Failing the delete would leave the stack in DELETE_FAILED / ROLLBACK_FAILED for the index.
+    const why = code === 'ConflictException' ? 'the table stayed busy' : 'the invocation ran out of time';
+    deps.logger.warn(`partition index left in place: ${why}`, {
       database,
       table,
       index: name,
-      waitedSeconds: INDEX_BUSY_WAIT.limitMs / 1000,
+      reason: (error as Error).message,
       remove: `aws glue delete-partition-index --database-name ${database} --table-name ${table} --index-name ${name}`,
     });
   }
   return { physicalId, data: {} };
 }
 
-/** Runs `change`, waiting and trying again while Glue says another index change is under way. */
-async function whileBusy(
-  deps: DeployDeps,
-  database: string,
-  table: string,
-  change: () => Promise<void>,
-): Promise<void> {
-  const start = deps.clock.now();
-  for (;;) {
-    const busy = isIndexBusy(
-      await withAccess(deps, 'glue:GetPartitionIndexes', () => deps.ports.indexes(database, table)),
-    );
-    if (!busy) {
-      try {
-        return await change();
-      } catch (error) {
-        if ((error as Error).name !== 'ConflictException') throw error;
-        if (deps.clock.now() - start + INDEX_BUSY_WAIT.pauseMs > INDEX_BUSY_WAIT.limitMs) throw error;
-      }
-    } else if (deps.clock.now() - start + INDEX_BUSY_WAIT.pauseMs > INDEX_BUSY_WAIT.limitMs) {
-      const error = new Error(
-        `the table's partition indexes stayed busy for ${INDEX_BUSY_WAIT.limitMs / 1000} s`,
-      );
-      error.name = 'ConflictException';
-      throw error;
-    }
-    await deps.clock.sleep(INDEX_BUSY_WAIT.pauseMs);
-  }
-}
-
-let coldStart: ((event: CfnEvent) => Promise<void>) | undefined;
+let coldStart: ReturnType<typeof createDeployHandler> | undefined;
 
 /** The Lambda entry point. */
-export const handler = (event: CfnEvent): Promise<void> =>
+export const handler = (event: CfnEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> =>
   (coldStart ??= createDeployHandler({
     ports: awsDeployPorts(),
     clock: systemClock,
     respond: putCfnResponse,
     logger: new Logger(),
-  }))(event);
+  }))(event, context);

@@ -5,6 +5,7 @@
  * `FirstRunOutcome` output report it); nothing is ever thrown back to Lambda, whose async retry
  * would run it twice.
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CfnResponse } from './aws/deploy-ports';
 import { FIRST_RUN } from './core/run/first-run';
 
@@ -46,6 +47,7 @@ export async function answerFirstRun(
   request: FirstRunRequest,
   run: (scheduledEvent: unknown) => Promise<unknown>,
   respond: (url: string, response: CfnResponse) => Promise<void>,
+  logger: Pick<Logger, 'error'>,
 ): Promise<CfnResponse> {
   const base = {
     StackId: request.StackId,
@@ -67,6 +69,15 @@ export async function answerFirstRun(
     }
     response = { ...base, Status: 'SUCCESS', Data: firstRunData(failure) };
   }
-  await respond(request.ResponseURL, response);
+  try {
+    await respond(request.ResponseURL, response);
+  } catch (error) {
+    // Thrown, Lambda's async retry would run the whole first run again; the PUT already retried.
+    logger.error('first run: the answer to CloudFormation failed', {
+      request: request.RequestType,
+      status: response.Status,
+      error: (error as Error)?.message ?? String(error),
+    });
+  }
   return response;
 }

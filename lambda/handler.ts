@@ -168,7 +168,12 @@ export function createHandler(deps: HandlerDeps) {
   // The deploy's first run arrives as a CloudFormation request, answered with its outcome.
   return (event: unknown, context: Pick<Context, 'awsRequestId' | 'getRemainingTimeInMillis'>) =>
     isFirstRunRequest(event)
-      ? answerFirstRun(event, (scheduled) => handle(scheduled, context), deps.respond ?? putCfnResponse)
+      ? answerFirstRun(
+          event,
+          (scheduled) => handle(scheduled, context),
+          deps.respond ?? putCfnResponse,
+          logger,
+        )
       : handle(event, context);
 }
 

@@ -13,8 +13,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { awsDeployPorts, type CfnResponse, putCfnResponse } from '../lambda/aws/deploy-ports';
 import { DEPLOY_ACCESS_RETRY } from '../lambda/core/shared/access-retry';
+import { FIRST_RUN } from '../lambda/core/run/first-run';
+import { answerFirstRun } from '../lambda/first-run-resource';
 import type { Clock } from '../lambda/core/shared/ports';
-import { type CfnEvent, createDeployHandler, INDEX_BUSY_WAIT } from '../lambda/deploy-resources';
+import {
+  ANSWER_MARGIN_MS,
+  type CfnEvent,
+  createDeployHandler,
+  INDEX_BUSY_WAIT,
+} from '../lambda/deploy-resources';
 
 const meta = { $metadata: {} };
 const denied = () =>
@@ -67,8 +74,10 @@ describe('deploy-time custom resources (mocked SDK)', () => {
     sfn.reset();
   });
 
-  function run(e: CfnEvent, clock = fakeClock()) {
+  // Lambda's timeout for the deploy function (lib/deploy-resources.ts): 15 minutes.
+  function run(e: CfnEvent, clock = fakeClock(), remainingMs = 900_000) {
     const answers: CfnResponse[] = [];
+    const answeredAt: number[] = [];
     const logs: string[] = [];
     const logger = {
       info: (m: string) => void logs.push(m),
@@ -78,10 +87,15 @@ describe('deploy-time custom resources (mocked SDK)', () => {
     const handler = createDeployHandler({
       ports: awsDeployPorts(glueClient, sfnClient),
       clock,
-      respond: async (_url, response) => void answers.push(response),
+      respond: async (_url, response) => {
+        answers.push(response);
+        answeredAt.push(clock.now());
+      },
       logger,
     });
-    return handler(e).then(() => ({ answer: answers[0], answers, logs, clock }));
+    const started = clock.now();
+    const context = { getRemainingTimeInMillis: () => remainingMs - (clock.now() - started) };
+    return handler(e, context).then(() => ({ answer: answers[0], answers, answeredAt, logs, clock }));
   }
 
   it('creates the index after IAM lets the new policy through, within the stated bound', async () => {
@@ -223,6 +237,112 @@ describe('deploy-time custom resources (mocked SDK)', () => {
     expect(updated.answer.Status).toBe('SUCCESS');
   });
 
+  it('lets the rollback of a Create that failed pass without calling Glue, whose refusal stands', async () => {
+    // GIVEN a table whose catalog Glue refuses for good (a KMS key or Lake Formation grant missing)
+    glue.onAnyCommand().rejects(denied());
+    const created = await run(event('Create', INDEX));
+    expect(created.answer.Status).toBe('FAILED');
+    const callsBefore = glue.calls().length;
+    // WHEN the rollback deletes the resource, then (a stack kept after a failed create) updates it
+    const deleted = await run(event('Delete', INDEX, created.answer.PhysicalResourceId));
+    const updated = await run(event('Update', INDEX, created.answer.PhysicalResourceId));
+    // THEN both answer SUCCESS at once, with no Glue call: the rollback cannot end in ROLLBACK_FAILED
+    expect(deleted.answer).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: created.answer.PhysicalResourceId,
+    });
+    expect(updated.answer.Status).toBe('SUCCESS');
+    expect(glue.calls().length - callsBefore).toBe(0);
+    expect(deleted.clock.slept).toEqual([]);
+  });
+
+  it('lets the rollback of an initial backfill that never started pass without calling Step Functions', async () => {
+    // GIVEN a start that Step Functions refuses for good
+    sfn.on(StartExecutionCommand).rejects(
+      Object.assign(new Error('not authorized to perform: states:StartExecution'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+    const props = {
+      Kind: 'InitialBackfill',
+      StateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:sm',
+      Input: '{}',
+    };
+    const created = await run(event('Create', props));
+    const callsBefore = sfn.calls().length;
+    // WHEN the rollback deletes it
+    const deleted = await run(event('Delete', props, created.answer.PhysicalResourceId));
+    // THEN the create failed, the delete succeeds and nothing more was called
+    expect(created.answer.Status).toBe('FAILED');
+    expect(deleted.answer.Status).toBe('SUCCESS');
+    expect(sfn.calls().length - callsBefore).toBe(0);
+  });
+
+  it("answers a Create before Lambda's timeout when the nested waits together would pass it", async () => {
+    // GIVEN GetTable and GetPartitionIndexes each refused for ~140 s, then an index CREATING for good
+    const slowDenied = (ms: number, clock: Clock) => {
+      const until = clock.now() + ms;
+      return () => (clock.now() < until ? Promise.reject(denied()) : Promise.resolve(undefined));
+    };
+    const clock = fakeClock();
+    const tableOk = slowDenied(140_000, clock);
+    glue.on(GetTableCommand).callsFake(async () => {
+      await tableOk();
+      return { Table: { Name: 'cloudtrail_logs', PartitionKeys: TABLE_KEYS } };
+    });
+    let indexesOk: (() => Promise<unknown>) | undefined;
+    glue.on(GetPartitionIndexesCommand).callsFake(async () => {
+      indexesOk ??= slowDenied(140_000, clock);
+      await indexesOk();
+      return {
+        PartitionIndexDescriptorList: [
+          { IndexName: 'other', Keys: [{ Name: 'account', Type: 'string' }], IndexStatus: 'CREATING' },
+        ],
+      };
+    });
+    // WHEN CloudFormation creates the resource with 900 s left
+    const { answer, answeredAt, logs } = await run(event('Create', INDEX), clock, 900_000);
+    // THEN it answers FAILED, naming the deadline, with the margin still left
+    expect(answer).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(/deadline/) });
+    expect(answeredAt[0]).toBeLessThanOrEqual(900_000 - ANSWER_MARGIN_MS);
+    expect(logs).toContain('deploy resource failed');
+  });
+
+  it("answers a rollback's Delete with SUCCESS before the deadline, naming the index left", async () => {
+    // GIVEN an index CREATING for good, and only 5 minutes left in the invocation
+    glue.on(GetPartitionIndexesCommand).resolves({
+      PartitionIndexDescriptorList: [
+        { IndexName: 'year_month_day', Keys: [], IndexStatus: 'CREATING' as const },
+      ],
+    });
+    glue.on(DeletePartitionIndexCommand).rejects(conflict());
+    const warnings: Record<string, unknown>[] = [];
+    const clock = fakeClock();
+    const answeredAt: number[] = [];
+    const handler = createDeployHandler({
+      ports: awsDeployPorts(glueClient, sfnClient),
+      clock,
+      respond: async () => void answeredAt.push(clock.now()),
+      logger: {
+        info: () => undefined,
+        error: () => undefined,
+        warn: (_m: string, ...extra: unknown[]) => void warnings.push(extra[0] as Record<string, unknown>),
+      },
+    });
+    // WHEN CloudFormation deletes it
+    await handler(event('Delete', INDEX, 'year_month_day'), {
+      getRemainingTimeInMillis: () => 300_000 - clock.now(),
+    });
+    // THEN the answer went out before the deadline, and the log names the index and its delete command
+    expect(answeredAt).toHaveLength(1);
+    expect(answeredAt[0]).toBeLessThanOrEqual(300_000 - ANSWER_MARGIN_MS);
+    expect(warnings.at(-1)).toMatchObject({
+      index: 'year_month_day',
+      remove: expect.stringContaining('aws glue delete-partition-index') as unknown,
+      reason: expect.stringMatching(/deadline/) as unknown,
+    });
+  });
+
   it('answers FAILED, never throws, on a property it cannot use', async () => {
     // GIVEN a request without a table name
     // WHEN it is handled
@@ -233,15 +353,18 @@ describe('deploy-time custom resources (mocked SDK)', () => {
 });
 
 describe('the answer to CloudFormation', () => {
-  it('is one PUT of the JSON answer with an empty content type, as the pre-signed URL expects', async () => {
+  it('is a PUT of the JSON answer with an empty content type, as the pre-signed URL expects', async () => {
     // GIVEN a local server standing in for the pre-signed S3 URL
     const received: { method?: string; type?: string; body: string }[] = [];
+    const slept: number[] = [];
+    const sleep = async (ms: number) => void slept.push(ms);
     const server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         received.push({ method: req.method, type: req.headers['content-type'], body });
-        res.statusCode = received.length === 1 ? 200 : 403;
+        // OK, then refused for good (an expired URL), then unavailable once, then OK.
+        res.statusCode = [200, 403, 503, 200][received.length - 1] ?? 500;
         res.end();
       });
     });
@@ -256,13 +379,51 @@ describe('the answer to CloudFormation', () => {
       Data: { IndexName: 'year_month_day' },
     };
     try {
-      // WHEN the answer is sent twice, the second time refused
-      await putCfnResponse(url, answer);
-      // THEN the body is the answer, the method PUT and the content type empty; a refusal rejects
+      // WHEN the answer is sent, then sent to a URL that refuses it
+      await putCfnResponse(url, answer, [1_000, 2_000], sleep);
+      // THEN the body is the answer, the method PUT and the content type empty; a 403 rejects at once
       expect(received[0]).toEqual({ method: 'PUT', type: '', body: JSON.stringify(answer) });
-      await expect(putCfnResponse(url, answer)).rejects.toThrow(/HTTP 403/);
+      await expect(putCfnResponse(url, answer, [1_000, 2_000], sleep)).rejects.toThrow(/HTTP 403/);
+      expect(received).toHaveLength(2);
+      // AND WHEN S3 is unavailable once, THEN the PUT is tried again after a pause and succeeds
+      await putCfnResponse(url, answer, [1_000, 2_000], sleep);
+      expect(received).toHaveLength(4);
+      expect(received[3].body).toBe(JSON.stringify(answer));
+      expect(slept).toEqual([1_000]);
+      // AND WHEN S3 stays unavailable, THEN it gives up after three tries with bounded pauses
+      slept.length = 0;
+      await expect(putCfnResponse(url, answer, [1_000, 2_000], sleep)).rejects.toThrow(/HTTP 500/);
+      expect(received).toHaveLength(7);
+      expect(slept).toEqual([1_000, 2_000]);
     } finally {
       server.close();
     }
+  });
+});
+
+describe('the first run answer', () => {
+  it('resolves and logs when the answer cannot be sent, so Lambda does not run the first run again', async () => {
+    // GIVEN a respond that always fails (the PUT's own retries spent)
+    const runs: unknown[] = [];
+    const errors: string[] = [];
+    const request = {
+      RequestType: 'Create' as const,
+      ResponseURL: 'https://cloudformation-custom-resource-response.example/x',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'FirstRun',
+      ResourceProperties: { Kind: FIRST_RUN.resourceKind, Event: '{}' },
+    };
+    // WHEN the first run is answered
+    const answer = answerFirstRun(
+      request,
+      async (e) => void runs.push(e),
+      () => Promise.reject(new Error('CloudFormation response refused: HTTP 500')),
+      { error: (m: string) => void errors.push(m) },
+    );
+    // THEN it resolves after one run, and the log says the answer failed
+    await expect(answer).resolves.toMatchObject({ Status: 'SUCCESS' });
+    expect(runs).toHaveLength(1);
+    expect(errors).toEqual(['first run: the answer to CloudFormation failed']);
   });
 });

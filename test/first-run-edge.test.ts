@@ -114,7 +114,7 @@ describe('the first run as a CloudFormation resource', () => {
     for (const type of ['Create', 'Update', 'Delete'] as const) {
       const event = request(type);
       expect(isFirstRunRequest(event)).toBe(true);
-      await answerFirstRun(event, async (e) => void runs.push(e), respond);
+      await answerFirstRun(event, async (e) => void runs.push(e), respond, fakeLogger().logger);
     }
     // THEN only the create ran, with the scheduled event and its numeric deadline intact
     expect(runs).toEqual([FIRST]);

@@ -60,12 +60,39 @@ export interface CfnResponse {
   readonly Data?: Record<string, string>;
 }
 
+/** Pauses between the answer's PUT attempts: 3 tries within 3 s, well inside the answer margin. */
+export const CFN_RESPONSE_RETRY_PAUSES_MS: readonly number[] = [1_000, 2_000];
+
+/** One attempt's bound: a PUT that hangs must not outlive the function. */
+const CFN_RESPONSE_TIMEOUT_MS = 10_000;
+
 /**
  * PUTs the answer to the pre-signed S3 URL, with an empty content type as CloudFormation's own
- * cfn-response module does (the URL's signature covers no content type). Rejects on a non-2xx.
+ * cfn-response module does (the URL's signature covers no content type). A network error, a
+ * timeout or a 5xx/429 is retried after each of `pausesMs`: an unanswered request keeps
+ * CloudFormation waiting an hour. Rejects on another 4xx (an expired URL stays expired) or
+ * once the tries are spent.
  */
-export function putCfnResponse(url: string, response: CfnResponse): Promise<void> {
+export async function putCfnResponse(
+  url: string,
+  response: CfnResponse,
+  pausesMs: readonly number[] = CFN_RESPONSE_RETRY_PAUSES_MS,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<void> {
   const body = JSON.stringify(response);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await putOnce(url, body);
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      const retryable = status === undefined || status >= 500 || status === 429;
+      if (!retryable || attempt >= pausesMs.length) throw error;
+      await sleep(pausesMs[attempt]);
+    }
+  }
+}
+
+function putOnce(url: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
     // CloudFormation's URL is https; plain http only reaches a local test server.
     const request = (url.startsWith('http:') ? http : https).request(
@@ -76,9 +103,16 @@ export function putCfnResponse(url: string, response: CfnResponse): Promise<void
         answer.on('end', () =>
           (answer.statusCode ?? 0) < 300
             ? resolve()
-            : reject(new Error(`CloudFormation response refused: HTTP ${answer.statusCode}`)),
+            : reject(
+                Object.assign(new Error(`CloudFormation response refused: HTTP ${answer.statusCode}`), {
+                  status: answer.statusCode,
+                }),
+              ),
         );
       },
+    );
+    request.setTimeout(CFN_RESPONSE_TIMEOUT_MS, () =>
+      request.destroy(new Error(`CloudFormation response: no answer in ${CFN_RESPONSE_TIMEOUT_MS / 1000} s`)),
     );
     request.on('error', reject);
     request.end(body);

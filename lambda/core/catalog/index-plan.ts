@@ -12,6 +12,17 @@ export const MAX_INDEXES_PER_TABLE = 3;
 export const ADOPTED_PREFIX = 'existing:';
 
 /**
+ * Physical-ID prefix of a resource whose Create failed: it made nothing, so its rollback Delete
+ * (or a later Update) must call nothing either. Index names are `year_month[_day]`: never this.
+ */
+export const FAILED_CREATE_PREFIX = 'failed-';
+
+/** Whether a physical ID is that of a resource whose Create failed. */
+export function isFailedCreate(physicalId: string | undefined): boolean {
+  return physicalId?.startsWith(FAILED_CREATE_PREFIX) ?? false;
+}
+
+/**
  * The keys to index: the table's `year`, `month` and `day` keys, in that order. Every query and
  * catalog read of this project filters on them with `year` first (AND-able expressions, issue 17).
  */
@@ -55,7 +66,7 @@ export function indexPhysicalId(plan: IndexPlan): string {
 
 /** The index a delete must remove, or undefined when the resource never created one. */
 export function indexToDelete(physicalId: string | undefined): string | undefined {
-  if (!physicalId || physicalId.startsWith(ADOPTED_PREFIX)) return undefined;
+  if (!physicalId || physicalId.startsWith(ADOPTED_PREFIX) || isFailedCreate(physicalId)) return undefined;
   return physicalId;
 }
 

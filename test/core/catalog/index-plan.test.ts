@@ -2,6 +2,7 @@ import {
   indexKeysFor,
   indexPhysicalId,
   indexToDelete,
+  isFailedCreate,
   isIndexBusy,
   planIndex,
 } from '../../../lambda/core/catalog/index-plan';
@@ -51,6 +52,17 @@ describe('the partition index plan', () => {
     expect(plan.action).toBe('skip');
     expect(plan.action === 'skip' && plan.reason).toMatch(/already has 3 partition indexes \(a, b, c\)/);
     expect(indexToDelete(indexPhysicalId(plan))).toBeUndefined();
+  });
+
+  it('deletes nothing for a resource whose Create failed', () => {
+    // GIVEN the physical ID the handler answers a failed Create with (CloudFormation request IDs are UUIDs)
+    const failed = 'failed-0d1c2b3a-aaaa-bbbb-cccc-0123456789ab';
+    // WHEN its rollback's Delete asks what to remove
+    // THEN nothing: the Create made no index
+    expect(isFailedCreate(failed)).toBe(true);
+    expect(indexToDelete(failed)).toBeUndefined();
+    // AND an index name this resource makes is never mistaken for one
+    expect(isFailedCreate(indexPhysicalId(planIndex([], ['year', 'month'])))).toBe(false);
   });
 
   it('treats an index being created or deleted as a busy table', () => {

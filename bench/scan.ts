@@ -17,7 +17,7 @@ import { mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CLOUDTRAIL_COLUMNS } from '../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../lambda/core/shared/cloudtrail-schema';
 import { renderConversion, SORT_ORDER_SQL } from '../lambda/core/columnar/statements';
 import { type ColumnarTable, copyColumns } from '../lambda/core/columnar/table';
 import { conversionFilter, DEFAULT_LATE_DAYS } from '../lambda/core/query/columnar-source';

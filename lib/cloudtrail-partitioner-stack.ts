@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { DEFAULT_STACK_NAME, STACK_OUTPUT } from '../lambda/core/shared/contract';
-import { partitionKeysFor } from './cloudtrail-schema';
+import { partitionKeysFor } from '../lambda/core/shared/cloudtrail-schema';
 import { CloudTrailPartitioner, type CloudTrailPartitionerProps } from './cloudtrail-partitioner';
 import { guardTableLocation } from './location-guard';
 

@@ -17,7 +17,7 @@ import { BackfillStateMachine, backfillStateMachineName, stateMachineArnFor } fr
 import { CloudTrailTable } from './cloudtrail-table';
 import { FirstRun } from './first-run';
 import { LakeFormationGrants } from './lake-formation-grants';
-import { partitionKeysFor } from './cloudtrail-schema';
+import { partitionKeysFor } from '../lambda/core/shared/cloudtrail-schema';
 import { PresetNamedQueries } from './named-queries';
 import { PartitionFunction } from './partition-function';
 import { PartitionerAlarms } from './partitioner-alarms';

@@ -11,7 +11,7 @@ import {
   partitionIndexKeysFor,
   partitionKeysFor,
   type PartitionGranularity,
-} from './cloudtrail-schema';
+} from '../lambda/core/shared/cloudtrail-schema';
 import type { DeployResources } from './deploy-resources';
 import { GluePartitionIndex } from './partition-index';
 

@@ -4,7 +4,7 @@ import { composeSql, PRESETS, type Preset } from '../lambda/core/query/presets';
 import { lastDaysFilter } from '../lambda/core/query/relative-filter';
 import { DEFAULT_LATE_DAYS } from '../lambda/core/query/filter';
 import { schemeFromColumns } from '../lambda/core/partitions/scheme';
-import { CLOUDTRAIL_PARTITION_KEYS, type SchemaColumn } from './cloudtrail-schema';
+import { CLOUDTRAIL_PARTITION_KEYS, type SchemaColumn } from '../lambda/core/shared/cloudtrail-schema';
 
 export interface PresetNamedQueriesProps {
   /** The workgroup the queries are saved in (they show under its "Saved queries"). */

@@ -5,7 +5,7 @@
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { PartitionGranularity } from './cloudtrail-schema';
+import type { PartitionGranularity } from '../lambda/core/shared/cloudtrail-schema';
 
 export interface CloudTrailPartitionerProps {
   /** Bucket the trail delivers to (S3 naming rules). */

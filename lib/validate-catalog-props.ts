@@ -3,7 +3,7 @@
  * with, the created table's granularity), apart from validate-props.ts to keep both short.
  */
 import { show } from '../lambda/core/shared/names';
-import type { PartitionGranularity } from './cloudtrail-schema';
+import type { PartitionGranularity } from '../lambda/core/shared/cloudtrail-schema';
 import type { CloudTrailPartitionerProps } from './partitioner-props';
 
 /** Glue's default quota of partitions per table. */

@@ -7,7 +7,7 @@
  * does not exist or cannot be read sends `auto` to the raw logs and refuses `columnar` (exit 2).
  */
 import type { GlueClient } from '@aws-sdk/client-glue';
-import { CLOUDTRAIL_COLUMNS } from '../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../lambda/core/shared/cloudtrail-schema';
 import { createGlueClient } from '../../lambda/aws/clients';
 import { glueTable } from '../../lambda/aws/glue-table';
 import { COVERAGE_PARAMETER, parseCoverage } from '../../lambda/core/columnar/coverage';

@@ -1,6 +1,6 @@
 import { CfnWaitConditionHandle } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { CLOUDTRAIL_COLUMNS } from '../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../lambda/core/shared/cloudtrail-schema';
 import { CloudTrailTable, type CloudTrailTableProps } from '../../lib/cloudtrail-table';
 import { newStack } from './fixtures';
 

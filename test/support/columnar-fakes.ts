@@ -1,5 +1,5 @@
 /** A fake of the columnar copy's Glue table, shared by the pass's and the handler's tests. */
-import { CLOUDTRAIL_COLUMNS } from '../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../lambda/core/shared/cloudtrail-schema';
 import type { CopyTablePort } from '../../lambda/core/run/columnar-run';
 import type { RawColumn } from '../../lambda/core/columnar/table';
 

@@ -1,13 +1,13 @@
 /**
  * DuckDB as a stand-in for Athena's Trino engine: the real CloudTrail schema (from
- * lib/cloudtrail-schema.ts, Hive types turned into DuckDB types), macros for the Trino functions
+ * lambda/core/shared/cloudtrail-schema.ts, Hive types turned into DuckDB types), macros for the Trino functions
  * DuckDB lacks, and helpers to load events and run a statement.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { CLOUDTRAIL_COLUMNS, CLOUDTRAIL_PARTITION_KEYS } from '../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS, CLOUDTRAIL_PARTITION_KEYS } from '../../lambda/core/shared/cloudtrail-schema';
 
 /**
  * Trino functions the presets use that DuckDB lacks or spells differently, each named after the

@@ -12,7 +12,7 @@
 import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../../bin/cli/main';
-import { CLOUDTRAIL_COLUMNS } from '../../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../../lambda/core/shared/cloudtrail-schema';
 import { COVERAGE_PARAMETER, formatCoverage } from '../../../lambda/core/columnar/coverage';
 import { renderConversion } from '../../../lambda/core/columnar/statements';
 import { type ColumnarTable, copyColumns } from '../../../lambda/core/columnar/table';

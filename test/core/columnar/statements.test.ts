@@ -7,7 +7,7 @@
  */
 import { HiveSQL, TrinoSQL } from 'dt-sql-parser';
 import fc from 'fast-check';
-import { CLOUDTRAIL_COLUMNS } from '../../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../../lambda/core/shared/cloudtrail-schema';
 import {
   renderConversion,
   renderOptimize,

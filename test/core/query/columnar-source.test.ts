@@ -5,7 +5,7 @@
  * a day-by-day walk). The rows themselves are compared in DuckDB (test/core/columnar/).
  */
 import fc from 'fast-check';
-import { CLOUDTRAIL_COLUMNS } from '../../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../../lambda/core/shared/cloudtrail-schema';
 import {
   dayRuns,
   describeSource,

@@ -5,7 +5,7 @@
  * knows it (DELETE); OPTIMIZE and VACUUM heads are Athena's documented syntax.
  */
 import { TrinoSQL } from 'dt-sql-parser';
-import { CLOUDTRAIL_COLUMNS } from '../../../lib/cloudtrail-schema';
+import { CLOUDTRAIL_COLUMNS } from '../../../lambda/core/shared/cloudtrail-schema';
 import { COVERAGE_PARAMETER } from '../../../lambda/core/columnar/coverage';
 import { FAILURES_PARAMETER } from '../../../lambda/core/columnar/failures';
 import type { ColumnarTable } from '../../../lambda/core/columnar/table';

@@ -5,6 +5,7 @@
  * them) and the pass's report. A failed day does not fail the invocation: Lambda's retries would
  * read the raw logs again at Athena's price, and the next run retries the day anyway.
  */
+import type { ScheduledEdgeResult } from './scheduled-edge';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { LOG_MESSAGE, METRIC } from './core/shared/contract';
@@ -61,7 +62,7 @@ export async function columnarPass(
  */
 export async function columnarAfter(
   request: RunRequest,
-  run: { readonly report: Report; readonly partitionsMissing: boolean },
+  run: { readonly report: Report; readonly scheduled: ScheduledEdgeResult },
   settings: Settings,
   ports: () => ColumnarPorts,
   options: Pick<ColumnarRunOptions, 'now' | 'tokenSeed' | 'startDeadline' | 'waitDeadline'>,
@@ -69,7 +70,7 @@ export async function columnarAfter(
 ): Promise<{ readonly incomplete?: string } | undefined> {
   const scheduled = request.kind === 'scheduled' && settings.columnarCopy === true;
   if (!(scheduled || request.columnar === true) || request.dryRun) return undefined;
-  if (!run.report.ok || run.partitionsMissing) {
+  if (!run.report.ok || partitionsMissing(request, run)) {
     telemetry.logger.warn('columnar conversion skipped: partitions are missing', {});
     return { incomplete: 'columnar conversion skipped: partitions are missing' };
   }
@@ -91,4 +92,22 @@ export async function columnarAfter(
       incomplete: `columnar copy: ${report.failed.length} days failed (${report.failed.slice(0, 5).join(', ')}), ${report.pending.length} not finished`,
     };
   return {};
+}
+
+/**
+ * Whether some partition the conversion reads may be missing: handed-off partitions are
+ * registered later, by the backfill; a scheduled audit that did not run (out of time) proves
+ * nothing, so unknown counts as missing; an audit that failed or still misses some, too.
+ */
+function partitionsMissing(
+  request: RunRequest,
+  run: { readonly report: Report; readonly scheduled: ScheduledEdgeResult },
+): boolean {
+  const { checks, error } = run.scheduled;
+  return (
+    run.report.handedOff !== undefined ||
+    (request.kind === 'scheduled' && checks === undefined) ||
+    (checks?.audit?.stillMissing ?? 0) > 0 ||
+    error !== undefined
+  );
 }

@@ -11,7 +11,14 @@
  * resource's service timeout (20 min), and a rollback's Delete then ends in DELETE_FAILED.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsDeployPorts, type CfnResponse, type DeployPorts, putCfnResponse } from './aws/deploy-ports';
+import {
+  awsDeployPorts,
+  type CfnEvent,
+  type CfnResponse,
+  type DeployPorts,
+  putCfnResponse,
+} from './aws/deploy-ports';
+
 import type { Context } from 'aws-lambda';
 import {
   FAILED_CREATE_PREFIX,
@@ -30,16 +37,6 @@ export { INDEX_BUSY_WAIT } from './deploy-waits';
 
 /** Time kept, before Lambda's timeout, for the last call in flight and the answer's PUT (3 tries). */
 export const ANSWER_MARGIN_MS = 60_000;
-
-export interface CfnEvent {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Readonly<Record<string, unknown>>;
-}
 
 export interface DeployDeps {
   readonly ports: DeployPorts;

@@ -6,16 +6,10 @@
  * would run it twice.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CfnResponse } from './aws/deploy-ports';
+import type { CfnEvent, CfnResponse } from './aws/deploy-ports';
 import { FIRST_RUN } from './core/run/first-run';
 
-interface FirstRunRequest {
-  readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly PhysicalResourceId?: string;
+interface FirstRunRequest extends CfnEvent {
   readonly ResourceProperties: { readonly Kind?: unknown; readonly Event?: unknown };
 }
 

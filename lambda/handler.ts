@@ -128,16 +128,7 @@ export function createHandler(deps: HandlerDeps) {
             : {};
         const columnar = await columnarAfter(
           request,
-          {
-            report,
-            // Handed-off partitions are registered later, by the backfill: their days wait for the next run.
-            // An audit that did not run (out of time) proves nothing: unknown counts as missing.
-            partitionsMissing:
-              report.handedOff !== undefined ||
-              (request.kind === 'scheduled' && !scheduled.checks) ||
-              (scheduled.checks?.audit?.stillMissing ?? 0) > 0 ||
-              !!scheduled.error,
-          },
+          { report, scheduled },
           settings,
           () => ({
             ...runPorts,

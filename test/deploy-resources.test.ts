@@ -16,12 +16,8 @@ import { DEPLOY_ACCESS_RETRY } from '../lambda/core/shared/access-retry';
 import { FIRST_RUN } from '../lambda/core/run/first-run';
 import { answerFirstRun } from '../lambda/first-run-resource';
 import type { Clock } from '../lambda/core/shared/ports';
-import {
-  ANSWER_MARGIN_MS,
-  type CfnEvent,
-  createDeployHandler,
-  INDEX_BUSY_WAIT,
-} from '../lambda/deploy-resources';
+import { ANSWER_MARGIN_MS, createDeployHandler, INDEX_BUSY_WAIT } from '../lambda/deploy-resources';
+import type { CfnEvent } from '../lambda/aws/deploy-ports';
 
 const meta = { $metadata: {} };
 const denied = () =>

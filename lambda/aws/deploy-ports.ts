@@ -49,6 +49,17 @@ export function awsDeployPorts(
   };
 }
 
+/** A custom resource request as CloudFormation sends it (the fields both our handlers read). */
+export interface CfnEvent {
+  readonly RequestType: 'Create' | 'Update' | 'Delete';
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly PhysicalResourceId?: string;
+  readonly ResourceProperties: Readonly<Record<string, unknown>>;
+}
+
 /** What CloudFormation expects at the pre-signed ResponseURL of a custom resource request. */
 export interface CfnResponse {
   readonly Status: 'SUCCESS' | 'FAILED';

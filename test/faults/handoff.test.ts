@@ -58,14 +58,21 @@ describe('the daily run hands its remainder to Step Functions', () => {
     const { event, run } = await slowDailyRun(rt);
     // THEN the run succeeds: its remainder belongs to the execution now
     expect(run.error).toBeUndefined();
-    expect(run.report).toMatchObject({ ok: true, succeeded: 2, unconfirmed: 2, notSubmitted: 1 });
+    expect(run.report?.ok).toBe(true);
+    // How many statements started before the deadline depends on how fast this machine runs the
+    // simulated clock (2 + 2 on an idle one); what holds on any machine is the split itself:
+    // every statement either succeeded, is unconfirmed, or was never submitted, and at least one
+    // was never submitted (5 × 300 s at 2 in flight cannot fit in 600 s).
+    const { succeeded = 0, unconfirmed = 0, notSubmitted = 0 } = run.report ?? {};
+    expect(succeeded + unconfirmed + notSubmitted).toBe(5);
+    expect(notSubmitted).toBeGreaterThanOrEqual(1);
     const name = `daily-remainder-${event.time.slice(0, 10).replace(/-/g, '')}T${event.time.slice(11, 16).replace(':', '')}Z`;
     expect(run.report?.handedOff).toEqual({
       executionName: name,
       executionArn: `arn:aws:states:us-east-1:123456789012:execution:partitioner-backfill:${name}`,
       alreadyStarted: false,
       window: { from: '2024-03-11', to: '2024-03-11' },
-      partitions: 3,
+      partitions: unconfirmed + notSubmitted,
     });
     // AND exactly one StartExecution, on the stack's state machine, for tomorrow only
     const calls = sfn.commandCalls(StartExecutionCommand);
@@ -79,7 +86,7 @@ describe('the daily run hands its remainder to Step Functions', () => {
     expect(run.lines.some((line) => line.includes('"daily run handed off"'))).toBe(true);
     expect(
       alarmMetrics(run.metrics, ['PartitionsHandedOff', 'ScheduledRunSucceeded', 'RunSucceeded']),
-    ).toEqual({ PartitionsHandedOff: 3, ScheduledRunSucceeded: 1, RunSucceeded: 1 });
+    ).toEqual({ PartitionsHandedOff: unconfirmed + notSubmitted, ScheduledRunSucceeded: 1, RunSucceeded: 1 });
   });
 
   it('a redelivery of the same event finds the execution already started and counts it as handed off', async () => {
@@ -103,7 +110,9 @@ describe('the daily run hands its remainder to Step Functions', () => {
     // GIVEN the hand-off, and the daily run's last queries finished meanwhile
     runtime = await startFaultRuntime({ env: SLOW_ENV });
     const rt = runtime;
-    await slowDailyRun(rt);
+    const { run } = await slowDailyRun(rt);
+    const { succeeded = 0, unconfirmed = 0, notSubmitted = 0 } = run.report ?? {};
+    expect(notSubmitted).toBeGreaterThanOrEqual(1);
     rt.standIn.faults.clear();
     rt.standIn.clock.advance(900_000);
     expect(rt.standIn.activeQueries()).toBe(0);
@@ -112,9 +121,15 @@ describe('the daily run hands its remainder to Step Functions', () => {
     const chunk = await rt
       .lambda()
       .invoke({ from: '2024-03-11', to: '2024-03-11', chunk: true }, { requestId: 'chunk-1' });
-    // THEN it submits only the one partition never submitted, and the window is complete
-    expect(chunk.report).toMatchObject({ ok: true, partitions: 5, alreadyRegistered: 4, partitionsAdded: 1 });
-    expect(rt.standIn.queries().slice(before)).toHaveLength(1);
+    // THEN it submits only the partitions never submitted (1 on an idle machine; the split depends
+    // on how fast the simulated clock ran), one statement each, and the window is complete
+    expect(chunk.report).toMatchObject({
+      ok: true,
+      partitions: 5,
+      alreadyRegistered: succeeded + unconfirmed,
+      partitionsAdded: notSubmitted,
+    });
+    expect(rt.standIn.queries().slice(before)).toHaveLength(notSubmitted);
     expect(chunk.report?.handedOff).toBeUndefined();
     verifyCatalog(rt.standIn, expectedLocations(DEFAULT_WORLD, SCHEDULED_WINDOW));
   });

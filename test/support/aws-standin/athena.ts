@@ -49,6 +49,8 @@ export interface QueryInfo {
   reason?: string;
   retryable?: boolean;
   errorCategory?: number;
+  /** When a status answer (Get or BatchGet) first reported it ended: how late the caller saw its end. */
+  seenEndedAt?: number;
 }
 
 interface QueryRecord extends QueryInfo {
@@ -337,6 +339,7 @@ export class AthenaSim {
     const { clock } = this.ctx;
     const seconds = (sim: number): number => clock.epochMs(sim) / 1000;
     const done = q.state === 'SUCCEEDED' || q.state === 'FAILED' || q.state === 'CANCELLED';
+    if (done) q.seenEndedAt ??= clock.now();
     const withError = q.state === 'FAILED' || (q.state === 'CANCELLED' && q.retryable !== undefined);
     return {
       QueryExecutionId: q.id,

@@ -129,8 +129,8 @@ export class AthenaQueries implements AthenaPort {
   }
 
   async recentQueries(maxCount: number): Promise<readonly RecentQuery[]> {
-    const count = Math.max(0, Math.min(MAX_BATCH_GET_IDS, MAX_LIST_QUERY_IDS, Math.floor(maxCount)));
-    if (count === 0) return [];
+    const count = Math.min(MAX_BATCH_GET_IDS, MAX_LIST_QUERY_IDS, Math.floor(maxCount));
+    if (!(count >= 1)) return [];
     // One budget for both calls: an unreachable or slow endpoint costs the run this much at most.
     const abortSignal = AbortSignal.timeout(this.options.historyTimeoutMs ?? 3000);
     let ids: string[];

@@ -19,6 +19,7 @@ import { schemeFromKeyList } from '../lambda/core/partitions/scheme';
 import { chunkDaysFor, splitWindow } from '../lambda/core/partitions/split';
 import { mapLimit } from '../lambda/core/shared/concurrency';
 import { type EpochDay, parseIsoDate, utcDay } from '../lambda/core/shared/dates';
+import { readLatencyHistory } from '../lambda/core/run/latency-history';
 import { submitStatements, type SubmitResult } from '../lambda/core/submit/submit';
 import type { QueryInfo } from '../test/support/aws-standin';
 import type { LatencyModelDef, Workload } from './model-defs';
@@ -92,8 +93,19 @@ export async function runOursModel(
   plans: Statement[][],
 ): Promise<ModelRun> {
   const run = await withWorld(common, model, async (world, start) => {
-    const submit = (statements: Statement[], i: number): Promise<SubmitResult> =>
-      submitStatements(statements, world.ports.athena, {
+    const submit = async (statements: Statement[], i: number): Promise<SubmitResult> => {
+      // As the handler does: each invocation (each Step Functions chunk) reads Athena's history
+      // through the real adapter first; earlier chunks' statements are its samples.
+      const history =
+        statements.length > 0
+          ? await readLatencyHistory({
+              athena: world.ports.athena,
+              clock: world.ports.clock,
+              table: { database: DATABASE, table: TABLE },
+            })
+          : undefined;
+      return submitStatements(statements, world.ports.athena, {
+        latencyHistory: history?.samples ?? [],
         maxConcurrent: workload.concurrency,
         tokenSeed: `models-${workload.id}-${model.id}-${i}`,
         clock: world.ports.clock,
@@ -104,6 +116,7 @@ export async function runOursModel(
             }
           : {}),
       });
+    };
     if (plans.length === 1) return [await submit(plans[0], 0)];
     world.time.setBaseActors(0);
     try {

@@ -38,6 +38,8 @@ export interface OursResult {
   readonly secondsWaited: number;
   /** BatchGetQueryExecution + GetQueryExecution calls. */
   readonly statusCalls: number;
+  /** Latency samples the runs took from Athena's query history before their first statement. */
+  readonly latencyFromHistory: number;
   readonly statusCallsPerStatement: number;
   /** Simulated ms from the last query's end to the run seeing it (the tail). */
   readonly tailMs: number;

@@ -75,6 +75,7 @@ export function scenarioTable(scenarios: readonly ScenarioResult[]): string {
     row('speed-up vs baseline', (s) => `${dec(s.speedup)}×`),
     row('status calls, ours', (s) => int(s.ours.statusCalls)),
     row('status calls ÷ statements', (s) => dec(s.ours.statusCallsPerStatement, 2)),
+    row('latency samples from history', (s) => int(s.ours.latencyFromHistory)),
     row('tail: last end to report (ms)', (s) => int(s.ours.tailMs)),
     row('Σ seconds waited (statements × s)', (s) => dec(s.ours.secondsWaited)),
     row('status calls, baseline (run)', (s) => int(s.baseline.statusCalls)),

@@ -149,9 +149,12 @@ export class TimeKeeper {
   }
 
   athena(inner: AthenaPort): AthenaPort {
+    const recent = inner.recentQueries?.bind(inner);
     return {
       startQuery: (sql, token) => this.call(() => inner.startQuery(sql, token)),
       getQueryStates: (ids) => this.call(() => inner.getQueryStates(ids)),
+      // The history read is two requests (list, then one batch): charged two round trips.
+      ...(recent ? { recentQueries: (n: number) => this.call(() => this.call(() => recent(n))) } : {}),
     };
   }
 }

@@ -194,11 +194,14 @@ export class PartitionFunction extends Construct {
         sid: 'RunQueriesInOwnWorkGroup',
         // Start and batch status are what the code calls; GetQueryExecution and GetWorkGroup are
         // the reads AWS's "run queries in a workgroup" example pairs with them. No Stop: nothing cancels.
+        // ListQueryExecutions (resource type: workgroup) reads this workgroup's recent statements,
+        // so a run knows Athena's latency before its first statement ends (docs/design.md).
         actions: [
           'athena:StartQueryExecution',
           'athena:GetQueryExecution',
           'athena:BatchGetQueryExecution',
           'athena:GetWorkGroup',
+          'athena:ListQueryExecutions',
         ],
         resources: [props.results.workGroupArn],
       }),

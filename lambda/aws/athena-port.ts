@@ -1,5 +1,6 @@
 /**
- * AthenaPort over StartQueryExecution and BatchGetQueryExecution. Thin: requests and error
+ * AthenaPort over StartQueryExecution and BatchGetQueryExecution (and ListQueryExecutions for
+ * the workgroup's recent history). Thin: requests and error
  * classification, plus one fallback: where BatchGetQueryExecution is refused as unsupported,
  * or keeps answering 5xx while GetQueryExecution works (some emulators and proxies), status
  * is read with GetQueryExecution per query from then on.
@@ -7,6 +8,7 @@
 import {
   BatchGetQueryExecutionCommand,
   GetQueryExecutionCommand,
+  ListQueryExecutionsCommand,
   StartQueryExecutionCommand,
   type AthenaClient,
   type QueryExecution,
@@ -18,6 +20,7 @@ import {
   type QueryState,
   type QueryStateName,
   type QueryTiming,
+  type RecentQuery,
 } from '../core/shared/ports';
 import { isTransientFault, sdkErrorInfo } from './clients';
 
@@ -29,7 +32,16 @@ export interface AthenaQueriesOptions {
   readonly database: string;
   /** Data catalog name; Athena's default catalog when omitted. */
   readonly catalog?: string;
+  /**
+   * Real-time budget for both calls of {@link AthenaQueries.recentQueries} together, SDK
+   * retries included (an AbortSignal): the history only speeds a run up, it must not hold
+   * one up. @default 3000
+   */
+  readonly historyTimeoutMs?: number;
 }
+
+/** ListQueryExecutions returns at most 50 IDs per page. */
+export const MAX_LIST_QUERY_IDS = 50;
 
 const THROTTLE_CODES = new Set([
   'TooManyRequestsException',
@@ -116,6 +128,37 @@ export class AthenaQueries implements AthenaPort {
     }
   }
 
+  async recentQueries(maxCount: number): Promise<readonly RecentQuery[]> {
+    const count = Math.min(MAX_BATCH_GET_IDS, MAX_LIST_QUERY_IDS, Math.floor(maxCount));
+    if (!(count >= 1)) return [];
+    // One budget for both calls: an unreachable or slow endpoint costs the run this much at most.
+    const abortSignal = AbortSignal.timeout(this.options.historyTimeoutMs ?? 3000);
+    let ids: string[];
+    try {
+      const listed = await this.client.send(
+        new ListQueryExecutionsCommand({ WorkGroup: this.options.workGroup, MaxResults: count }),
+        { abortSignal },
+      );
+      ids = (listed.QueryExecutionIds ?? []).slice(0, count);
+    } catch (error) {
+      throw classify(error, 'ListQueryExecutions');
+    }
+    if (ids.length === 0) return [];
+    try {
+      const out = await this.client.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: ids }), {
+        abortSignal,
+      });
+      const byId = new Map<string, RecentQuery>();
+      for (const q of out.QueryExecutions ?? []) {
+        if (q.QueryExecutionId) byId.set(q.QueryExecutionId, toRecentQuery(q, q.QueryExecutionId));
+      }
+      // Newest first, as ListQueryExecutions listed them (the batch answer has no documented order).
+      return ids.flatMap((id) => byId.get(id) ?? []);
+    } catch (error) {
+      throw classify(error, 'BatchGetQueryExecution');
+    }
+  }
+
   private async batchFailed(error: unknown, queryIds: readonly string[]): Promise<QueryState[]> {
     const info = sdkErrorInfo(error);
     const classified = classify(error, 'BatchGetQueryExecution');
@@ -170,6 +213,17 @@ function toQueryState(q: QueryExecution, queryId: string): QueryState {
     state,
     ...(reason !== undefined ? { reason } : {}),
     ...(retryable !== undefined ? { retryable } : {}),
+    ...(timing ? { timing } : {}),
+  };
+}
+
+function toRecentQuery(q: QueryExecution, queryId: string): RecentQuery {
+  const { state, timing } = toQueryState(q, queryId);
+  return {
+    queryId,
+    sql: q.Query ?? '',
+    state,
+    ...(q.StatementType !== undefined ? { statementType: q.StatementType } : {}),
     ...(timing ? { timing } : {}),
   };
 }

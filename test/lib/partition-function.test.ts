@@ -157,9 +157,29 @@ describe('PartitionFunction', () => {
       'athena:BatchGetQueryExecution',
       'athena:GetQueryExecution',
       'athena:GetWorkGroup',
+      'athena:ListQueryExecutions',
       'athena:StartQueryExecution',
     ]);
     expect(JSON.stringify(athena.Resource)).toMatch(/:athena:.*:workgroup\/partitioner"/);
+  });
+
+  it("reads its workgroup's query history on the workgroup only", () => {
+    // THEN ListQueryExecutions (resource type: workgroup) sits in the statement scoped to the workgroup
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'RunQueriesInOwnWorkGroup',
+            Action: Match.arrayWith(['athena:ListQueryExecutions']),
+            Resource: Match.objectLike({
+              'Fn::Join': Match.arrayWith([
+                Match.arrayWith([Match.stringLikeRegexp(':workgroup/partitioner$')]),
+              ]),
+            }),
+          }),
+        ]),
+      },
+    });
   });
 
   it('grants Glue partition actions on the catalog, database and table only', () => {

@@ -46,6 +46,8 @@ export interface Report extends DiscoveryNotes {
   readonly retried: number;
   readonly throttled: number;
   readonly athenaCalls: { readonly start: number; readonly poll: number };
+  /** Statements from Athena's recent history that told the scheduler the latency before its first end (0: none). */
+  readonly latencyFromHistory?: number;
   /** Failed and unconfirmed statements, with Athena's reason and the ranges they covered. */
   readonly failures: readonly (StatementProblem & { readonly status: 'failed' | 'unconfirmed' })[];
   /** Exactly what was not submitted, as account/region day ranges. */

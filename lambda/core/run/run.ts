@@ -22,6 +22,7 @@ import { withUpkeep } from './run-upkeep';
 import { concurrencyFor } from '../shared/concurrency';
 import { readRunWindow, unregistered } from './registered';
 import type { BackfillStartPort } from './handoff';
+import { withLatencyHistory } from './latency-history';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -237,7 +238,15 @@ export async function runPartitions(
     );
   }
   const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
-  const result: SubmitResult = await submitStatements(statements, ports.athena, {
+  const submission = await withLatencyHistory(statements, {
+    athena: ports.athena,
+    clock: ports.clock,
+    table: settings,
+    logger,
+    startDeadline: options.startDeadline,
+  });
+  const result: SubmitResult = await submitStatements(submission.statements, ports.athena, {
+    latencyHistory: submission.history.samples,
     maxConcurrent: concurrencyFor(request.kind, settings),
     apiPatienceMs: settings.apiPatienceSeconds * 1000,
     tokenSeed: options.tokenSeed,
@@ -262,5 +271,6 @@ export async function runPartitions(
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
   });
-  return finish(withDiscoveryNotes(reportFrom(base, result), notes));
+  const report = { ...reportFrom(base, result), latencyFromHistory: submission.history.samples.length };
+  return finish(withDiscoveryNotes(report, notes));
 }

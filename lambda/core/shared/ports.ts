@@ -92,6 +92,16 @@ export interface QueryTiming {
   readonly queueMs?: number;
 }
 
+/** A query from the workgroup's history, as Athena reports it. */
+export interface RecentQuery {
+  readonly queryId: string;
+  readonly sql: string;
+  readonly state: QueryStateName;
+  /** Athena's StatementType (DDL, DML, UTILITY), when reported. */
+  readonly statementType?: string;
+  readonly timing?: QueryTiming;
+}
+
 /** Athena query execution in one workgroup and database. */
 export interface AthenaPort {
   /**
@@ -101,6 +111,13 @@ export interface AthenaPort {
   startQuery(sql: string, clientRequestToken: string): Promise<string>;
   /** Status of up to 50 queries (BatchGetQueryExecution). Unknown IDs are omitted. */
   getQueryStates(queryIds: readonly string[]): Promise<QueryState[]>;
+  /**
+   * The workgroup's newest queries, newest first, at most `maxCount` (ListQueryExecutions, then
+   * one BatchGetQueryExecution). Optional: adapters without it, or a role without
+   * athena:ListQueryExecutions, leave the scheduler to learn latency from scratch.
+   * Throws {@link PortError} like the other methods.
+   */
+  recentQueries?(maxCount: number): Promise<readonly RecentQuery[]>;
 }
 
 export type PortErrorKind = 'throttled' | 'transient' | 'not-found' | 'access-denied' | 'fatal';

@@ -27,6 +27,12 @@ export interface LatencyPrior {
  */
 export const DEFAULT_LATENCY_PRIOR: LatencyPrior = { fixedMs: 1500, perPartitionMs: 35 };
 
+/** One statement's size and the time it held its slot, by Athena's clock. */
+export interface LatencySample {
+  readonly partitions: number;
+  readonly ms: number;
+}
+
 /** The last this many statements decide: enough for a median, few enough to follow a change soon. */
 export const LATENCY_WINDOW = 15;
 
@@ -61,11 +67,39 @@ export class LatencyEstimator {
   private readonly times: number[] = [];
   private next = 0;
   private fit: Fit | undefined;
+  /** True when the prior is a fit of Athena's own history, not a guess. */
+  private fromHistoryFit = false;
 
   constructor(private readonly prior: LatencyPrior = DEFAULT_LATENCY_PRIOR) {}
 
-  /** True once a statement's end has been measured: the prior no longer decides. */
+  /**
+   * An estimator that starts from Athena's history (earlier runs' statements): their fit, by
+   * the same robust rules, becomes the prior, so it is `known` from the start. This run's own
+   * samples form the fit as soon as one ends; the history then only lends its shape (fixed
+   * versus per-partition) until this run's sizes spread enough to read a slope, so it never
+   * outvotes what this run measures. Without samples, the plain prior.
+   */
+  static fromHistory(
+    samples: readonly LatencySample[],
+    prior: LatencyPrior = DEFAULT_LATENCY_PRIOR,
+  ): LatencyEstimator {
+    if (samples.length === 0) return new LatencyEstimator(prior);
+    const history = new LatencyEstimator(prior);
+    // Oldest first, so the window keeps the newest when there are more than it holds.
+    for (let i = samples.length - 1; i >= 0; i--) history.observe(samples[i].partitions, samples[i].ms);
+    if (!history.fit) return new LatencyEstimator(prior);
+    const seeded = new LatencyEstimator(history.fit);
+    seeded.fromHistoryFit = true;
+    return seeded;
+  }
+
+  /** True once latency is known from Athena: this run's measured ends, or its history. */
   get known(): boolean {
+    return this.measured || this.fromHistoryFit;
+  }
+
+  /** True once this run has measured a statement's end itself. */
+  get measured(): boolean {
     return this.sizes.length > 0;
   }
 

@@ -133,7 +133,7 @@ export class PollPlanner {
     const watch = this.watches.get(queryId);
     if (!watch) return;
     this.watches.delete(queryId);
-    const wasKnown = this.latency.known;
+    const wasMeasured = this.latency.measured;
     const athena = athenaLatencyMs(timing);
     if (athena !== undefined) this.latency.observe(watch.partitions, athena);
     else {
@@ -142,8 +142,8 @@ export class PollPlanner {
       // Only a sighting past the estimate (proof of a slower Athena) may raise it.
       this.latency.observe(watch.partitions, sample, sample > before ? Infinity : before);
     }
-    // The first measured end replaces the prior: statements started before it get checks by it.
-    if (!wasKnown) this.replan(now);
+    // The first measured end replaces the prior (or the history): statements started before it get checks by it.
+    if (!wasMeasured) this.replan(now);
   }
 
   forget(queryId: string): void {

@@ -1,6 +1,7 @@
 /** What the scheduler is given, and what it keeps for each statement in flight. */
 import type { Statement } from '../partitions/ddl';
 import type { StatementOutcome } from './outcomes';
+import type { LatencySample } from './latency';
 import type { PollTiming } from './poll-plan';
 import type { Clock, PortError } from '../shared/ports';
 
@@ -21,6 +22,11 @@ export interface SubmitOptions extends PollTiming {
   readonly apiPatienceMs?: number;
   /** Quiet ms after Athena's active-query refusals before the concurrency limit doubles back. @default 500 */
   readonly recoveryQuietMs?: number;
+  /**
+   * Earlier statements' latencies from Athena's history (newest first, see `history.ts`): the
+   * first checks land at their expected end instead of probing. This run's own ends replace it.
+   */
+  readonly latencyHistory?: readonly LatencySample[];
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
   readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;

@@ -10,6 +10,7 @@ import { clientRequestToken, isTransient } from './attempts';
 import type { Statement } from '../partitions/ddl';
 import { OutcomeTally, type OutcomeStatus, type SubmitResult } from './outcomes';
 import { Patience } from './patience';
+import { LatencyEstimator } from './latency';
 import { MIN_GAP_MS, PollPlanner } from './poll-plan';
 import { ConcurrencyRecovery, isConcurrencyRefusal } from './recovery';
 import type { Flight, SubmitOptions } from './scheduler-options';
@@ -50,7 +51,7 @@ export class Scheduler {
     this.tally = new OutcomeTally(options.onOutcome);
     this.source = statements[Symbol.iterator]();
     this.patience = new Patience(options.clock, options.apiPatienceMs);
-    this.polls = new PollPlanner(options, undefined, {
+    this.polls = new PollPlanner(options, LatencyEstimator.fromHistory(options.latencyHistory ?? []), {
       maxWaitMs: this.patience.patienceMs,
       ...(options.waitDeadline !== undefined ? { deadline: options.waitDeadline } : {}),
     });

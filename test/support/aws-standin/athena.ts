@@ -49,6 +49,8 @@ export interface QueryInfo {
   reason?: string;
   retryable?: boolean;
   errorCategory?: number;
+  /** When a status answer (Get or BatchGet) first reported it ended: how late the caller saw its end. */
+  seenEndedAt?: number;
 }
 
 interface QueryRecord extends QueryInfo {
@@ -82,7 +84,8 @@ export class AthenaSim {
     if (
       operation !== 'StartQueryExecution' &&
       operation !== 'GetQueryExecution' &&
-      operation !== 'BatchGetQueryExecution'
+      operation !== 'BatchGetQueryExecution' &&
+      operation !== 'ListQueryExecutions'
     ) {
       throw new ServiceError(
         400,
@@ -116,6 +119,7 @@ export class AthenaSim {
       if (operation === 'StartQueryExecution') return jsonResponse({ QueryExecutionId: this.start(input) });
       if (operation === 'GetQueryExecution')
         return jsonResponse({ QueryExecution: this.render(this.find(input)) });
+      if (operation === 'ListQueryExecutions') return this.listQueries(input);
       return this.batchGet(input);
     } catch (e) {
       if (e instanceof ServiceError && e.code !== 'TooManyRequestsException') bump(stats.errors, operation);
@@ -213,6 +217,44 @@ export class AthenaSim {
     });
   }
 
+  /**
+   * ListQueryExecutions as the API reference documents it: the IDs of the workgroup's queries
+   * (`primary` when none is named), newest first, MaxResults 0–50 (50 when absent or 0), and a
+   * NextToken while more remain. The token pins the listing's newest query, so queries started
+   * between pages do not shift the pages.
+   */
+  private listQueries(input: Record<string, unknown>): WireResponse {
+    const workGroup = input.WorkGroup === undefined ? 'primary' : input.WorkGroup;
+    if (typeof workGroup !== 'string' || !/^[a-zA-Z0-9._-]{1,128}$/.test(workGroup))
+      throw invalid(
+        "1 validation error detected: Value at 'workGroup' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9._-]{1,128}",
+      );
+    const max = input.MaxResults ?? 0;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 0 || max > 50)
+      throw invalid(
+        `1 validation error detected: Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value ${typeof max === 'number' && max > 50 ? 'less than or equal to 50' : 'greater than or equal to 0'}`,
+      );
+    const all = [...this.byId.values()].filter((q) => q.workGroup === workGroup).reverse();
+    let from = 0;
+    if (input.NextToken !== undefined) {
+      const token = typeof input.NextToken === 'string' ? input.NextToken : '';
+      const [newest, offset] = Buffer.from(token, 'base64url').toString().split('\n');
+      const pinned = all.findIndex((q) => q.id === newest);
+      if (token.length < 1 || token.length > 1024 || pinned < 0 || !/^\d+$/.test(offset ?? ''))
+        throw invalid('Invalid NextToken');
+      all.splice(0, pinned);
+      from = Number(offset);
+    }
+    const page = all.slice(from, from + (max === 0 ? 50 : max));
+    const more = from + page.length < all.length;
+    return jsonResponse({
+      QueryExecutionIds: page.map((q) => q.id),
+      ...(more
+        ? { NextToken: Buffer.from(`${all[0].id}\n${from + page.length}`).toString('base64url') }
+        : {}),
+    });
+  }
+
   /** Replays every queue → run → end transition due by now, in simulated-time order. */
   advance(): void {
     const now = this.ctx.clock.now();
@@ -297,6 +339,7 @@ export class AthenaSim {
     const { clock } = this.ctx;
     const seconds = (sim: number): number => clock.epochMs(sim) / 1000;
     const done = q.state === 'SUCCEEDED' || q.state === 'FAILED' || q.state === 'CANCELLED';
+    if (done) q.seenEndedAt ??= clock.now();
     const withError = q.state === 'FAILED' || (q.state === 'CANCELLED' && q.retryable !== undefined);
     return {
       QueryExecutionId: q.id,

@@ -15,7 +15,8 @@ export type Operation =
   | 'GetPartitionIndexes'
   | 'StartQueryExecution'
   | 'GetQueryExecution'
-  | 'BatchGetQueryExecution';
+  | 'BatchGetQueryExecution'
+  | 'ListQueryExecutions';
 
 export interface RateLimit {
   /** Sustained calls per simulated second. */

@@ -261,6 +261,7 @@ export async function runPartitions(
       }
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
+    onHedge: (event) => logger?.info('straggler hedged', { ...event }),
   });
   return finish(withDiscoveryNotes(reportFrom(base, result), notes));
 }

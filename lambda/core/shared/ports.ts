@@ -101,6 +101,12 @@ export interface AthenaPort {
   startQuery(sql: string, clientRequestToken: string): Promise<string>;
   /** Status of up to 50 queries (BatchGetQueryExecution). Unknown IDs are omitted. */
   getQueryStates(queryIds: readonly string[]): Promise<QueryState[]>;
+  /**
+   * StopQueryExecution: the query goes CANCELLED and frees its slot; stopping a query that has
+   * ended already is a no-op. Optional: without it, a hedge's loser runs to its end.
+   * Throws {@link PortError} like the others.
+   */
+  stopQuery?(queryId: string): Promise<void>;
 }
 
 export type PortErrorKind = 'throttled' | 'transient' | 'not-found' | 'access-denied' | 'fatal';

@@ -1,5 +1,6 @@
 /** What the scheduler is given, and what it keeps for each statement in flight. */
 import type { Statement } from '../partitions/ddl';
+import type { HedgeEvent } from './hedge';
 import type { StatementOutcome } from './outcomes';
 import type { PollTiming } from './poll-plan';
 import type { Clock, PortError } from '../shared/ports';
@@ -21,9 +22,16 @@ export interface SubmitOptions extends PollTiming {
   readonly apiPatienceMs?: number;
   /** Quiet ms after Athena's active-query refusals before the concurrency limit doubles back. @default 500 */
   readonly recoveryQuietMs?: number;
+  /**
+   * Give a statement far past what Athena's recent timings predict a second execution
+   * (lambda/core/submit/hedge.ts). @default true
+   */
+  readonly hedging?: boolean;
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
   readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;
+  /** A hedge started, settled its statement, or could not start or stop (for the structured log). */
+  readonly onHedge?: (event: HedgeEvent) => void;
 }
 
 export interface Flight {

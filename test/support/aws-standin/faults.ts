@@ -19,7 +19,8 @@ export type AthenaErrorCode =
   | 'InvalidRequestException'
   | 'AccessDeniedException';
 export type GlueOperation = 'GetTable' | 'GetPartitions';
-export type AthenaOperation = 'StartQueryExecution' | 'GetQueryExecution' | 'BatchGetQueryExecution';
+export type AthenaOperation =
+  'StartQueryExecution' | 'GetQueryExecution' | 'BatchGetQueryExecution' | 'StopQueryExecution';
 
 /** How a query that a fault hits ends, instead of succeeding. */
 export interface QueryOutcome {

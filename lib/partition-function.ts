@@ -193,12 +193,14 @@ export class PartitionFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'RunQueriesInOwnWorkGroup',
         // Start and batch status are what the code calls; GetQueryExecution and GetWorkGroup are
-        // the reads AWS's "run queries in a workgroup" example pairs with them. No Stop: nothing cancels.
+        // the reads AWS's "run queries in a workgroup" example pairs with them. Stop cancels the
+        // losing execution of a hedged straggler (docs/design.md), in this workgroup only.
         actions: [
           'athena:StartQueryExecution',
           'athena:GetQueryExecution',
           'athena:BatchGetQueryExecution',
           'athena:GetWorkGroup',
+          'athena:StopQueryExecution',
         ],
         resources: [props.results.workGroupArn],
       }),

@@ -150,7 +150,7 @@ describe('PartitionFunction', () => {
   });
 
   it('grants Athena actions on its workgroup only', () => {
-    // THEN the statement lists the five query actions on one ARN
+    // THEN the statement lists the query actions on one ARN (Stop: a hedge's loser is cancelled)
     const athena = sid(statements, 'RunQueriesInOwnWorkGroup');
     // Sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders them.
     expect(actionsOf(athena)).toEqual([
@@ -158,7 +158,26 @@ describe('PartitionFunction', () => {
       'athena:GetQueryExecution',
       'athena:GetWorkGroup',
       'athena:StartQueryExecution',
+      'athena:StopQueryExecution',
     ]);
+    expect(JSON.stringify(athena.Resource)).toMatch(/:athena:.*:workgroup\/partitioner"/);
+  });
+
+  it('lets the function stop a hedged straggler only in its own workgroup', () => {
+    // THEN the role's policy allows StopQueryExecution in the statement scoped to the workgroup
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'RunQueriesInOwnWorkGroup',
+            Effect: 'Allow',
+            Action: Match.arrayWith(['athena:StopQueryExecution']),
+            Resource: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
+          }),
+        ]),
+      },
+    });
+    const athena = sid(statements, 'RunQueriesInOwnWorkGroup');
     expect(JSON.stringify(athena.Resource)).toMatch(/:athena:.*:workgroup\/partitioner"/);
   });
 

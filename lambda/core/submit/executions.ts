@@ -5,6 +5,7 @@
  * counts toward the limit and is polled until it ends, but its end settles nothing.
  */
 import { type HedgeSlots, shouldHedge } from './hedge';
+import type { AthenaPort } from '../shared/ports';
 import type { Flight } from './scheduler-options';
 
 export interface Execution {
@@ -71,6 +72,31 @@ export class Executions {
       if (execution) execution.orphan = true;
     }
     return [...queryIds];
+  }
+
+  /**
+   * Stops orphans with StopQueryExecution (best effort): a stopped one gives up its slot and
+   * leaves; one whose stop failed, or a port without stopQuery, leaves it polled until it ends
+   * on its own. Returns the IDs stopped.
+   */
+  async stop(
+    queryIds: readonly string[],
+    athena: AthenaPort,
+    failed: (statement: number, queryId: string, error: unknown) => void,
+  ): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const id of queryIds) {
+      const execution = this.byId.get(id);
+      if (!execution || !athena.stopQuery) continue;
+      try {
+        await athena.stopQuery(id);
+        this.byId.delete(id);
+        stopped.push(id);
+      } catch (error) {
+        failed(execution.flight.statement.index, id, error);
+      }
+    }
+    return stopped;
   }
 
   /** Each statement attempt still undecided, once (a hedged one has two executions). */

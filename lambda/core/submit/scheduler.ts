@@ -201,24 +201,16 @@ export class Scheduler {
     await this.stopLosers();
   }
 
-  /**
-   * Stops the losing executions of settled statements (best effort): a stop frees its slot now;
-   * a loser that could not be stopped stays an orphan, polled until it ends on its own.
-   */
+  /** Stops the losers of settled statements (best effort: see Executions.stop). */
   private async stopLosers(): Promise<void> {
-    for (const id of this.losers.splice(0)) {
-      const loser = this.inFlight.get(id);
-      if (!loser || !this.athena.stopQuery) continue;
-      try {
-        await this.athena.stopQuery(id);
-        this.tally.hedges.stopped++;
-        this.inFlight.delete(id);
-        this.polls.forget(id);
-      } catch (error) {
-        const statement = loser.flight.statement.index;
-        this.options.onHedge?.({ kind: 'stop-failed', statement, queryId: id, reason: errorMessage(error) });
-      }
-    }
+    const stopped = await this.inFlight.stop(
+      this.losers.splice(0),
+      this.athena,
+      (statement, queryId, error) =>
+        this.options.onHedge?.({ kind: 'stop-failed', statement, queryId, reason: errorMessage(error) }),
+    );
+    for (const id of stopped) this.polls.forget(id);
+    this.tally.hedges.stopped += stopped.length;
   }
 
   private pollFailed(error: unknown): void {

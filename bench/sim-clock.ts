@@ -152,6 +152,10 @@ export class TimeKeeper {
     return {
       startQuery: (sql, token) => this.call(() => inner.startQuery(sql, token)),
       getQueryStates: (ids) => this.call(() => inner.getQueryStates(ids)),
+      // A hedge's loser is stopped through the real adapter, like any call (StopQueryExecution).
+      ...(inner.stopQuery
+        ? { stopQuery: (id: string) => this.call(() => inner.stopQuery?.(id) ?? Promise.resolve()) }
+        : {}),
     };
   }
 }

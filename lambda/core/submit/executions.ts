@@ -50,7 +50,7 @@ export class Executions {
     this.byId.delete(queryId);
   }
 
-  /** Whether any execution still decides a statement's outcome (orphans do not). */
+  /** Executions that still decide a statement's outcome (orphans do not). */
   get deciding(): number {
     let count = 0;
     for (const execution of this.byId.values()) if (!execution.orphan) count++;

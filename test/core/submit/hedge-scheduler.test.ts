@@ -157,6 +157,27 @@ describe('hedged re-execution of a straggler', () => {
     expect(result).toMatchObject({ succeeded: 12, hedges: { started: 1, won: 1, stopped: 0 } });
   });
 
+  test('both executions still running at the wait deadline: one unconfirmed outcome naming both', async () => {
+    // GIVEN a straggler whose hedge is as slow, and a wait deadline 60 s after the start
+    const clock = new VirtualClock();
+    const athena = new ScriptedAthena(clock, { script: story({ runMs: 600_000 }, { runMs: 600_000 }) });
+    const outcomes: StatementOutcome[] = [];
+    // WHEN submitted
+    const result = await submitStatements(STATEMENTS, athena, {
+      maxConcurrent: 4,
+      tokenSeed: 'seed',
+      clock,
+      waitDeadline: clock.now() + 60_000,
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    // THEN the straggler has exactly one outcome, unconfirmed, listing both executions
+    const straggler = outcomes.filter((o) => o.statement.index === STRAGGLER.index);
+    expect(straggler).toEqual([expect.objectContaining({ status: 'unconfirmed' })]);
+    expect(straggler[0].queryIds).toHaveLength(2);
+    expect(result).toMatchObject({ succeeded: 11, hedges: { started: 1, won: 0 } });
+    expect(result.unconfirmed).toHaveLength(1);
+  });
+
   test('hedging off: the run waits for the straggler', async () => {
     // GIVEN the 10-minute straggler and hedging turned off
     const clock = new VirtualClock();

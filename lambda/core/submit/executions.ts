@@ -76,8 +76,8 @@ export class Executions {
 
   /**
    * Stops orphans with StopQueryExecution (best effort): a stopped one gives up its slot and
-   * leaves; one whose stop failed, or a port without stopQuery, leaves it polled until it ends
-   * on its own. Returns the IDs stopped.
+   * leaves; one whose stop failed (every one, when the port has no stopQuery) stays, polled
+   * until it ends on its own. Returns the IDs stopped.
    */
   async stop(
     queryIds: readonly string[],

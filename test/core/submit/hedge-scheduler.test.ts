@@ -37,6 +37,8 @@ async function run(athena: AthenaPort, clock: VirtualClock, options: { hedging?:
     onOutcome: (outcome) => outcomes.push(outcome),
     ...options,
   });
+  // Hedges take slots within the limit: Athena never ran more than 4 at once.
+  if (athena instanceof ScriptedAthena) expect(athena.maxRunning).toBeLessThanOrEqual(4);
   // Exactly one outcome per statement, whatever happened to its executions.
   expect(outcomes.map((o) => o.statement.index).sort((a, b) => a - b)).toEqual(
     STATEMENTS.map((s) => s.index),

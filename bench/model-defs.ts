@@ -31,23 +31,31 @@ const scaled = (k: number): Partial<QuotaOptions> => ({
   ddlPerPartitionMs: DEFAULT_LATENCY_PRIOR.perPartitionMs * k,
 });
 
-/** A uniform draw in (0, 1) fixed by the statement's text: ours and the baseline see the same latency. */
+/**
+ * A uniform draw in (0, 1) fixed by the statement's text and which execution of it this is:
+ * ours and the baseline see the same latency for each statement's first execution.
+ */
 function uniform(sql: string, salt: string): number {
   const hash = createHash('sha256').update(salt).update(sql).digest();
   return (hash.readUInt32BE(0) + 0.5) / 2 ** 32;
 }
 
 /**
- * Log-normal around the prior's median (σ 0.6), and one statement in 20 hit by a heavy
+ * Log-normal around the prior's median (σ 0.6), and one execution in 20 hit by a heavy
  * tail (Pareto, α 1.5, ×2 to ×30): what a shared regional service looks like from outside.
+ * The size term is the statement's content (the median: fixed + per partition); the noise and
+ * the tail come from the service (queueing, Glue calls), so each execution draws its own:
+ * `execution` 0 (the first) draws exactly what this model drew before it took the argument,
+ * so runs that never re-execute a statement (the baseline) see the same latencies as before.
  */
-export function noisyLatencyMs(partitions: number, sql: string): number {
+export function noisyLatencyMs(partitions: number, sql: string, execution = 0): number {
   const median = DEFAULT_LATENCY_PRIOR.fixedMs + DEFAULT_LATENCY_PRIOR.perPartitionMs * partitions;
-  const u1 = uniform(sql, 'a');
-  const u2 = uniform(sql, 'b');
+  const draw = (salt: string): number => uniform(sql, execution === 0 ? salt : `${salt}#${execution}`);
+  const u1 = draw('a');
+  const u2 = draw('b');
   const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   let ms = median * Math.exp(0.6 * normal);
-  if (uniform(sql, 'c') < 0.05) ms *= Math.min(30, 2 * uniform(sql, 'd') ** (-1 / 1.5));
+  if (draw('c') < 0.05) ms *= Math.min(30, 2 * draw('d') ** (-1 / 1.5));
   return Math.max(200, ms);
 }
 
@@ -58,7 +66,7 @@ export const LATENCY_MODELS: readonly LatencyModelDef[] = [
   { id: '3x', title: 'DDL 3 × slower than the prior', quotas: scaled(3), scale: 3 },
   {
     id: 'noisy',
-    title: 'log-normal per statement (σ 0.6), 5 % heavy tail up to × 30',
+    title: 'log-normal per execution (σ 0.6), 5 % heavy tail up to × 30',
     quotas: { ddlLatencyMs: noisyLatencyMs },
   },
   {

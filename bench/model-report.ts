@@ -16,9 +16,11 @@ function line(row: MatrixRow): string {
     fmt(o.simSeconds),
     fmt(o.lowerBoundSeconds),
     fmt(o.ratioToLowerBound, 3),
+    fmt(o.usedDrawsLowerBoundSeconds),
     fmt(o.ratioToInOrderBound, 3),
     `${int(o.statusCalls)} (${fmt(o.statusCallsPerStatement, 2)})`,
     int(o.tailMs),
+    `${int(o.hedges.started)} (${int(o.hedges.won)})`,
     o.recoveriesMs ? o.recoveriesMs.map((ms) => fmt(ms / 1000, 1)).join(' / ') : '—',
     b ? fmt(b.simSeconds) : '—',
     b ? `${fmt(b.simSeconds / o.simSeconds, 2)}×` : '—',
@@ -28,8 +30,8 @@ function line(row: MatrixRow): string {
 }
 
 const HEADER = [
-  '| run | model | statements | ours (s) | lower bound (s) | ÷ bound | ÷ in-order bound | status calls (÷ statements) | tail (ms) | recovery (s) | baseline (s) | baseline ÷ ours | all added |',
-  '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+  '| run | model | statements | ours (s) | lower bound (s) | ÷ bound | bound of draws used (s) | ÷ in-order bound | status calls (÷ statements) | tail (ms) | hedges (won) | recovery (s) | baseline (s) | baseline ÷ ours | all added |',
+  '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|',
 ];
 
 export function renderModelMatrix(results: MatrixResults): string {

@@ -131,6 +131,10 @@ export async function runOursModel(
     succeeded: results.reduce((n, r) => n + r.succeeded, 0),
     partitionsAdded: results.reduce((n, r) => n + r.partitionsAdded, 0),
     throttled: results.reduce((n, r) => n + r.throttled, 0),
+    hedges: {
+      started: results.reduce((n, r) => n + r.hedges.started, 0),
+      won: results.reduce((n, r) => n + r.hedges.won, 0),
+    },
   });
 }
 

@@ -155,6 +155,10 @@ export class TimeKeeper {
       getQueryStates: (ids) => this.call(() => inner.getQueryStates(ids)),
       // The history read is two requests (list, then one batch): charged two round trips.
       ...(recent ? { recentQueries: (n: number) => this.call(() => this.call(() => recent(n))) } : {}),
+      // A hedge's loser is stopped through the real adapter, like any call (StopQueryExecution).
+      ...(inner.stopQuery
+        ? { stopQuery: (id: string) => this.call(() => inner.stopQuery?.(id) ?? Promise.resolve()) }
+        : {}),
     };
   }
 }

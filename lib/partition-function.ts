@@ -193,7 +193,8 @@ export class PartitionFunction extends Construct {
       new iam.PolicyStatement({
         sid: 'RunQueriesInOwnWorkGroup',
         // Start and batch status are what the code calls; GetQueryExecution and GetWorkGroup are
-        // the reads AWS's "run queries in a workgroup" example pairs with them. No Stop: nothing cancels.
+        // the reads AWS's "run queries in a workgroup" example pairs with them. Stop cancels the
+        // losing execution of a hedged straggler (docs/design.md), in this workgroup only.
         // ListQueryExecutions (resource type: workgroup) reads this workgroup's recent statements,
         // so a run knows Athena's latency before its first statement ends (docs/design.md).
         actions: [
@@ -202,6 +203,7 @@ export class PartitionFunction extends Construct {
           'athena:BatchGetQueryExecution',
           'athena:GetWorkGroup',
           'athena:ListQueryExecutions',
+          'athena:StopQueryExecution',
         ],
         resources: [props.results.workGroupArn],
       }),

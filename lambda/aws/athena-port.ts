@@ -1,6 +1,6 @@
 /**
- * AthenaPort over StartQueryExecution and BatchGetQueryExecution (and ListQueryExecutions for
- * the workgroup's recent history). Thin: requests and error
+ * AthenaPort over StartQueryExecution, BatchGetQueryExecution and StopQueryExecution (and
+ * ListQueryExecutions for the workgroup's recent history). Thin: requests and error
  * classification, plus one fallback: where BatchGetQueryExecution is refused as unsupported,
  * or keeps answering 5xx while GetQueryExecution works (some emulators and proxies), status
  * is read with GetQueryExecution per query from then on.
@@ -10,6 +10,7 @@ import {
   GetQueryExecutionCommand,
   ListQueryExecutionsCommand,
   StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
   type AthenaClient,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
@@ -104,6 +105,15 @@ export class AthenaQueries implements AthenaPort {
       return out.QueryExecutionId;
     } catch (error) {
       throw error instanceof PortError ? error : classify(error, 'StartQueryExecution');
+    }
+  }
+
+  /** Stops a hedge's loser; Athena answers a stop of a query that has ended already with success. */
+  async stopQuery(queryId: string): Promise<void> {
+    try {
+      await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId }));
+    } catch (error) {
+      throw classify(error, 'StopQueryExecution');
     }
   }
 

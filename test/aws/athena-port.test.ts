@@ -6,6 +6,7 @@ import {
   InternalServerException,
   InvalidRequestException,
   StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -96,6 +97,33 @@ describe('AthenaQueries request shape and error mapping (mocked SDK)', () => {
     const failure = await queries.startQuery('x', token(1)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PortError);
     expect(failure).toMatchObject({ kind });
+  });
+
+  it('stops a query with StopQueryExecution and classifies its errors like the others', async () => {
+    // GIVEN Athena answers the first stop and throttles the second
+    athena
+      .on(StopQueryExecutionCommand)
+      .resolvesOnce({})
+      .rejectsOnce(
+        new AthenaServiceException({
+          name: 'ThrottlingException',
+          $fault: 'client',
+          ...meta(400),
+          message: 'Rate exceeded',
+        }),
+      );
+    // WHEN two stops are asked for
+    await queries.stopQuery('q-1');
+    const failure = await queries.stopQuery('q-2').catch((e: unknown) => e);
+    // THEN the request names the query, and the refusal arrives as a throttled PortError
+    expect(athena.commandCalls(StopQueryExecutionCommand)[0].args[0].input).toEqual({
+      QueryExecutionId: 'q-1',
+    });
+    expect(failure).toBeInstanceOf(PortError);
+    expect(failure).toMatchObject({
+      kind: 'throttled',
+      message: expect.stringMatching(/StopQueryExecution/),
+    });
   });
 
   it('adds the Lake Formation hint to a statement Athena failed for lack of Lake Formation permissions', async () => {

@@ -150,7 +150,7 @@ describe('PartitionFunction', () => {
   });
 
   it('grants Athena actions on its workgroup only', () => {
-    // THEN the statement lists the five query actions on one ARN
+    // THEN the statement lists the query actions on one ARN (Stop: a hedge's loser is cancelled)
     const athena = sid(statements, 'RunQueriesInOwnWorkGroup');
     // Sorted: cdk.json's @aws-cdk/aws-iam:minimizePolicies orders them.
     expect(actionsOf(athena)).toEqual([
@@ -159,18 +159,21 @@ describe('PartitionFunction', () => {
       'athena:GetWorkGroup',
       'athena:ListQueryExecutions',
       'athena:StartQueryExecution',
+      'athena:StopQueryExecution',
     ]);
     expect(JSON.stringify(athena.Resource)).toMatch(/:athena:.*:workgroup\/partitioner"/);
   });
 
-  it("reads its workgroup's query history on the workgroup only", () => {
-    // THEN ListQueryExecutions (resource type: workgroup) sits in the statement scoped to the workgroup
+  it("reads its workgroup's query history and stops hedged stragglers on the workgroup only", () => {
+    // THEN ListQueryExecutions and StopQueryExecution (resource type: workgroup) sit in the
+    // statement scoped to the stack's workgroup
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Sid: 'RunQueriesInOwnWorkGroup',
-            Action: Match.arrayWith(['athena:ListQueryExecutions']),
+            Effect: 'Allow',
+            Action: Match.arrayWith(['athena:ListQueryExecutions', 'athena:StopQueryExecution']),
             Resource: Match.objectLike({
               'Fn::Join': Match.arrayWith([
                 Match.arrayWith([Match.stringLikeRegexp(':workgroup/partitioner$')]),

@@ -215,6 +215,8 @@ export interface FakeAthenaOptions {
    * or a stand-in). @default 'dates'
    */
   readonly timings?: 'dates' | 'statistics' | 'none';
+  /** Decides each StopQueryExecution: return an error to throw it (the query keeps running). */
+  readonly stopScript?: (queryId: string) => Error | undefined;
 }
 
 /**
@@ -225,6 +227,10 @@ export interface FakeAthenaOptions {
 export class ScriptedAthena implements AthenaPort {
   readonly starts: StartRecord[] = [];
   readonly pollBatches: number[] = [];
+  /** StopQueryExecution calls, in order, with whether the query was still running. */
+  readonly stops: { readonly queryId: string; readonly at: number; readonly wasRunning: boolean }[] = [];
+  /** Queries stopped while running, and when: CANCELLED from then on. */
+  private readonly stoppedAt = new Map<string, number>();
   private readonly executions = new Map<string, Execution>();
   private readonly byToken = new Map<string, string>();
   private readonly executionsBySql = new Map<string, number>();
@@ -243,9 +249,27 @@ export class ScriptedAthena implements AthenaPort {
     const now = this.clock.now();
     let count = 0;
     for (const execution of this.executions.values()) {
+      if (this.stoppedAt.has(execution.id)) continue;
       if (now < execution.startedAt + (execution.plan.runMs ?? 1000)) count++;
     }
     return count;
+  }
+
+  /** StopQueryExecution: a running query goes CANCELLED and frees its slot; an ended one is left as it is. */
+  async stopQuery(queryId: string): Promise<void> {
+    const execution = this.executions.get(queryId);
+    const now = this.clock.now();
+    const wasRunning =
+      execution !== undefined &&
+      !this.stoppedAt.has(queryId) &&
+      now < execution.startedAt + (execution.plan.runMs ?? 1000);
+    this.stops.push({ queryId, at: now, wasRunning });
+    const error = this.options.stopScript?.(queryId);
+    if (error) throw error;
+    if (!execution)
+      throw new PortError('fatal', `QueryExecution ${queryId} was not found`, 'InvalidRequestException');
+    if (wasRunning) this.stoppedAt.set(queryId, now);
+    this.outstanding.delete(queryId);
   }
 
   async startQuery(sql: string, clientRequestToken: string): Promise<string> {
@@ -323,6 +347,13 @@ export class ScriptedAthena implements AthenaPort {
       const execution = this.executions.get(id);
       if (!execution) continue;
       const elapsed = now - execution.startedAt;
+      const stoppedAt = this.stoppedAt.get(id);
+      if (stoppedAt !== undefined) {
+        this.outstanding.delete(id);
+        const timing = { submittedAtMs: execution.startedAt, completedAtMs: stoppedAt };
+        states.push({ queryId: id, state: 'CANCELLED', reason: 'Query cancelled by user', timing });
+        continue;
+      }
       const runMs = execution.plan.runMs ?? 1000;
       if (elapsed < runMs) {
         states.push({ queryId: id, state: elapsed < runMs / 4 ? 'QUEUED' : 'RUNNING' });

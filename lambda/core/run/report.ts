@@ -48,6 +48,8 @@ export interface Report extends DiscoveryNotes {
   readonly athenaCalls: { readonly start: number; readonly poll: number };
   /** Statements from Athena's recent history that told the scheduler the latency before its first end (0: none). */
   readonly latencyFromHistory?: number;
+  /** Stragglers given a second execution: how many, how many of those settled their statement, losers stopped. */
+  readonly hedges: { readonly started: number; readonly won: number; readonly stopped: number };
   /** Failed and unconfirmed statements, with Athena's reason and the ranges they covered. */
   readonly failures: readonly (StatementProblem & { readonly status: 'failed' | 'unconfirmed' })[];
   /** Exactly what was not submitted, as account/region day ranges. */
@@ -91,6 +93,7 @@ export function emptyReport(base: Base): Report {
     retried: 0,
     throttled: 0,
     athenaCalls: { start: 0, poll: 0 },
+    hedges: { started: 0, won: 0, stopped: 0 },
     failures: [],
     notSubmittedRanges: [],
   };
@@ -113,6 +116,7 @@ export function reportFrom(base: Base, result: SubmitResult): Report {
     retried: result.retried,
     throttled: result.throttled,
     athenaCalls: { start: result.startCalls, poll: result.pollCalls },
+    hedges: { ...result.hedges },
     failures,
     notSubmittedRanges: result.notSubmitted.ranges,
     ...(result.stopReason !== undefined ? { stopReason: result.stopReason } : {}),
@@ -128,11 +132,14 @@ export function summarize(report: Report): string {
   const stopped =
     (report.stopReason !== undefined ? `; stopped: ${report.stopReason}` : '') +
     (report.retentionError !== undefined ? `; retention failed: ${report.retentionError}` : '');
+  const hedged = report.hedges.started
+    ? `; ${plural(report.hedges.started, 'straggler')} hedged (${report.hedges.won} won)`
+    : '';
   const registered = report.alreadyRegistered ? `; ${report.alreadyRegistered} already registered` : '';
   const fallback =
     (report.catalogFallback !== undefined ? `; catalog not read: ${report.catalogFallback}` : '') +
     (report.handedOff
       ? `; ${plural(report.handedOff.partitions, 'partition')} handed to backfill ${report.handedOff.executionName} (${report.handedOff.window.from}..${report.handedOff.window.to})`
       : '');
-  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${registered}${notes}${stopped}${fallback}`;
+  return `${head}; ${report.succeeded} succeeded, ${report.failed} failed, ${report.unconfirmed} unconfirmed, ${plural(report.notSubmitted, 'partition')} not submitted; ${skipped}${hedged}${registered}${notes}${stopped}${fallback}`;
 }

@@ -270,6 +270,7 @@ export async function runPartitions(
       }
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
+    onHedge: (event) => logger?.info('straggler hedged', { ...event }),
   });
   const report = { ...reportFrom(base, result), latencyFromHistory: submission.history.samples.length };
   return finish(withDiscoveryNotes(report, notes));

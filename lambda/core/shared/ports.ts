@@ -118,6 +118,12 @@ export interface AthenaPort {
    * Throws {@link PortError} like the other methods.
    */
   recentQueries?(maxCount: number): Promise<readonly RecentQuery[]>;
+  /**
+   * StopQueryExecution: the query goes CANCELLED and frees its slot; stopping a query that has
+   * ended already is a no-op. Optional: without it, a hedge's loser runs to its end.
+   * Throws {@link PortError} like the others.
+   */
+  stopQuery?(queryId: string): Promise<void>;
 }
 
 export type PortErrorKind = 'throttled' | 'transient' | 'not-found' | 'access-denied' | 'fatal';

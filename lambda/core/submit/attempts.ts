@@ -23,10 +23,19 @@ export function isTransient(state: QueryState): boolean {
  * tokens also take the submission's nonce: a retried invocation re-runs what failed rather
  * than being handed the old failed queries again.
  */
-export function clientRequestToken(seed: string, statement: Statement, attempt: number, nonce = ''): string {
+export function clientRequestToken(
+  seed: string,
+  statement: Statement,
+  attempt: number,
+  nonce = '',
+  hedge = false,
+): string {
   // The index keeps two statements with the same SQL apart; the seed keeps two runs apart.
   const salt = attempt === 1 ? '' : nonce;
+  // A hedge (a second execution of the same attempt) needs a token of its own, or Athena would
+  // hand back the straggler; it follows the same rule, so a retried invocation gets the same hedge.
+  const hedgeMark = hedge ? '\nhedge' : '';
   return createHash('sha256')
-    .update(`${seed}\n${salt}\n${statement.index}\n${attempt}\n${statement.sql}`)
+    .update(`${seed}\n${salt}\n${statement.index}\n${attempt}\n${statement.sql}${hedgeMark}`)
     .digest('hex');
 }

@@ -1,5 +1,6 @@
 /** How each statement of a submission ended, and the totals a report is built from. */
 import type { Statement } from '../partitions/ddl';
+import type { HedgeCounts } from './hedge';
 import { type PartitionRange, RangeCollector } from '../partitions/ranges';
 
 export type OutcomeStatus = 'succeeded' | 'failed' | 'not-submitted' | 'unconfirmed';
@@ -42,6 +43,8 @@ export interface SubmitResult {
   readonly throttled: number;
   readonly startCalls: number;
   readonly pollCalls: number;
+  /** Second executions of stragglers: started, won (settled their statement), losers stopped. */
+  readonly hedges: Readonly<HedgeCounts>;
   /** Why the submission stopped before every statement ended (an API that kept failing, a refusal). */
   readonly stopReason?: string;
 }
@@ -55,6 +58,7 @@ export class OutcomeTally {
   throttled = 0;
   startCalls = 0;
   pollCalls = 0;
+  readonly hedges: HedgeCounts = { started: 0, won: 0, stopped: 0 };
   private notSubmittedStatements = 0;
   private readonly failed: StatementProblem[] = [];
   private readonly unconfirmed: StatementProblem[] = [];
@@ -100,6 +104,7 @@ export class OutcomeTally {
       throttled: this.throttled,
       startCalls: this.startCalls,
       pollCalls: this.pollCalls,
+      hedges: { ...this.hedges },
       ...(stopReason !== undefined ? { stopReason } : {}),
     };
   }

@@ -97,6 +97,11 @@ export class PollPlanner {
     return this.latency.known;
   }
 
+  /** What Athena's recent timings (or, until one is measured, the prior) predict for `partitions`. */
+  expectMs(partitions: number): number {
+    return this.latency.expectMs(partitions);
+  }
+
   /** Expected end of a statement of `partitions` started at `startedAt` (Athena's median). */
   private expectedEnd(partitions: number, startedAt: number): number {
     return startedAt + this.latency.expectMs(partitions);

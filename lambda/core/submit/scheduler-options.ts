@@ -1,5 +1,6 @@
 /** What the scheduler is given, and what it keeps for each statement in flight. */
 import type { Statement } from '../partitions/ddl';
+import type { HedgeEvent } from './hedge';
 import type { StatementOutcome } from './outcomes';
 import type { LatencySample } from './latency';
 import type { PollTiming } from './poll-plan';
@@ -27,9 +28,16 @@ export interface SubmitOptions extends PollTiming {
    * first checks land at their expected end instead of probing. This run's own ends replace it.
    */
   readonly latencyHistory?: readonly LatencySample[];
+  /**
+   * Give a statement far past what Athena's recent timings predict a second execution
+   * (lambda/core/submit/hedge.ts). @default true
+   */
+  readonly hedging?: boolean;
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
   readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;
+  /** A hedge started, settled its statement, or could not start or stop (for the structured log). */
+  readonly onHedge?: (event: HedgeEvent) => void;
 }
 
 export interface Flight {

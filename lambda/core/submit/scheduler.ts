@@ -3,42 +3,45 @@
  * fill (start statements while slots are free), poll (one batched status call when the
  * earliest query is expected to end), retry (another attempt after a transient failure) and
  * finish (exactly one outcome per statement). It stops starting work before the deadline,
- * and stops altogether when an Athena operation keeps failing past the API patience.
+ * and stops altogether when an Athena operation keeps failing past the API patience. A
+ * statement far past what Athena's recent timings predict gets a second execution (hedge.ts);
+ * the first of the two to succeed settles it and the other is stopped.
  */
 import { randomUUID } from 'node:crypto';
 import { clientRequestToken, isTransient } from './attempts';
 import type { Statement } from '../partitions/ddl';
+import { Executions } from './executions';
+import { athenaLatencyMs } from './latency';
 import { OutcomeTally, type OutcomeStatus, type SubmitResult } from './outcomes';
 import { Patience } from './patience';
 import { LatencyEstimator } from './latency';
 import { MIN_GAP_MS, PollPlanner } from './poll-plan';
-import { ConcurrencyRecovery, isConcurrencyRefusal } from './recovery';
 import type { Flight, SubmitOptions } from './scheduler-options';
+import { StartGate } from './start-gate';
+import { WorkQueue } from './work-queue';
 import { type AthenaPort, type Clock, PortError, type QueryState } from '../shared/ports';
 
 export type { SubmitOptions } from './scheduler-options';
 
 const MAX_BACKOFF_MS = 20_000;
-const MAX_THROTTLE_BACKOFF_MS = 2000;
 const POLL_BATCH = 50;
 const FATAL_KINDS: ReadonlySet<string> = new Set(['fatal', 'access-denied', 'not-found']);
 
 export class Scheduler {
   private readonly clock: Clock;
   private readonly tally: OutcomeTally;
-  private readonly source: Iterator<Statement>;
-  private readonly retries: Flight[] = [];
-  private readonly inFlight = new Map<string, Flight>();
+  private readonly work: WorkQueue;
+  private readonly inFlight = new Executions();
+  /** Losing executions of settled statements, to stop after the status batch. */
+  private readonly losers: string[] = [];
+  /** Successful ends measured by Athena's clock: hedging waits for a few. */
+  private measuredEnds = 0;
   private readonly polls: PollPlanner;
   private readonly patience: Patience;
   private readonly maxAttempts: number;
   private readonly nonce: string;
   private readonly startDeadline: number;
-  private exhausted = false;
-  private limit: number;
-  private readonly recovery: ConcurrencyRecovery;
-  private notBefore = 0;
-  private startBackoffMs = 0;
+  private readonly gate: StartGate;
   private pollBackoffMs = 0;
   private stopReason: string | undefined;
 
@@ -49,7 +52,7 @@ export class Scheduler {
   ) {
     this.clock = options.clock;
     this.tally = new OutcomeTally(options.onOutcome);
-    this.source = statements[Symbol.iterator]();
+    this.work = new WorkQueue(statements, () => this.tally.statements++);
     this.patience = new Patience(options.clock, options.apiPatienceMs);
     this.polls = new PollPlanner(options, LatencyEstimator.fromHistory(options.latencyHistory ?? []), {
       maxWaitMs: this.patience.patienceMs,
@@ -57,8 +60,7 @@ export class Scheduler {
     });
     this.maxAttempts = options.maxAttempts ?? 4;
     this.nonce = options.nonce ?? randomUUID();
-    this.limit = Math.max(1, options.maxConcurrent);
-    this.recovery = new ConcurrencyRecovery(options.recoveryQuietMs);
+    this.gate = new StartGate(options.maxConcurrent, options.recoveryQuietMs);
     this.startDeadline = Math.min(options.startDeadline ?? Infinity, options.waitDeadline ?? Infinity);
   }
 
@@ -66,9 +68,10 @@ export class Scheduler {
     for (;;) {
       await this.fill();
       if (this.stopReason !== undefined) break;
+      // An orphan (a loser that could not be stopped) holds a slot but decides nothing.
+      if (this.inFlight.deciding === 0 && (!this.work.hasWork || this.pastStartDeadline())) break;
       if (this.inFlight.size === 0) {
-        if (!this.hasWork() || this.pastStartDeadline()) break;
-        await this.clock.sleep(Math.max(10, this.notBefore - this.clock.now()));
+        await this.clock.sleep(Math.max(10, this.gate.notBefore - this.clock.now()));
         continue;
       }
       if (this.clock.now() >= (this.options.waitDeadline ?? Infinity)) break;
@@ -80,42 +83,78 @@ export class Scheduler {
     return this.tally.result(this.stopReason);
   }
 
-  /** Starts statements while slots are free, until a refusal or an error says to wait. */
+  /** Starts hedges and statements while slots are free, until a refusal or an error says to wait. */
   private async fill(): Promise<void> {
-    this.limit = this.recovery.grow(this.limit, this.options.maxConcurrent, this.clock.now());
-    while (
-      this.inFlight.size < this.limit &&
-      this.clock.now() >= this.notBefore &&
-      !this.pastStartDeadline()
-    ) {
-      const flight = this.nextFlight();
+    this.gate.refresh(this.clock.now());
+    while (this.gate.open(this.clock.now(), this.inFlight.size) && !this.pastStartDeadline()) {
+      const hedge = this.hedgeCandidate();
+      const flight = hedge ?? this.work.next();
       if (!flight) return;
-      if (!(await this.start(flight))) return;
+      if (!(await this.start(flight, hedge !== undefined))) return;
     }
   }
 
-  /** One StartQueryExecution; false when starting should pause. */
-  private async start(flight: Flight): Promise<boolean> {
+  private hedgeCandidate(): Flight | undefined {
+    if (this.options.hedging === false) return undefined;
+    const slots = {
+      now: this.clock.now(),
+      startDeadline: this.startDeadline,
+      limit: this.gate.limit,
+      workWaiting: this.work.hasWork,
+      measuredEnds: this.measuredEnds,
+    };
+    return this.inFlight.pickHedge(slots, (partitions) => this.polls.expectMs(partitions));
+  }
+
+  /** One StartQueryExecution (of a statement, or of its hedge); false when starting should pause. */
+  private async start(flight: Flight, hedge = false): Promise<boolean> {
     const { statement, attempt } = flight;
     try {
       this.tally.startCalls++;
-      const token = clientRequestToken(this.options.tokenSeed, statement, attempt, this.nonce);
+      const token = clientRequestToken(this.options.tokenSeed, statement, attempt, this.nonce, hedge);
       const id = await this.athena.startQuery(statement.sql, token);
       this.patience.succeeded('StartQueryExecution');
+      if (hedge && this.inFlight.has(id)) {
+        this.inFlight.refuseHedge(statement.index);
+        return true;
+      }
       flight.queryIds.push(id);
       if (this.inFlight.has(id)) {
         this.finish(flight, 'failed', `athena returned query ${id}, already in flight for another statement`);
         return true;
       }
-      this.inFlight.set(id, flight);
+      if (hedge) {
+        this.tally.hedges.started++;
+        const of = this.inFlight.of(flight)[0] ?? '';
+        this.options.onHedge?.({ kind: 'started', statement: statement.index, queryId: id, of });
+      }
+      this.inFlight.add(id, flight, this.clock.now(), hedge);
       this.polls.started(id, statement.partitions.length, this.clock.now());
-      this.polls.setDraining(!this.hasWork());
-      this.recovery.started(this.inFlight.size);
-      this.startBackoffMs = 0;
+      this.polls.setDraining(!this.work.hasWork);
+      this.gate.started(this.inFlight.size);
       return true;
     } catch (error) {
-      return this.startFailed(flight, error);
+      return hedge ? this.hedgeFailed(flight, error) : this.startFailed(flight, error);
     }
+  }
+
+  /** A hedge that cannot start is dropped: never the statement's failure. A throttle only defers it. */
+  private hedgeFailed(flight: Flight, error: unknown): boolean {
+    const reason = errorMessage(error);
+    this.options.onHedge?.({ kind: 'start-refused', statement: flight.statement.index, reason });
+    if (!(error instanceof PortError) || error.kind !== 'throttled') {
+      this.inFlight.refuseHedge(flight.statement.index);
+      return true;
+    }
+    this.throttledStart(error);
+    this.gate.backOff(true, this.clock.now());
+    return false;
+  }
+
+  private throttledStart(error: PortError): void {
+    this.tally.throttled++;
+    this.options.onThrottle?.('start', error);
+    this.gate.throttled(error, this.inFlight.size, this.clock.now());
   }
 
   private startFailed(flight: Flight, error: unknown): boolean {
@@ -124,19 +163,10 @@ export class Scheduler {
       return true;
     }
     const throttled = error.kind === 'throttled';
-    if (throttled) {
-      this.tally.throttled++;
-      this.options.onThrottle?.('start', error);
-      // Only the active-query quota says the slots are fewer than our limit (other runs, other
-      // users); a rate refusal says to start more slowly, and the backoff below does that.
-      if (isConcurrencyRefusal(error)) {
-        this.limit = Math.max(1, Math.min(this.limit, this.inFlight.size));
-        this.recovery.refused(this.clock.now());
-      }
-    }
+    if (throttled) this.throttledStart(error);
     // A refusal while our own queries hold slots is the quota at work, not a failing API.
     if ((!throttled || this.inFlight.size === 0) && this.patience.failed('StartQueryExecution')) {
-      this.retries.unshift(flight);
+      this.work.again(flight);
       this.stopReason = throttled
         ? `not started: athena refused every start for ${Math.round(this.patience.patienceMs / 1000)} s (${error.message})`
         : `not started: ${this.patience.describe('StartQueryExecution', error)}`;
@@ -147,17 +177,14 @@ export class Scheduler {
       return true;
     }
     // Same attempt, same token: if Athena did start the query, it answers with the same ID.
-    this.retries.unshift({ ...flight, startErrors: flight.startErrors + (throttled ? 0 : 1) });
-    // A throttle passes in seconds: a short cap keeps the restart close to its end.
-    const cap = throttled ? MAX_THROTTLE_BACKOFF_MS : MAX_BACKOFF_MS;
-    this.startBackoffMs = Math.min(cap, Math.max(250, this.startBackoffMs * 2));
-    this.notBefore = this.clock.now() + this.startBackoffMs * (0.5 + Math.random() / 2);
+    this.work.again({ ...flight, startErrors: flight.startErrors + (throttled ? 0 : 1) });
+    this.gate.backOff(throttled, this.clock.now());
     return false;
   }
 
   /** One batched status call per 50 queries in flight. */
   private async poll(): Promise<void> {
-    const ids = [...this.inFlight.keys()];
+    const ids = this.inFlight.ids();
     for (let i = 0; i < ids.length; i += POLL_BATCH) {
       let states: QueryState[];
       try {
@@ -172,6 +199,19 @@ export class Scheduler {
       const now = this.clock.now();
       for (const state of states) this.settle(state, now);
     }
+    await this.stopLosers();
+  }
+
+  /** Stops the losers of settled statements (best effort: see Executions.stop). */
+  private async stopLosers(): Promise<void> {
+    const stopped = await this.inFlight.stop(
+      this.losers.splice(0),
+      this.athena,
+      (statement, queryId, error) =>
+        this.options.onHedge?.({ kind: 'stop-failed', statement, queryId, reason: errorMessage(error) }),
+    );
+    for (const id of stopped) this.polls.forget(id);
+    this.tally.hedges.stopped += stopped.length;
   }
 
   private pollFailed(error: unknown): void {
@@ -190,18 +230,39 @@ export class Scheduler {
     this.pollBackoffMs = Math.min(MAX_BACKOFF_MS, Math.max(500, this.pollBackoffMs * 2));
   }
 
-  /** What one status answer means for its statement: wait, succeed, retry or fail. */
+  /**
+   * What one status answer means for its statement: wait, succeed, retry or fail. The first
+   * execution to succeed settles a hedged statement; a failure settles it only when no other
+   * execution of it is left in flight.
+   */
   private settle(state: QueryState, now: number): void {
-    const flight = this.inFlight.get(state.queryId);
-    if (!flight) return;
+    const execution = this.inFlight.get(state.queryId);
+    if (!execution) return;
     if (state.state === 'QUEUED' || state.state === 'RUNNING') {
+      execution.seenRunningAt = now;
       this.polls.stillRunning(state.queryId, now);
       return;
     }
     this.inFlight.delete(state.queryId);
     this.polls.ended(state.queryId, now, state.timing);
+    if (state.state === 'SUCCEEDED' && athenaLatencyMs(state.timing) !== undefined) this.measuredEnds++;
+    const { flight } = execution;
+    if (execution.orphan) return;
+    const others = this.inFlight.of(flight);
     if (state.state === 'SUCCEEDED') {
+      this.losers.push(...this.inFlight.orphan(others));
+      if (execution.hedge) this.tally.hedges.won++;
+      const hedgeWon = execution.hedge;
+      if (hedgeWon || others.length > 0)
+        this.options.onHedge?.({
+          kind: 'settled',
+          statement: flight.statement.index,
+          winner: state.queryId,
+          hedgeWon,
+        });
       this.finish(flight, 'succeeded');
+    } else if (others.length > 0) {
+      return; // the other execution may still succeed
     } else if (flight.attempt < this.maxAttempts && (isTransient(state) || flight.attempt === 1)) {
       this.retry(flight);
     } else {
@@ -215,7 +276,7 @@ export class Scheduler {
    */
   private retry(flight: Flight): void {
     this.tally.retried++;
-    this.retries.push({ ...flight, attempt: flight.attempt + 1, startErrors: 0 });
+    this.work.later({ ...flight, attempt: flight.attempt + 1, startErrors: 0 });
   }
 
   private finish(flight: Flight, status: OutcomeStatus, reason?: string): void {
@@ -226,47 +287,23 @@ export class Scheduler {
   /** After the loop: what still runs is unconfirmed, what never started is not submitted. */
   private finishRest(): void {
     const running = this.stopReason ?? 'still running in athena when the invocation ran out of time';
-    for (const flight of this.inFlight.values()) this.finish(flight, 'unconfirmed', running);
+    for (const flight of this.inFlight.flights()) this.finish(flight, 'unconfirmed', running);
     const reason = this.stopReason ?? 'not started: the invocation ran out of time';
-    for (const flight of this.retries) this.finish(flight, 'not-submitted', reason);
-    this.retries.length = 0;
-    for (let flight = this.nextFlight(); flight; flight = this.nextFlight()) {
-      this.finish({ ...flight, attempt: 0 }, 'not-submitted', reason);
-    }
-  }
-
-  private nextFlight(): Flight | undefined {
-    if (this.retries.length > 0) return this.retries.shift();
-    if (this.exhausted) return undefined;
-    const next = this.source.next();
-    if (next.done) {
-      this.exhausted = true;
-      return undefined;
-    }
-    this.tally.statements++;
-    return { statement: next.value, attempt: 1, queryIds: [], startErrors: 0 };
+    for (const flight of this.work.drain()) this.finish(flight, 'not-submitted', reason);
   }
 
   private nextPollDelayMs(): number {
     const now = this.clock.now();
-    this.polls.setDraining(!this.hasWork());
+    this.polls.setDraining(!this.work.hasWork);
     let delay = Math.max(this.polls.delayMs(now), this.pollBackoffMs);
     // Work waiting for a free slot or the end of a start backoff wakes the loop on its own.
-    if (this.hasWork() && !this.pastStartDeadline()) {
-      const max = this.options.maxConcurrent;
-      const startAt =
-        this.inFlight.size < this.limit
-          ? this.notBefore
-          : Math.max(this.notBefore, this.recovery.nextGrowthAt(this.limit, max));
+    if (this.work.hasWork && !this.pastStartDeadline()) {
+      const startAt = this.gate.nextStartAt(this.inFlight.size);
       delay = Math.min(delay, Math.max(MIN_GAP_MS, startAt - now));
     }
     if (this.options.waitDeadline !== undefined)
       delay = Math.min(delay, Math.max(1, this.options.waitDeadline - now));
     return delay;
-  }
-
-  private hasWork(): boolean {
-    return this.retries.length > 0 || !this.exhausted;
   }
 
   private pastStartDeadline(): boolean {

@@ -24,6 +24,7 @@ function result(overrides: Partial<SubmitResult> = {}): SubmitResult {
     throttled: 2,
     startCalls: 7,
     pollCalls: 9,
+    hedges: { started: 2, won: 1, stopped: 2 },
     ...overrides,
   };
 }
@@ -46,6 +47,7 @@ describe('reportFrom', () => {
       retried: 1,
       throttled: 2,
       athenaCalls: { start: 7, poll: 9 },
+      hedges: { started: 2, won: 1, stopped: 2 },
       failures: [],
       notSubmittedRanges: [],
     });
@@ -134,7 +136,7 @@ describe('summarize', () => {
     );
     // WHEN summarized THEN one line says what happened
     expect(summarize(report)).toBe(
-      '2024-06-14..2024-06-16: 18 partitions in 4 statements; 2 succeeded, 1 failed, 0 unconfirmed, 4 partitions not submitted; 2 empty days skipped',
+      '2024-06-14..2024-06-16: 18 partitions in 4 statements; 2 succeeded, 1 failed, 0 unconfirmed, 4 partitions not submitted; 2 empty days skipped; 2 stragglers hedged (1 won)',
     );
   });
 

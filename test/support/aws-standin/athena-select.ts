@@ -33,7 +33,9 @@ export interface SelectQuery {
 }
 
 const SELECT = /^\s*(\(\s*)*(SELECT|WITH)\b/i;
-const OPERATIONS = new Set(['GetQueryResults', 'StopQueryExecution']);
+const OPERATIONS = new Set(['GetQueryResults']);
+/** Operations on one query: a SELECT's when its ID is one of ours, else the DDL simulator's. */
+const PER_QUERY = new Set(['GetQueryExecution', 'StopQueryExecution']);
 
 export class AthenaSelectSim {
   private readonly byId = new Map<string, SelectQuery>();
@@ -59,7 +61,7 @@ export class AthenaSelectSim {
         SELECT.test(stripComments(input.QueryString))
       );
     if (OPERATIONS.has(operation)) return true;
-    return operation === 'GetQueryExecution' && this.byId.has(String(input.QueryExecutionId));
+    return PER_QUERY.has(operation) && this.byId.has(String(input.QueryExecutionId));
   }
 
   handle(operation: string, input: Record<string, unknown>): WireResponse {

@@ -76,6 +76,8 @@ export class AthenaSim {
   private readonly byToken = new Map<string, QueryRecord>();
   private readonly queued: QueryRecord[] = [];
   private readonly running: QueryRecord[] = [];
+  /** Executions started per SQL text: a latency model may draw each execution afresh. */
+  private readonly executionsBySql = new Map<string, number>();
   private lastEventAt = 0;
 
   constructor(private readonly ctx: AthenaContext) {}
@@ -85,7 +87,8 @@ export class AthenaSim {
       operation !== 'StartQueryExecution' &&
       operation !== 'GetQueryExecution' &&
       operation !== 'BatchGetQueryExecution' &&
-      operation !== 'ListQueryExecutions'
+      operation !== 'ListQueryExecutions' &&
+      operation !== 'StopQueryExecution'
     ) {
       throw new ServiceError(
         400,
@@ -120,6 +123,7 @@ export class AthenaSim {
       if (operation === 'GetQueryExecution')
         return jsonResponse({ QueryExecution: this.render(this.find(input)) });
       if (operation === 'ListQueryExecutions') return this.listQueries(input);
+      if (operation === 'StopQueryExecution') return this.stop(input);
       return this.batchGet(input);
     } catch (e) {
       if (e instanceof ServiceError && e.code !== 'TooManyRequestsException') bump(stats.errors, operation);
@@ -165,6 +169,8 @@ export class AthenaSim {
     const now = clock.now();
     const partitions = ddl.partitions.length;
     const fault = faults.takeQueryOutcome(sql);
+    const execution = this.executionsBySql.get(sql) ?? 0;
+    this.executionsBySql.set(sql, execution + 1);
     const query: QueryRecord = {
       id: randomUUID(),
       sql,
@@ -178,7 +184,7 @@ export class AthenaSim {
       submittedAt: now,
       readyAt: now + quotas.ddlQueueMs,
       durationMs:
-        (quotas.ddlLatencyMs?.(partitions, sql) ??
+        (quotas.ddlLatencyMs?.(partitions, sql, execution) ??
           quotas.ddlFixedMs + quotas.ddlPerPartitionMs * partitions) + faults.extraQueryLatencyMs,
       ...(fault ? { fault } : {}),
     };
@@ -189,6 +195,25 @@ export class AthenaSim {
     stats.statementBytes.push(bytes);
     stats.maxConcurrentActive = Math.max(stats.maxConcurrentActive, active + 1);
     return query.id;
+  }
+
+  /**
+   * StopQueryExecution as Athena documents it: a queued or running query goes CANCELLED and
+   * frees its active-DDL slot (a DDL cancelled before its end registers nothing here); a query
+   * that has ended already is left as it is, and the call succeeds.
+   */
+  private stop(input: Record<string, unknown>): WireResponse {
+    const query = this.find(input);
+    if (query.state !== 'QUEUED' && query.state !== 'RUNNING') return jsonResponse({});
+    const now = this.ctx.clock.now();
+    this.tick(now);
+    const from = query.state === 'QUEUED' ? this.queued : this.running;
+    from.splice(from.indexOf(query), 1);
+    if (query.startedAt !== undefined) this.ctx.stats.queryRunSimMs += now - query.startedAt;
+    query.state = 'CANCELLED';
+    query.endedAt = now;
+    this.ctx.stats.cancelled += 1;
+    return jsonResponse({});
   }
 
   private find(input: Record<string, unknown>): QueryRecord {
@@ -367,7 +392,7 @@ export class AthenaSim {
         ? {
             Statistics: {
               QueryQueueTimeInMillis: Math.round(q.startedAt - q.submittedAt),
-              EngineExecutionTimeInMillis: Math.round(q.durationMs),
+              EngineExecutionTimeInMillis: Math.round((q.endedAt ?? q.startedAt) - q.startedAt),
               TotalExecutionTimeInMillis: Math.round((q.endedAt ?? q.startedAt) - q.submittedAt),
             },
           }

@@ -20,7 +20,11 @@ export type AthenaErrorCode =
   | 'AccessDeniedException';
 export type GlueOperation = 'GetTable' | 'GetPartitions';
 export type AthenaOperation =
-  'StartQueryExecution' | 'GetQueryExecution' | 'BatchGetQueryExecution' | 'ListQueryExecutions';
+  | 'StartQueryExecution'
+  | 'GetQueryExecution'
+  | 'BatchGetQueryExecution'
+  | 'ListQueryExecutions'
+  | 'StopQueryExecution';
 
 /** How a query that a fault hits ends, instead of succeeding. */
 export interface QueryOutcome {

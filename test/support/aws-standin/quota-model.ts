@@ -16,7 +16,8 @@ export type Operation =
   | 'StartQueryExecution'
   | 'GetQueryExecution'
   | 'BatchGetQueryExecution'
-  | 'ListQueryExecutions';
+  | 'ListQueryExecutions'
+  | 'StopQueryExecution';
 
 export interface RateLimit {
   /** Sustained calls per simulated second. */
@@ -37,9 +38,11 @@ export interface QuotaOptions {
   readonly ddlPerPartitionMs: number;
   /**
    * Replaces ddlFixedMs + ddlPerPartitionMs × partitions when set: a latency model that the
-   * code under test does not share (noisy, heavy-tailed, per statement). The benchmark's hook.
+   * code under test does not share (noisy, heavy-tailed). The benchmark's hook. `execution`
+   * counts the earlier executions of the same SQL in this stand-in (0 for the first), so a
+   * model can draw a re-execution afresh.
    */
-  readonly ddlLatencyMs?: (partitions: number, sql: string) => number;
+  readonly ddlLatencyMs?: (partitions: number, sql: string, execution: number) => number;
   /** Athena's QueryString limit in UTF-8 bytes (not adjustable in Athena). */
   readonly maxQueryBytes: number;
   /** BatchGetQueryExecution accepts at most this many IDs. */

@@ -1,0 +1,144 @@
+/**
+ * The query executions a scheduler has in flight. Usually one per statement; a hedged
+ * statement has two (its original and its hedge), and a loser whose stop failed (or that
+ * could not be stopped) stays as an orphan: it still holds an active-DDL slot in Athena, so it
+ * counts toward the limit and is polled until it ends, but its end settles nothing.
+ */
+import { type HedgeSlots, shouldHedge } from './hedge';
+import type { AthenaPort } from '../shared/ports';
+import type { Flight } from './scheduler-options';
+
+export interface Execution {
+  readonly flight: Flight;
+  readonly startedAt: number;
+  /** True for a statement's second execution. */
+  readonly hedge: boolean;
+  /** Last time a status call saw it queued or running. */
+  seenRunningAt?: number;
+  /** The statement was settled by another execution: this one's end means nothing. */
+  orphan: boolean;
+}
+
+export class Executions {
+  private readonly byId = new Map<string, Execution>();
+  /** Statements (by index) that had their one hedge, or whose hedge was refused for good. */
+  private readonly hedged = new Set<number>();
+
+  /** Executions holding a slot, orphans included. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  get(queryId: string): Execution | undefined {
+    return this.byId.get(queryId);
+  }
+
+  has(queryId: string): boolean {
+    return this.byId.has(queryId);
+  }
+
+  add(queryId: string, flight: Flight, startedAt: number, hedge = false): void {
+    this.byId.set(queryId, { flight, startedAt, hedge, orphan: false });
+    if (hedge) this.hedged.add(flight.statement.index);
+  }
+
+  delete(queryId: string): void {
+    this.byId.delete(queryId);
+  }
+
+  /** Executions that still decide a statement's outcome (orphans do not). */
+  get deciding(): number {
+    let count = 0;
+    for (const execution of this.byId.values()) if (!execution.orphan) count++;
+    return count;
+  }
+
+  /** The executions of a statement attempt that still decide it. */
+  of(flight: Flight): string[] {
+    const out: string[] = [];
+    for (const [id, execution] of this.byId)
+      if (execution.flight === flight && !execution.orphan) out.push(id);
+    return out;
+  }
+
+  /** Marks executions as orphans (their statement is settled); returns their IDs. */
+  orphan(queryIds: readonly string[]): string[] {
+    for (const id of queryIds) {
+      const execution = this.byId.get(id);
+      if (execution) execution.orphan = true;
+    }
+    return [...queryIds];
+  }
+
+  /**
+   * Stops orphans with StopQueryExecution (best effort): a stopped one gives up its slot and
+   * leaves; one whose stop failed (every one, when the port has no stopQuery) stays, polled
+   * until it ends on its own. Returns the IDs stopped.
+   */
+  async stop(
+    queryIds: readonly string[],
+    athena: AthenaPort,
+    failed: (statement: number, queryId: string, error: unknown) => void,
+  ): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const id of queryIds) {
+      const execution = this.byId.get(id);
+      if (!execution || !athena.stopQuery) continue;
+      try {
+        await athena.stopQuery(id);
+        this.byId.delete(id);
+        stopped.push(id);
+      } catch (error) {
+        failed(execution.flight.statement.index, id, error);
+      }
+    }
+    return stopped;
+  }
+
+  /** Each statement attempt still undecided, once (a hedged one has two executions). */
+  flights(): Flight[] {
+    const flights = new Set<Flight>();
+    for (const execution of this.byId.values()) if (!execution.orphan) flights.add(execution.flight);
+    return [...flights];
+  }
+
+  /** A hedge's start failed for good (not a throttle): the statement gets no other. */
+  refuseHedge(statementIndex: number): void {
+    this.hedged.add(statementIndex);
+  }
+
+  private hedgesInFlight(): number {
+    let count = 0;
+    for (const execution of this.byId.values()) if (execution.hedge && !execution.orphan) count++;
+    return count;
+  }
+
+  /**
+   * The execution to hedge now, if any: the one furthest past its expected latency among those
+   * {@link shouldHedge} allows. `expectedMs` is what Athena's recent timings predict for a size.
+   */
+  pickHedge(
+    slots: Omit<HedgeSlots, 'inFlight' | 'hedgesInFlight'>,
+    expectedMs: (partitions: number) => number,
+  ): Flight | undefined {
+    const view = { ...slots, inFlight: this.size, hedgesInFlight: this.hedgesInFlight() };
+    let best: { flight: Flight; overrun: number } | undefined;
+    for (const execution of this.byId.values()) {
+      if (execution.orphan || execution.seenRunningAt === undefined) continue;
+      const { statement } = execution.flight;
+      const candidate = {
+        seenRunningMs: execution.seenRunningAt - execution.startedAt,
+        expectedMs: expectedMs(statement.partitions.length),
+        hedged: this.hedged.has(statement.index) || this.of(execution.flight).length > 1,
+      };
+      if (!shouldHedge(candidate, view)) continue;
+      const overrun = candidate.seenRunningMs / candidate.expectedMs;
+      if (!best || overrun > best.overrun) best = { flight: execution.flight, overrun };
+    }
+    return best?.flight;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The statements a scheduler has yet to start: retries first (a statement whose start was
+ * refused goes back to the head, one that failed in Athena to the end), then the source,
+ * read lazily so a large plan is never held in memory.
+ */
+import type { Statement } from '../partitions/ddl';
+import type { Flight } from './scheduler-options';
+
+export class WorkQueue {
+  private readonly retries: Flight[] = [];
+  private readonly source: Iterator<Statement>;
+  private exhausted = false;
+
+  /** `onRead` counts each statement read from the source. */
+  constructor(
+    statements: Iterable<Statement>,
+    private readonly onRead: () => void,
+  ) {
+    this.source = statements[Symbol.iterator]();
+  }
+
+  /** Retries or statements still waiting to start (true until the source says it is done). */
+  get hasWork(): boolean {
+    return this.retries.length > 0 || !this.exhausted;
+  }
+
+  next(): Flight | undefined {
+    if (this.retries.length > 0) return this.retries.shift();
+    if (this.exhausted) return undefined;
+    const next = this.source.next();
+    if (next.done) {
+      this.exhausted = true;
+      return undefined;
+    }
+    this.onRead();
+    return { statement: next.value, attempt: 1, queryIds: [], startErrors: 0 };
+  }
+
+  /** The same attempt again, before anything else (its start was refused or failed). */
+  again(flight: Flight): void {
+    this.retries.unshift(flight);
+  }
+
+  /** Another attempt, after the work already waiting. */
+  later(flight: Flight): void {
+    this.retries.push(flight);
+  }
+
+  /** Everything left, emptied: pending retries as they are, then unread statements with attempt 0. */
+  *drain(): Generator<Flight> {
+    while (this.retries.length > 0) yield this.retries.shift() as Flight;
+    for (let flight = this.next(); flight; flight = this.next()) yield { ...flight, attempt: 0 };
+  }
+}

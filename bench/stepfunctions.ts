@@ -51,6 +51,10 @@ export async function runStepFunctions(
               return athena.startQuery(sql, token);
             },
             getQueryStates: (ids: readonly string[]) => athena.getQueryStates(ids),
+            // As the handler's adapter: the history read before the first statement, and the
+            // stop of a hedge's loser.
+            ...(athena.recentQueries ? { recentQueries: athena.recentQueries.bind(athena) } : {}),
+            ...(athena.stopQuery ? { stopQuery: athena.stopQuery.bind(athena) } : {}),
           },
         };
         const report = await runPartitions({ ...request, kind: 'chunk', window }, settings, ports, {

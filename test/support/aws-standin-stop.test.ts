@@ -33,7 +33,7 @@ describe('stand-in StopQueryExecution', () => {
   const state = async (id: string): Promise<string | undefined> =>
     (await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution?.Status?.State;
 
-  it('cancels a running query, frees its slot and registers nothing', async () => {
+  it('cancels a running query a moment after the stop is answered, then frees its slot; nothing is registered', async () => {
     // GIVEN 20 running statements: the active-DDL quota is full
     const statements = sampleStatements(21, 2);
     const ids: string[] = [];
@@ -41,9 +41,17 @@ describe('stand-in StopQueryExecution', () => {
     await expect(athena.startQuery(statements[20].sql, token(20))).rejects.toMatchObject({
       kind: 'throttled',
     });
-    // WHEN one is stopped
+    // WHEN one is stopped once it runs (past the 100-ms queue)
+    standIn.clock.advance(200);
+    expect(await state(ids[0])).toBe('RUNNING');
     await athena.stopQuery(ids[0]);
-    // THEN it is CANCELLED, and a 21st statement starts in its slot
+    // THEN Athena answers before the query ends: it still runs and holds its slot
+    expect(await state(ids[0])).toBe('RUNNING');
+    await expect(athena.startQuery(statements[20].sql, token(20))).rejects.toMatchObject({
+      kind: 'throttled',
+    });
+    // AND half a second later it is CANCELLED, and a 21st statement starts in its slot
+    standIn.clock.advance(500);
     expect(await state(ids[0])).toBe('CANCELLED');
     await expect(athena.startQuery(statements[20].sql, token(20))).resolves.toEqual(expect.any(String));
     // AND once the others end, the stopped statement's partitions are not in the catalog
@@ -101,6 +109,7 @@ describe('a hedged statement through the adapter and the stand-in', () => {
       expect(result).toMatchObject({ succeeded: 12, failed: [], unconfirmed: [] });
       expect(result.hedges).toEqual({ started: 1, won: 1, stopped: 1 });
       // AND its first execution was cancelled, and every partition is registered exactly once
+      standIn.clock.advance(1000);
       const executions = standIn.queries().filter((q) => q.sql === straggler);
       expect(executions.map((q) => q.state)).toEqual(['CANCELLED', 'SUCCEEDED']);
       const keys = standIn.partitions('cloudtrail', 'cloudtrail_logs').map((p) => p.values.join('/'));

@@ -161,6 +161,8 @@ export class FakeCatalog implements CatalogPort {
 export interface QueryPlan {
   /** Virtual time from start to the terminal state. @default 1000 */
   readonly runMs?: number;
+  /** Virtual time from start during which status calls report QUEUED. @default runMs / 4 */
+  readonly queuedMs?: number;
   /** @default 'SUCCEEDED' */
   readonly state?: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
   readonly reason?: string;
@@ -217,6 +219,11 @@ export interface FakeAthenaOptions {
   readonly timings?: 'dates' | 'statistics' | 'none';
   /** Decides each StopQueryExecution: return an error to throw it (the query keeps running). */
   readonly stopScript?: (queryId: string) => Error | undefined;
+  /**
+   * Simulated ms between an accepted StopQueryExecution and the query's CANCELLED: Athena
+   * answers the stop first, and the query holds its slot until it is cancelled. @default 1000
+   */
+  readonly stopTakesMs?: number;
 }
 
 /**
@@ -249,13 +256,19 @@ export class ScriptedAthena implements AthenaPort {
     const now = this.clock.now();
     let count = 0;
     for (const execution of this.executions.values()) {
-      if (this.stoppedAt.has(execution.id)) continue;
-      if (now < execution.startedAt + (execution.plan.runMs ?? 1000)) count++;
+      const end = Math.min(
+        execution.startedAt + (execution.plan.runMs ?? 1000),
+        this.stoppedAt.get(execution.id) ?? Infinity,
+      );
+      if (now < end) count++;
     }
     return count;
   }
 
-  /** StopQueryExecution: a running query goes CANCELLED and frees its slot; an ended one is left as it is. */
+  /**
+   * StopQueryExecution: a running query goes CANCELLED `stopTakesMs` later, holding its slot
+   * until then (and stays "outstanding" until a status call reports it); an ended one is left as it is.
+   */
   async stopQuery(queryId: string): Promise<void> {
     const execution = this.executions.get(queryId);
     const now = this.clock.now();
@@ -268,8 +281,7 @@ export class ScriptedAthena implements AthenaPort {
     if (error) throw error;
     if (!execution)
       throw new PortError('fatal', `QueryExecution ${queryId} was not found`, 'InvalidRequestException');
-    if (wasRunning) this.stoppedAt.set(queryId, now);
-    this.outstanding.delete(queryId);
+    if (wasRunning) this.stoppedAt.set(queryId, now + (this.options.stopTakesMs ?? 1000));
   }
 
   async startQuery(sql: string, clientRequestToken: string): Promise<string> {
@@ -348,7 +360,11 @@ export class ScriptedAthena implements AthenaPort {
       if (!execution) continue;
       const elapsed = now - execution.startedAt;
       const stoppedAt = this.stoppedAt.get(id);
-      if (stoppedAt !== undefined) {
+      if (
+        stoppedAt !== undefined &&
+        now >= stoppedAt &&
+        stoppedAt < execution.startedAt + (execution.plan.runMs ?? 1000)
+      ) {
         this.outstanding.delete(id);
         const timing = { submittedAtMs: execution.startedAt, completedAtMs: stoppedAt };
         states.push({ queryId: id, state: 'CANCELLED', reason: 'Query cancelled by user', timing });
@@ -356,7 +372,10 @@ export class ScriptedAthena implements AthenaPort {
       }
       const runMs = execution.plan.runMs ?? 1000;
       if (elapsed < runMs) {
-        states.push({ queryId: id, state: elapsed < runMs / 4 ? 'QUEUED' : 'RUNNING' });
+        states.push({
+          queryId: id,
+          state: elapsed < (execution.plan.queuedMs ?? runMs / 4) ? 'QUEUED' : 'RUNNING',
+        });
         continue;
       }
       this.outstanding.delete(id);

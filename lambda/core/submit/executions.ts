@@ -5,7 +5,7 @@
  * counts toward the limit and is polled until it ends, but its end settles nothing.
  */
 import { type HedgeSlots, shouldHedge } from './hedge';
-import type { AthenaPort } from '../shared/ports';
+import { type AthenaPort, PortError } from '../shared/ports';
 import type { Flight } from './scheduler-options';
 
 export interface Execution {
@@ -17,12 +17,20 @@ export interface Execution {
   seenRunningAt?: number;
   /** The statement was settled by another execution: this one's end means nothing. */
   orphan: boolean;
+  /** StopQueryExecution was accepted: it still holds its slot until Athena reports it ended. */
+  stopRequested?: boolean;
+  /** Stop calls refused for a passing reason (throttled, transient), for the retry cap. */
+  stopErrors?: number;
 }
+
+/** Stop calls per loser before it is left to end on its own (polled, counted against the limit). */
+const MAX_STOP_ATTEMPTS = 3;
 
 export class Executions {
   private readonly byId = new Map<string, Execution>();
   /** Statements (by index) that had their one hedge, or whose hedge was refused for good. */
   private readonly hedged = new Set<number>();
+  private readonly hedgeStartErrors = new Map<number, number>();
 
   /** Executions holding a slot, orphans included. */
   get size(): number {
@@ -75,28 +83,39 @@ export class Executions {
   }
 
   /**
-   * Stops orphans with StopQueryExecution (best effort): a stopped one gives up its slot and
-   * leaves; one whose stop failed (every one, when the port has no stopQuery) stays, polled
-   * until it ends on its own. Returns the IDs stopped.
+   * Asks Athena to stop orphans (best effort). An accepted stop does not free the slot at once:
+   * Athena answers before the query is CANCELLED (and answers the same for one that had just
+   * ended), so the orphan stays, polled, until a status call sees it end. A stop refused for a
+   * passing reason is returned in `retry` (up to MAX_STOP_ATTEMPTS); any other refusal, or a
+   * port without stopQuery, leaves the orphan to end on its own. Returns the IDs asked to stop.
    */
   async stop(
     queryIds: readonly string[],
     athena: AthenaPort,
     failed: (statement: number, queryId: string, error: unknown) => void,
-  ): Promise<string[]> {
-    const stopped: string[] = [];
+  ): Promise<{ readonly requested: string[]; readonly retry: string[] }> {
+    const requested: string[] = [];
+    const retry: string[] = [];
     for (const id of queryIds) {
       const execution = this.byId.get(id);
-      if (!execution || !athena.stopQuery) continue;
+      if (!execution || execution.stopRequested) continue;
+      if (!athena.stopQuery) {
+        failed(execution.flight.statement.index, id, new Error('the Athena port cannot stop queries'));
+        continue;
+      }
       try {
         await athena.stopQuery(id);
-        this.byId.delete(id);
-        stopped.push(id);
+        execution.stopRequested = true;
+        requested.push(id);
       } catch (error) {
         failed(execution.flight.statement.index, id, error);
+        execution.stopErrors = (execution.stopErrors ?? 0) + 1;
+        const passing =
+          error instanceof PortError && (error.kind === 'throttled' || error.kind === 'transient');
+        if (passing && execution.stopErrors < MAX_STOP_ATTEMPTS) retry.push(id);
       }
     }
-    return stopped;
+    return { requested, retry };
   }
 
   /** Each statement attempt still undecided, once (a hedged one has two executions). */
@@ -104,6 +123,13 @@ export class Executions {
     const flights = new Set<Flight>();
     for (const execution of this.byId.values()) if (!execution.orphan) flights.add(execution.flight);
     return [...flights];
+  }
+
+  /** Counts a hedge start that failed for a transient reason; returns the count so far. */
+  hedgeStartFailed(statementIndex: number): number {
+    const count = (this.hedgeStartErrors.get(statementIndex) ?? 0) + 1;
+    this.hedgeStartErrors.set(statementIndex, count);
+    return count;
   }
 
   /** A hedge's start failed for good (not a throttle): the statement gets no other. */

@@ -151,6 +151,12 @@ export class PollPlanner {
     if (!wasMeasured) this.replan(now);
   }
 
+  /** Check the query by `at` at the latest (a loser just asked to stop: its slot frees soon). */
+  checkBy(queryId: string, at: number): void {
+    const watch = this.watches.get(queryId);
+    if (watch) watch.checkAt = Math.min(watch.checkAt, at);
+  }
+
   forget(queryId: string): void {
     this.watches.delete(queryId);
   }

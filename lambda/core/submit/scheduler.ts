@@ -25,6 +25,8 @@ export type { SubmitOptions } from './scheduler-options';
 
 const MAX_BACKOFF_MS = 20_000;
 const POLL_BATCH = 50;
+/** A loser asked to stop is checked again this soon: its slot is free once Athena says CANCELLED. */
+const STOP_CHECK_MS = 500;
 const FATAL_KINDS: ReadonlySet<string> = new Set(['fatal', 'access-denied', 'not-found']);
 
 export class Scheduler {
@@ -77,8 +79,10 @@ export class Scheduler {
       if (this.clock.now() >= (this.options.waitDeadline ?? Infinity)) break;
       await this.clock.sleep(this.nextPollDelayMs());
       await this.poll();
+      await this.stopLosers();
       if (this.stopReason !== undefined) break;
     }
+    await this.stopLosers();
     this.finishRest();
     return this.tally.result(this.stopReason);
   }
@@ -138,17 +142,27 @@ export class Scheduler {
     }
   }
 
-  /** A hedge that cannot start is dropped: never the statement's failure. A throttle only defers it. */
+  /**
+   * A hedge that cannot start is never the statement's failure. A throttle defers it; a
+   * transient error too, up to maxAttempts (the same token: if Athena did start it, the retry
+   * gets the same ID back); any other refusal drops it for good.
+   */
   private hedgeFailed(flight: Flight, error: unknown): boolean {
     const reason = errorMessage(error);
-    this.options.onHedge?.({ kind: 'start-refused', statement: flight.statement.index, reason });
-    if (!(error instanceof PortError) || error.kind !== 'throttled') {
-      this.inFlight.refuseHedge(flight.statement.index);
-      return true;
+    const statement = flight.statement.index;
+    this.options.onHedge?.({ kind: 'start-refused', statement, reason });
+    const kind = error instanceof PortError ? error.kind : 'fatal';
+    if (kind === 'throttled') {
+      this.throttledStart(error as PortError);
+      this.gate.backOff(true, this.clock.now());
+      return false;
     }
-    this.throttledStart(error);
-    this.gate.backOff(true, this.clock.now());
-    return false;
+    if (kind === 'transient' && this.inFlight.hedgeStartFailed(statement) < this.maxAttempts) {
+      this.gate.backOff(false, this.clock.now());
+      return false;
+    }
+    this.inFlight.refuseHedge(statement);
+    return true;
   }
 
   private throttledStart(error: PortError): void {
@@ -199,19 +213,25 @@ export class Scheduler {
       const now = this.clock.now();
       for (const state of states) this.settle(state, now);
     }
-    await this.stopLosers();
   }
 
-  /** Stops the losers of settled statements (best effort: see Executions.stop). */
+  /**
+   * Asks Athena to stop the losers of settled statements (best effort: see Executions.stop).
+   * A loser keeps its slot until a status call sees it end, so it is checked again soon.
+   */
   private async stopLosers(): Promise<void> {
-    const stopped = await this.inFlight.stop(
+    if (this.losers.length === 0) return;
+    const { requested, retry } = await this.inFlight.stop(
       this.losers.splice(0),
       this.athena,
       (statement, queryId, error) =>
         this.options.onHedge?.({ kind: 'stop-failed', statement, queryId, reason: errorMessage(error) }),
     );
-    for (const id of stopped) this.polls.forget(id);
-    this.tally.hedges.stopped += stopped.length;
+    this.losers.push(...retry);
+    // Stops Athena accepted (it also accepts one for a query that had just ended).
+    this.tally.hedges.stopped += requested.length;
+    const soon = this.clock.now() + STOP_CHECK_MS;
+    for (const id of requested) this.polls.checkBy(id, soon);
   }
 
   private pollFailed(error: unknown): void {
@@ -239,11 +259,18 @@ export class Scheduler {
     const execution = this.inFlight.get(state.queryId);
     if (!execution) return;
     if (state.state === 'QUEUED' || state.state === 'RUNNING') {
-      execution.seenRunningAt = now;
+      // Only a running execution can be a straggler: a queued one waits for Athena's capacity,
+      // and a second execution would only wait beside it, holding another slot.
+      if (state.state === 'RUNNING') execution.seenRunningAt = now;
       this.polls.stillRunning(state.queryId, now);
       return;
     }
     this.inFlight.delete(state.queryId);
+    if (execution.stopRequested && state.state === 'CANCELLED') {
+      // Stopped by us: its time says nothing about Athena's latency.
+      this.polls.forget(state.queryId);
+      return;
+    }
     this.polls.ended(state.queryId, now, state.timing);
     if (state.state === 'SUCCEEDED' && athenaLatencyMs(state.timing) !== undefined) this.measuredEnds++;
     const { flight } = execution;

@@ -20,11 +20,18 @@ const STATEMENTS = sampleStatements(12, 5);
 /** Late enough that Athena's latency is known (8 statements have ended) when it straggles. */
 const STRAGGLER = STATEMENTS[9];
 
-/** Every statement takes 1 s; the straggler's first execution `first`, any later one `again`. */
+/**
+ * Every statement takes 1 s; the straggler's first execution `first`, any later one `again`.
+ * Each is queued for 100 ms unless the plan says otherwise (Athena reports small DDL queued for
+ * 0.1–0.15 s; a straggler runs, it does not wait in the queue).
+ */
 function story(first: QueryPlan, again: QueryPlan = { runMs: 1000 }) {
   return ({ sql, executionsOfSql }: StartContext) => ({
     kind: 'start' as const,
-    plan: sql !== STRAGGLER.sql ? { runMs: 1000 } : executionsOfSql === 0 ? first : again,
+    plan: {
+      queuedMs: 100,
+      ...(sql !== STRAGGLER.sql ? { runMs: 1000 } : executionsOfSql === 0 ? first : again),
+    },
   });
 }
 
@@ -129,6 +136,38 @@ describe('hedged re-execution of a straggler', () => {
     expect(result.hedges.started).toBe(0);
   });
 
+  test('a hedge start lost to a server error is tried again with the same token, and wins', async () => {
+    // GIVEN the straggler's hedge start fails once with a server error (Athena may have started it)
+    const clock = new VirtualClock();
+    const serverError = new PortError('transient', 'Internal error', 'InternalServerException');
+    let refused = 0;
+    const athena = new ScriptedAthena(clock, {
+      script: (context) =>
+        context.sql === STRAGGLER.sql && context.executionsOfSql > 0 && refused++ === 0
+          ? { kind: 'refuse', error: serverError }
+          : story({ runMs: 600_000 })(context),
+    });
+    // WHEN submitted
+    const { result, straggler } = await run(athena, clock);
+    // THEN the hedge was started on the second try, with the token of the first, and settled it
+    const hedgeStarts = athena.starts.filter((s) => s.sql === STRAGGLER.sql).slice(1);
+    expect(hedgeStarts.map((s) => s.result)).toEqual(['refused', 'started']);
+    expect(hedgeStarts[0].token).toBe(hedgeStarts[1].token);
+    expect(straggler).toMatchObject({ status: 'succeeded' });
+    expect(result.hedges).toMatchObject({ started: 1, won: 1 });
+  });
+
+  test('a straggler Athena still reports QUEUED is not hedged: a second one would queue beside it', async () => {
+    // GIVEN a straggler that stays queued for 10 minutes (Athena out of capacity)
+    const clock = new VirtualClock();
+    const athena = new ScriptedAthena(clock, { script: story({ runMs: 600_000, queuedMs: 600_000 }) });
+    // WHEN submitted
+    const { result, straggler } = await run(athena, clock);
+    // THEN no hedge, and the statement succeeded with its one execution
+    expect(result.hedges.started).toBe(0);
+    expect(straggler).toMatchObject({ status: 'succeeded', queryIds: [expect.any(String)] });
+  });
+
   test('without StopQueryExecution the loser runs on, and the run does not wait for it', async () => {
     // GIVEN a port that cannot stop queries, and a 10-minute straggler
     const clock = new VirtualClock();
@@ -144,8 +183,8 @@ describe('hedged re-execution of a straggler', () => {
     expect(clock.elapsed()).toBeLessThan(60_000);
   });
 
-  test('a failed stop is ignored: the statement stays succeeded', async () => {
-    // GIVEN StopQueryExecution fails
+  test('a stop refused for a passing reason is tried again, at most 3 times; the statement stays succeeded', async () => {
+    // GIVEN StopQueryExecution keeps failing with a server error
     const clock = new VirtualClock();
     const athena = new ScriptedAthena(clock, {
       script: story({ runMs: 600_000 }),
@@ -153,10 +192,49 @@ describe('hedged re-execution of a straggler', () => {
     });
     // WHEN submitted
     const { result, straggler } = await run(athena, clock);
-    // THEN the stop was tried, and the outcome is still one success
-    expect(athena.stops).toHaveLength(1);
+    // THEN the stop was tried more than once but never more than 3 times, and the outcome is one success
+    expect(athena.stops.length).toBeGreaterThanOrEqual(2);
+    expect(athena.stops.length).toBeLessThanOrEqual(3);
     expect(straggler.status).toBe('succeeded');
     expect(result).toMatchObject({ succeeded: 12, hedges: { started: 1, won: 1, stopped: 0 } });
+  });
+
+  test('a stop refused for good (access denied) is not tried again', async () => {
+    // GIVEN a principal without athena:StopQueryExecution
+    const clock = new VirtualClock();
+    const athena = new ScriptedAthena(clock, {
+      script: story({ runMs: 600_000 }),
+      stopScript: () => new PortError('access-denied', 'not authorized', 'AccessDeniedException'),
+    });
+    // WHEN submitted
+    const { result } = await run(athena, clock);
+    // THEN one stop call, and the run still ends long before the straggler
+    expect(athena.stops).toHaveLength(1);
+    expect(result).toMatchObject({ succeeded: 12, hedges: { started: 1, won: 1, stopped: 0 } });
+    expect(clock.elapsed()).toBeLessThan(60_000);
+  });
+
+  test('a stopped loser holds its slot until Athena reports it CANCELLED: no start takes it before', async () => {
+    // GIVEN 40 statements of 1 s, 4 at a time, a straggler among the first ones, and a stop
+    // that takes Athena 3 s to carry out
+    const statements = sampleStatements(40, 5);
+    const straggler = statements[9];
+    const clock = new VirtualClock();
+    const athena = new ScriptedAthena(clock, {
+      stopTakesMs: 3000,
+      script: ({ sql, executionsOfSql }) => ({
+        kind: 'start' as const,
+        plan: { queuedMs: 100, runMs: sql === straggler.sql && executionsOfSql === 0 ? 600_000 : 1000 },
+      }),
+    });
+    // WHEN submitted
+    const result = await submitStatements(statements, athena, { maxConcurrent: 4, tokenSeed: 'seed', clock });
+    // THEN the straggler was hedged and its loser stopped while work still waited...
+    expect(result).toMatchObject({ succeeded: 40, hedges: { started: 1, won: 1, stopped: 1 } });
+    const stop = athena.stops[0];
+    expect(athena.starts.filter((s) => s.at > stop.at).length).toBeGreaterThan(0);
+    // ...and Athena never ran more than the limit, the cancelling loser included
+    expect(athena.maxRunning).toBeLessThanOrEqual(4);
   });
 
   test('both executions still running at the wait deadline: one unconfirmed outcome naming both', async () => {

@@ -68,6 +68,9 @@ export interface AthenaContext {
   readonly rates: Partial<Record<Operation, TokenBucket>>;
 }
 
+/** Simulated ms from an accepted StopQueryExecution to CANCELLED (Athena documents no figure). */
+const STOP_TAKES_MS = 500;
+
 const TOO_MANY =
   'You have exceeded the limit for the number of queries you can run concurrently. Please reduce the number of concurrent queries submitted by this account. Contact customer support to request a concurrent query limit increase.';
 
@@ -79,6 +82,8 @@ export class AthenaSim {
   /** Executions started per SQL text: a latency model may draw each execution afresh. */
   private readonly executionsBySql = new Map<string, number>();
   private lastEventAt = 0;
+  /** Running queries asked to stop, and when they are CANCELLED. */
+  private readonly cancelAt = new Map<string, number>();
 
   constructor(private readonly ctx: AthenaContext) {}
 
@@ -202,14 +207,25 @@ export class AthenaSim {
    * frees its active-DDL slot (a DDL cancelled before its end registers nothing here); a query
    * that has ended already is left as it is, and the call succeeds.
    */
+  /**
+   * StopQueryExecution. A queued query leaves the queue at once; a running one is CANCELLED
+   * STOP_TAKES_MS later and holds its slot until then (Athena answers the stop before the query
+   * ends, so a client must not count the slot free on the answer). An ended one is left as it is.
+   */
   private stop(input: Record<string, unknown>): WireResponse {
     const query = this.find(input);
     if (query.state !== 'QUEUED' && query.state !== 'RUNNING') return jsonResponse({});
     const now = this.ctx.clock.now();
+    if (query.state === 'RUNNING') {
+      const cancelAt = now + STOP_TAKES_MS;
+      if (cancelAt < (query.endedAt ?? Infinity)) {
+        this.cancelAt.set(query.id, cancelAt);
+        query.endedAt = cancelAt;
+      }
+      return jsonResponse({});
+    }
     this.tick(now);
-    const from = query.state === 'QUEUED' ? this.queued : this.running;
-    from.splice(from.indexOf(query), 1);
-    if (query.startedAt !== undefined) this.ctx.stats.queryRunSimMs += now - query.startedAt;
+    this.queued.splice(this.queued.indexOf(query), 1);
     query.state = 'CANCELLED';
     query.endedAt = now;
     this.ctx.stats.cancelled += 1;
@@ -337,6 +353,13 @@ export class AthenaSim {
 
   private finish(q: QueryRecord): void {
     const { stats, catalog } = this.ctx;
+    if (this.cancelAt.get(q.id) === q.endedAt) {
+      // Stopped before its end: nothing registered.
+      stats.queryRunSimMs += (q.endedAt ?? 0) - (q.startedAt ?? 0);
+      q.state = 'CANCELLED';
+      stats.cancelled += 1;
+      return;
+    }
     stats.queryRunSimMs += q.durationMs;
     if (q.fault) {
       q.state = q.fault.state ?? 'FAILED';

@@ -142,8 +142,11 @@ export function measure(
   const lbMs = realizedLowerBoundMs(queries, quotas.maxActiveDdl, quotas.ddlQueueMs);
   const usedMs = realizedLowerBoundMs(queries, quotas.maxActiveDdl, quotas.ddlQueueMs, 'used');
   const inOrderMs = inOrderBoundMs(queries, quotas.maxActiveDdl, quotas.ddlQueueMs);
-  // The run's last end that mattered: a hedge's loser, stopped, is cancelled after the run may end.
-  const lastEnd = Math.max(0, ...queries.filter((q) => q.state !== 'CANCELLED').map((q) => q.endedAt ?? 0));
+  // The run's last end that mattered: a hedge's loser, asked to stop, may end after the run does.
+  const lastEnd = Math.max(
+    0,
+    ...queries.filter((q) => q.state === 'SUCCEEDED' || q.state === 'FAILED').map((q) => q.endedAt ?? 0),
+  );
   const share = workload.via === 'stepfunctions' ? workload.concurrency * 3 : workload.concurrency;
   const recoveries = (model.storms ?? [])
     .map((storm) => recoveryMs(queries, start + storm.atMs + storm.forMs, share))

@@ -224,8 +224,11 @@ export async function runOurs(scenario: Scenario, common: CommonOptions): Promis
     const calls = stats.calls as Record<string, number>;
     const statusCalls = (calls.BatchGetQueryExecution ?? 0) + (calls.GetQueryExecution ?? 0);
     const waitedMs = queries.reduce((n, q) => n + ((q.endedAt ?? simStart + simMs) - q.submittedAt), 0);
-    // The run's last end that mattered: a hedge's loser, stopped, is cancelled after the run may end.
-    const lastEnd = Math.max(0, ...queries.filter((q) => q.state !== 'CANCELLED').map((q) => q.endedAt ?? 0));
+    // The run's last end that mattered: a hedge's loser, asked to stop, may end after the run does.
+    const lastEnd = Math.max(
+      0,
+      ...queries.filter((q) => q.state === 'SUCCEEDED' || q.state === 'FAILED').map((q) => q.endedAt ?? 0),
+    );
     const s3Calls = calls.ListObjectsV2 ?? 0;
     const first = work.reports[0];
     return {

@@ -13,7 +13,7 @@ export interface Execution {
   readonly startedAt: number;
   /** True for a statement's second execution. */
   readonly hedge: boolean;
-  /** Last time a status call saw it queued or running. */
+  /** Last time a status call saw it RUNNING. */
   seenRunningAt?: number;
   /** The statement was settled by another execution: this one's end means nothing. */
   orphan: boolean;

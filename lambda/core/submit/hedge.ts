@@ -47,7 +47,7 @@ export function hedgeCap(limit: number): number {
 
 /** One execution of a statement, as the scheduler last saw it. */
 export interface HedgeCandidate {
-  /** Ms from its start to the last status call that saw it queued or running. */
+  /** Ms from its start to the last status call that saw it RUNNING (a queued one is no straggler). */
   readonly seenRunningMs: number;
   /** What Athena's recent timings predict for a statement of its size. */
   readonly expectedMs: number;
@@ -89,7 +89,7 @@ export interface HedgeCounts {
   started: number;
   /** Statements settled by their hedge (it succeeded first). */
   won: number;
-  /** Losing executions stopped with StopQueryExecution. */
+  /** Stops of losing executions Athena accepted (StopQueryExecution; it also accepts one that had just ended). */
   stopped: number;
 }
 

@@ -9,7 +9,7 @@ import {
   StartQueryExecutionCommand,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
+import { GetPartitionsCommand, GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { parseAddPartitions, startStandIn, type StandIn, type StandInOptions } from './aws-standin';
@@ -319,6 +319,23 @@ describe('Athena queries', () => {
       succeeded: 1,
       queryRunSimMs: 1574,
     });
+  });
+
+  it("stamps Glue's CreationTime with the statement's end, however late a request replays it", async () => {
+    // GIVEN a one-partition statement that ends 100 + 1,537 ms after its start
+    const { QueryExecutionId: id = '' } = await start(ddl('01'), token(7));
+    // WHEN a minute passes before any request looks at it
+    standIn.clock.advance(61_637);
+    expect((await get(id)).Status?.State).toBe('SUCCEEDED');
+    // THEN the partition was created when the statement ended, not when its end was replayed
+    const glue = new GlueClient({ ...standIn.clientConfig, maxAttempts: 1 });
+    try {
+      const out = await glue.send(new GetPartitionsCommand({ DatabaseName: 'db', TableName: 'trail' }));
+      const created = out.Partitions?.[0]?.CreationTime?.getTime() ?? 0;
+      expect(Math.abs(created - standIn.clock.epochMs(1637))).toBeLessThan(5);
+    } finally {
+      glue.destroy();
+    }
   });
 
   it('returns the same QueryExecutionId for a repeated ClientRequestToken without starting a second query', async () => {

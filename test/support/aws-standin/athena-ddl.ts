@@ -13,6 +13,8 @@ export function applyDdl(
   catalog: GlueCatalogStore,
   database: string,
   ddl: AddPartitionsDdl | DropPartitionsDdl,
+  /** Simulated ms the statement ended: Glue's CreationTime of what it adds (default: now). */
+  endedAt?: number,
 ): DdlResult {
   if ('drop' in ddl) return applyDrop(catalog, database, ddl);
   const table = catalog.getTable(database, ddl.table);
@@ -45,7 +47,11 @@ export function applyDdl(
       (table.location !== undefined
         ? `${table.location.replace(/\/+$/, '')}/${columns.map((c, i) => `${c}=${values[i]}`).join('/')}`
         : undefined);
-    partitions.push({ values, ...(location !== undefined ? { location } : {}) });
+    partitions.push({
+      values,
+      ...(location !== undefined ? { location } : {}),
+      ...(endedAt !== undefined ? { createdAt: endedAt } : {}),
+    });
   }
   if (!ddl.ifNotExists) {
     const existing = partitions.find((p) => table.partitions.has(partitionKey(p.values)));

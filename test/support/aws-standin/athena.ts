@@ -367,7 +367,8 @@ export class AthenaSim {
       q.retryable = q.fault.retryable;
       q.errorCategory = q.fault.errorCategory ?? (q.fault.retryable ? 1 : 2);
     } else {
-      const result = applyDdl(catalog, q.database, q.ddl);
+      // Created when the statement ended, not when a later request replayed its end.
+      const result = applyDdl(catalog, q.database, q.ddl, q.endedAt);
       if ('added' in result) {
         q.state = 'SUCCEEDED';
         stats.partitionsAdded += result.added;

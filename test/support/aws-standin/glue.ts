@@ -16,7 +16,7 @@ export interface CatalogPartition {
   /** Values in the table's partition-key order. */
   readonly values: readonly string[];
   readonly location?: string;
-  /** Seeding only: simulated ms the partition was created (default now). Read back with {@link GlueCatalogStore.createdAt}. */
+  /** Simulated ms the partition was created (default now): a seed's, or the end of the statement that added it. Read back with {@link GlueCatalogStore.createdAt}. */
   readonly createdAt?: number;
 }
 

@@ -13,6 +13,7 @@ import {
   windowLength,
 } from '../shared/dates';
 import type { Settings } from './settings';
+import type { CarriedQuery } from '../submit/carry';
 import { DEFAULT_LATE_DAYS } from '../query/columnar-source';
 import {
   accountList,
@@ -41,6 +42,16 @@ export interface RunRequest {
    * then reaches lateDays further, because day D's conversion reads the partitions of D … D + lateDays.
    */
   readonly columnarWindow?: DayWindow;
+  /** A Step Functions lane's tail from the chunk before: queries to confirm (chunks only). */
+  readonly carry?: LaneCarry;
+  /** Another chunk follows in this lane: once everything has started, hand what runs on to it. */
+  readonly carryTail?: boolean;
+}
+
+/** Queries handed on within a lane, and the days of the chunks they belong to. */
+export interface LaneCarry {
+  readonly window: DayWindow;
+  readonly queries: readonly CarriedQuery[];
 }
 
 export interface SplitRequest {
@@ -62,12 +73,36 @@ const selection = {
   columnar: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
+/** Athena's QueryExecutionId: 1 to 128 of letters, digits, '_' and '-' (API reference). */
+const queryExecutionId = z
+  .string({ error: 'expected an athena query execution id' })
+  .regex(/^[A-Za-z0-9_-]{1,128}$/, { error: 'expected an athena query execution id' });
+
+/** What the chunk before handed on: as the function returned it, see lambda/core/submit/carry.ts. */
+const carrySchema = z.strictObject({
+  from: isoDate,
+  to: isoDate,
+  queries: z
+    .array(
+      z.strictObject({
+        ids: z.array(queryExecutionId).min(1).max(2, { error: 'expected 1 or 2 query ids' }),
+        partitions: intInRange('partitions', 0, 1_000_000),
+        startedAt: z.number({ error: 'expected epoch milliseconds' }).int().nonnegative(),
+        orphan: z.boolean({ error: 'expected true or false' }).optional(),
+      }),
+    )
+    .max(100, { error: 'expected at most 100 carried queries' }),
+});
+
 const backfillSchema = z.strictObject({
   from: isoDate,
   to: isoDate,
   dryRun: z.boolean({ error: 'expected true or false' }).optional(),
   /** Set by the state machine (through the split's selection) on every chunk it invokes. */
   chunk: z.boolean({ error: 'expected true or false' }).optional(),
+  /** Set by the state machine's lane loop: the previous chunk's tail (null: none). */
+  carry: carrySchema.nullable().optional(),
+  carryTail: z.boolean({ error: 'expected true or false' }).optional(),
   ...selection,
 });
 
@@ -115,6 +150,23 @@ export function checkWindow(
   return window;
 }
 
+/** The lane fields of a chunk: a carry must come before the chunk, and only chunks have one. */
+function laneFields(
+  data: z.infer<typeof backfillSchema>,
+  window: DayWindow,
+): Pick<RunRequest, 'carry' | 'carryTail'> {
+  const { carry, carryTail, chunk } = data;
+  if ((carry || carryTail) && chunk !== true)
+    throw new ValidationError('invalid backfill payload: carry and carryTail belong to a chunk (chunk: true)');
+  if (!carry) return carryTail ? { carryTail } : {};
+  const carried = { from: parseIsoDate(carry.from) as number, to: parseIsoDate(carry.to) as number };
+  if (carried.from > carried.to || carried.to >= window.from)
+    throw new ValidationError(
+      `invalid backfill payload: carry ${carry.from} to ${carry.to} must be a range before the chunk's from ${formatIsoDate(window.from)}`,
+    );
+  return { carry: { window: carried, queries: carry.queries }, ...(carryTail ? { carryTail } : {}) };
+}
+
 /** Parses an invoke payload (or a scheduled event) into a run request. */
 export function parseRunPayload(payload: unknown, now: Date, settings: Settings): RunRequest {
   if (isScheduleTrigger(payload)) {
@@ -138,6 +190,7 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
     now,
     settings,
   );
+  const lane = laneFields(parsed.data, window);
   if (columnar === true && settings.columnarCopy !== true)
     throw new ValidationError(
       'invalid backfill payload: columnar needs the columnar copy: deploy the stack with -c columnarCopy=true',
@@ -149,6 +202,7 @@ export function parseRunPayload(payload: unknown, now: Date, settings: Settings)
     regions,
     dryRun: dryRun ?? false,
     includeEmptyDays: includeEmptyDays ?? false,
+    ...lane,
     ...(columnar === true
       ? {
           columnar: true,

@@ -23,6 +23,7 @@ import { concurrencyFor } from '../shared/concurrency';
 import { readRunWindow, unregistered } from './registered';
 import type { BackfillStartPort } from './handoff';
 import { withLatencyHistory } from './latency-history';
+import { laneSubmitOptions, withLaneCarry } from './lane-carry';
 
 /** Structured logging, as Powertools' Logger provides it. */
 export interface RunLogger {
@@ -271,7 +272,15 @@ export async function runPartitions(
     },
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
     onHedge: (event) => logger?.info('straggler hedged', { ...event }),
+    ...laneSubmitOptions(request),
   });
   const report = { ...reportFrom(base, result), latencyFromHistory: submission.history.samples.length };
-  return finish(withDiscoveryNotes(report, notes));
+  // A carried query failed: its days are read from the catalog again once everything has ended.
+  const repair = (window: DayWindow) =>
+    runPartitions({ ...request, window, carry: undefined, carryTail: false }, settings, ports, {
+      ...options,
+      tokenSeed: `${options.tokenSeed}:repair`,
+      referenceTime: ports.clock.now(),
+    });
+  return finish(withDiscoveryNotes(await withLaneCarry(report, request, result.carry, repair), notes));
 }

@@ -54,6 +54,10 @@ export class Executions {
     if (hedge) this.hedged.add(flight.statement.index);
   }
 
+  entries(): [string, Execution][] {
+    return [...this.byId.entries()];
+  }
+
   delete(queryId: string): void {
     this.byId.delete(queryId);
   }
@@ -154,7 +158,8 @@ export class Executions {
     const view = { ...slots, inFlight: this.size, hedgesInFlight: this.hedgesInFlight() };
     let best: { flight: Flight; overrun: number } | undefined;
     for (const execution of this.byId.values()) {
-      if (execution.orphan || execution.seenRunningAt === undefined) continue;
+      // An adopted query has no SQL here to run a second time.
+      if (execution.orphan || execution.seenRunningAt === undefined || execution.flight.adopted) continue;
       const { statement } = execution.flight;
       const candidate = {
         seenRunningMs: execution.seenRunningAt - execution.startedAt,

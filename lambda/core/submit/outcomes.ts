@@ -1,5 +1,6 @@
 /** How each statement of a submission ended, and the totals a report is built from. */
 import type { Statement } from '../partitions/ddl';
+import type { CarryResult } from './carry';
 import type { HedgeCounts } from './hedge';
 import { type PartitionRange, RangeCollector } from '../partitions/ranges';
 
@@ -45,6 +46,8 @@ export interface SubmitResult {
   readonly pollCalls: number;
   /** Second executions of stragglers: started, won (settled their statement), losers stopped. */
   readonly hedges: Readonly<HedgeCounts>;
+  /** Adopted queries' ends and the tail handed on (Step Functions lanes). */
+  readonly carry?: CarryResult;
   /** Why the submission stopped before every statement ended (an API that kept failing, a refusal). */
   readonly stopReason?: string;
 }

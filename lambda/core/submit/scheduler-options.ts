@@ -1,5 +1,6 @@
 /** What the scheduler is given, and what it keeps for each statement in flight. */
 import type { Statement } from '../partitions/ddl';
+import type { CarriedQuery } from './carry';
 import type { HedgeEvent } from './hedge';
 import type { StatementOutcome } from './outcomes';
 import type { LatencySample } from './latency';
@@ -33,6 +34,16 @@ export interface SubmitOptions extends PollTiming {
    * (lambda/core/submit/hedge.ts). @default true
    */
   readonly hedging?: boolean;
+  /**
+   * Queries an earlier invocation started and handed on (a Step Functions lane's tail): they hold
+   * slots and are polled with this run's own, and are never retried or hedged (carry.ts).
+   */
+  readonly adopted?: readonly CarriedQuery[];
+  /**
+   * Return as soon as every statement has started, handing the queries still running on (the
+   * next chunk of a lane confirms them), unless an adopted query failed. @default false
+   */
+  readonly handTailOn?: boolean;
   readonly clock: Clock;
   readonly onOutcome?: (outcome: StatementOutcome) => void;
   readonly onThrottle?: (where: 'start' | 'poll', error: PortError) => void;
@@ -47,4 +58,6 @@ export interface Flight {
   readonly queryIds: string[];
   /** StartQueryExecution errors other than throttling, for this attempt. */
   readonly startErrors: number;
+  /** Set for a query adopted from an earlier invocation (it has no SQL of its own). */
+  readonly adopted?: CarriedQuery;
 }

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clientRequestToken, isTransient } from './attempts';
+import { adoptedFlights, CarryTally, flightPartitions } from './carry';
 import type { Statement } from '../partitions/ddl';
 import { Executions } from './executions';
 import { athenaLatencyMs } from './latency';
@@ -44,6 +45,7 @@ export class Scheduler {
   private readonly nonce: string;
   private readonly startDeadline: number;
   private readonly gate: StartGate;
+  private readonly carry = new CarryTally();
   private pollBackoffMs = 0;
   private stopReason: string | undefined;
 
@@ -64,12 +66,27 @@ export class Scheduler {
     this.nonce = options.nonce ?? randomUUID();
     this.gate = new StartGate(options.maxConcurrent, options.recoveryQuietMs);
     this.startDeadline = Math.min(options.startDeadline ?? Infinity, options.waitDeadline ?? Infinity);
+    this.adopt();
+  }
+
+  /** An earlier invocation's tail: in flight from the start, each at its own start time. */
+  private adopt(): void {
+    for (const flight of adoptedFlights(this.options.adopted ?? [])) {
+      const { startedAt } = flight.adopted as { startedAt: number };
+      for (const id of flight.queryIds) {
+        if (this.inFlight.has(id)) continue; // a repeated ID in a hand-written carry
+        this.inFlight.add(id, flight, startedAt);
+        this.polls.started(id, flightPartitions(flight), startedAt);
+        if (flight.adopted?.orphan) this.inFlight.orphan([id]);
+      }
+    }
+    if (this.inFlight.size > 0) this.gate.started(this.inFlight.size);
   }
 
   async run(): Promise<SubmitResult> {
     for (;;) {
       await this.fill();
-      if (this.stopReason !== undefined) break;
+      if (this.stopReason !== undefined || this.handingOn()) break;
       // An orphan (a loser that could not be stopped) holds a slot but decides nothing.
       if (this.inFlight.deciding === 0 && (!this.work.hasWork || this.pastStartDeadline())) break;
       if (this.inFlight.size === 0) {
@@ -83,8 +100,37 @@ export class Scheduler {
       if (this.stopReason !== undefined) break;
     }
     await this.stopLosers();
+    if (this.handingOn()) this.handOn();
     this.finishRest();
-    return this.tally.result(this.stopReason);
+    return { ...this.tally.result(this.stopReason), carry: this.carry.result() };
+  }
+
+  /**
+   * Every statement started, and a lane's next chunk will confirm what still runs: return now.
+   * Not after an adopted query failed: the run then waits for everything and repairs its window.
+   */
+  private handingOn(): boolean {
+    return (
+      this.options.handTailOn === true &&
+      this.stopReason === undefined &&
+      this.carry.failedCount === 0 &&
+      this.inFlight.deciding > 0 &&
+      this.work.isEmpty()
+    );
+  }
+
+  private handOn(): void {
+    for (const flight of this.inFlight.flights()) {
+      const executions = this.inFlight.of(flight).map((id) => ({
+        id,
+        startedAt: this.inFlight.get(id)?.startedAt ?? this.clock.now(),
+      }));
+      this.carry.handOn(flight, executions);
+      for (const { id } of executions) this.inFlight.delete(id);
+    }
+    // Losers being stopped still hold slots: the next invocation must count them.
+    for (const [id, execution] of this.inFlight.entries())
+      this.carry.handOnOrphan(execution.flight, id, execution.startedAt);
   }
 
   /** Starts hedges and statements while slots are free, until a refusal or an error says to wait. */
@@ -290,7 +336,11 @@ export class Scheduler {
       this.finish(flight, 'succeeded');
     } else if (others.length > 0) {
       return; // the other execution may still succeed
-    } else if (flight.attempt < this.maxAttempts && (isTransient(state) || flight.attempt === 1)) {
+    } else if (
+      !flight.adopted &&
+      flight.attempt < this.maxAttempts &&
+      (isTransient(state) || flight.attempt === 1)
+    ) {
       this.retry(flight);
     } else {
       this.finish(flight, 'failed', state.reason ?? state.state.toLowerCase());
@@ -307,6 +357,11 @@ export class Scheduler {
   }
 
   private finish(flight: Flight, status: OutcomeStatus, reason?: string): void {
+    if (flight.adopted) {
+      const ended = status === 'succeeded' || status === 'unconfirmed' ? status : 'failed';
+      this.carry.ended(flight, ended, reason ?? status);
+      return;
+    }
     const { statement, attempt: attempts, queryIds } = flight;
     this.tally.record({ statement, status, attempts, queryIds, reason });
   }

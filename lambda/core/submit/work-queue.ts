@@ -10,6 +10,8 @@ export class WorkQueue {
   private readonly retries: Flight[] = [];
   private readonly source: Iterator<Statement>;
   private exhausted = false;
+  /** A statement read ahead by {@link isEmpty}, returned by the next call of next(). */
+  private peeked: Statement | undefined;
 
   /** `onRead` counts each statement read from the source. */
   constructor(
@@ -21,19 +23,31 @@ export class WorkQueue {
 
   /** Retries or statements still waiting to start (true until the source says it is done). */
   get hasWork(): boolean {
-    return this.retries.length > 0 || !this.exhausted;
+    return this.retries.length > 0 || this.peeked !== undefined || !this.exhausted;
   }
 
   next(): Flight | undefined {
     if (this.retries.length > 0) return this.retries.shift();
-    if (this.exhausted) return undefined;
+    const statement = this.read();
+    this.peeked = undefined;
+    return statement ? { statement, attempt: 1, queryIds: [], startErrors: 0 } : undefined;
+  }
+
+  /** True when nothing is left to start: it reads one statement ahead to know. */
+  isEmpty(): boolean {
+    return this.retries.length === 0 && this.read() === undefined;
+  }
+
+  private read(): Statement | undefined {
+    if (this.peeked || this.exhausted) return this.peeked;
     const next = this.source.next();
     if (next.done) {
       this.exhausted = true;
       return undefined;
     }
     this.onRead();
-    return { statement: next.value, attempt: 1, queryIds: [], startErrors: 0 };
+    this.peeked = next.value;
+    return this.peeked;
   }
 
   /** The same attempt again, before anything else (its start was refused or failed). */

@@ -1,0 +1,196 @@
+/**
+ * A tail handed from one submission to the next (a Step Functions lane): the first returns once
+ * everything has started, the second adopts what still runs. Against the scripted fake Athena on
+ * one virtual clock shared by both, so Athena sees the two submissions as the lane they are.
+ */
+import fc from 'fast-check';
+import type { Statement } from '../../../lambda/core/partitions/ddl';
+import type { CarriedQuery } from '../../../lambda/core/submit/carry';
+import type { SubmitResult } from '../../../lambda/core/submit/outcomes';
+import { submitStatements } from '../../../lambda/core/submit/submit';
+import { type QueryPlan, sampleStatements, ScriptedAthena, VirtualClock } from '../../support/core-fakes';
+
+const LIMIT = 4;
+
+/** Each statement's plan by its SQL: `plans[i]` for statement i of `statements`. */
+function athenaFor(clock: VirtualClock, statements: readonly Statement[], plans: readonly QueryPlan[]) {
+  const bySql = new Map(statements.map((s, i) => [s.sql, plans[i] ?? { runMs: 1000 }]));
+  return new ScriptedAthena(clock, {
+    script: ({ sql }) => ({ kind: 'start', plan: { queuedMs: 50, ...(bySql.get(sql) ?? { runMs: 1000 }) } }),
+  });
+}
+
+function submit(
+  athena: ScriptedAthena,
+  clock: VirtualClock,
+  statements: readonly Statement[],
+  options: { adopted?: readonly CarriedQuery[]; handTailOn?: boolean; waitDeadline?: number } = {},
+): Promise<SubmitResult> {
+  return submitStatements(statements, athena, { maxConcurrent: LIMIT, tokenSeed: 'lane', clock, ...options });
+}
+
+describe('a tail handed on within a lane', () => {
+  const first = sampleStatements(10, 3, { firstDay: '2024-01-01' });
+  const second = sampleStatements(6, 3, { firstDay: '2024-03-01' });
+
+  test('the first submission returns once every statement has started, handing on what still runs', async () => {
+    // GIVEN 10 statements of 1 s to 5 s over 4 slots
+    const clock = new VirtualClock();
+    const plans = first.map((_, i) => ({ runMs: 1000 + (i % 5) * 1000 }));
+    const athena = athenaFor(clock, [...first, ...second], plans);
+    // WHEN submitted with the tail handed on
+    const result = await submit(athena, clock, first, { handTailOn: true });
+    // THEN every statement started exactly once, and none is unconfirmed or failed
+    expect(athena.starts.filter((s) => s.result === 'started')).toHaveLength(10);
+    expect(result.unconfirmed).toHaveLength(0);
+    expect(result.failed).toHaveLength(0);
+    // AND what had not ended is handed on, with its IDs, size and start time
+    const handed = result.carry?.handedOn ?? [];
+    expect(handed.length).toBeGreaterThan(0);
+    expect(result.succeeded + handed.length).toBe(10);
+    for (const query of handed) {
+      const start = athena.starts.find((s) => s.queryId === query.ids[0]);
+      expect(query).toEqual({ ids: [start?.queryId], partitions: 3, startedAt: start?.at });
+    }
+    // AND it returned at the last start's first status call, not at the last end
+    const lastEnd = Math.max(...athena.starts.map((s, i) => s.at + (plans[i]?.runMs ?? 0)));
+    expect(clock.now()).toBeLessThan(lastEnd);
+  });
+
+  test('the next submission adopts the tail: its slots count, its ends are confirmed', async () => {
+    // GIVEN the first submission's tail
+    const clock = new VirtualClock();
+    const plans = first.map((_, i) => ({ runMs: 1000 + (i % 5) * 1000 }));
+    const athena = athenaFor(clock, [...first, ...second], plans);
+    const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
+    const handedAt = clock.now();
+    // WHEN the next chunk's statements are submitted with it
+    const result = await submit(athena, clock, second, { adopted: handed });
+    // THEN each adopted query is confirmed once, with its partitions, and never started again
+    expect(result.carry).toMatchObject({
+      confirmed: handed.length,
+      partitionsConfirmed: 3 * handed.length,
+      failed: [],
+      handedOn: [],
+    });
+    expect(athena.starts.filter((s) => s.result === 'started')).toHaveLength(16);
+    expect(result.succeeded).toBe(6);
+    // AND Athena never ran more than the limit, across both submissions
+    expect(athena.maxRunning).toBeLessThanOrEqual(LIMIT);
+    // AND the second chunk started before the first chunk's tail had ended: the lane overlapped
+    const secondStarts = athena.starts.slice(10).map((s) => s.at);
+    expect(Math.min(...secondStarts)).toBeLessThan(handedAt + Math.max(...plans.map((p) => p.runMs)));
+  });
+
+  test('an adopted query that fails is reported, not retried, and stops the hand-off', async () => {
+    // GIVEN a tail whose first query fails in Athena
+    const clock = new VirtualClock();
+    const plans = first.map((_, i) =>
+      i === 9 ? { runMs: 5000, state: 'FAILED' as const, reason: 'boom' } : { runMs: 1000 },
+    );
+    const athena = athenaFor(clock, first, plans);
+    const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
+    const failing = handed.find(
+      (q) => athena.starts.find((s) => s.queryId === q.ids[0])?.sql === first[9]?.sql,
+    );
+    expect(failing).toBeDefined();
+    // WHEN the next submission adopts it and would hand its own tail on
+    const many = sampleStatements(16, 3, { firstDay: '2024-05-01' });
+    const result = await submit(athena, clock, many, { adopted: handed, handTailOn: true });
+    // THEN the failure is reported with Athena's reason, and no execution of it was started again
+    expect(result.carry?.failed).toEqual([
+      { ids: failing?.ids, partitions: 3, status: 'failed', reason: 'boom' },
+    ]);
+    expect(athena.starts.filter((s) => s.sql === first[9]?.sql)).toHaveLength(1);
+    expect(athena.starts.some((s) => s.sql === '')).toBe(false);
+    // AND nothing is handed on: the run waited for everything, so its window can be repaired
+    expect(result.carry?.handedOn).toEqual([]);
+    expect(result.succeeded).toBe(16);
+  });
+
+  test('an adopted straggler is never hedged, and one still running at the deadline is unconfirmed', async () => {
+    // GIVEN a tail with a query Athena keeps for an hour, and 30 statements of 1 s after it
+    const clock = new VirtualClock();
+    const many = sampleStatements(30, 3, { firstDay: '2024-05-01' });
+    const plans = first.map((_, i) => (i === 9 ? { runMs: 3_600_000, queuedMs: 10 } : { runMs: 1000 }));
+    const athena = athenaFor(clock, [...first, ...many], plans);
+    const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
+    // WHEN the next submission adopts it, with a wait deadline 10 minutes away
+    const result = await submit(athena, clock, many, {
+      adopted: handed,
+      waitDeadline: clock.now() + 600_000,
+    });
+    // THEN no second execution of it was started (it has no SQL here), yet the own work finished
+    expect(athena.starts.filter((s) => s.sql === first[9]?.sql)).toHaveLength(1);
+    expect(athena.starts.some((s) => s.sql === '')).toBe(false);
+    expect(result.succeeded).toBe(30);
+    // AND it is reported unconfirmed, so a retried invocation adopts it again
+    expect(result.carry?.failed).toEqual([expect.objectContaining({ status: 'unconfirmed', partitions: 3 })]);
+  });
+
+  test('a carried hedged pair: the first execution to succeed confirms it, the other is stopped', async () => {
+    // GIVEN a carried statement with two executions, the original stuck and the hedge quick
+    const clock = new VirtualClock();
+    const [stuck, quick] = sampleStatements(2, 3, { firstDay: '2023-01-01' });
+    const athena = athenaFor(
+      clock,
+      [stuck as Statement, quick as Statement],
+      [{ runMs: 3_600_000, queuedMs: 10 }, { runMs: 2000 }],
+    );
+    const a = await athena.startQuery((stuck as Statement).sql, 'a'.repeat(32));
+    const b = await athena.startQuery((quick as Statement).sql, 'b'.repeat(32));
+    // WHEN adopted as one query with both IDs
+    const result = await submit(athena, clock, [], {
+      adopted: [{ ids: [a, b], partitions: 3, startedAt: clock.now() }],
+    });
+    // THEN it is confirmed once, and the stuck execution was asked to stop
+    expect(result.carry).toMatchObject({ confirmed: 1, partitionsConfirmed: 3, failed: [] });
+    expect(athena.stops.map((s) => s.queryId)).toEqual([a]);
+    expect(clock.elapsed()).toBeLessThan(60_000);
+  });
+
+  test('property: along a lane of chunks, every statement is confirmed exactly once and the limit holds', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 200, max: 20_000 }), { minLength: 1, maxLength: 40 }),
+        async (chunkSizes, runs) => {
+          // GIVEN chunks of statements with arbitrary latencies, one lane on one Athena
+          const clock = new VirtualClock();
+          let firstDay = 0;
+          const chunks = chunkSizes.map((n) => {
+            const day = new Date(Date.UTC(2020, 0, 1 + firstDay)).toISOString().slice(0, 10);
+            firstDay += n * 3 + 1;
+            return sampleStatements(n, 3, { firstDay: day });
+          });
+          const all = chunks.flat();
+          const athena = athenaFor(
+            clock,
+            all,
+            all.map((_, i) => ({ runMs: runs[i % runs.length] as number })),
+          );
+          // WHEN each chunk hands its tail to the next, and the last waits
+          let carried: readonly CarriedQuery[] = [];
+          let succeeded = 0;
+          let confirmed = 0;
+          for (const [i, chunk] of chunks.entries()) {
+            const last = i === chunks.length - 1;
+            const result = await submit(athena, clock, chunk, { adopted: carried, handTailOn: !last });
+            succeeded += result.succeeded;
+            confirmed += result.carry?.confirmed ?? 0;
+            carried = result.carry?.handedOn ?? [];
+            expect(result.failed).toHaveLength(0);
+            expect(result.unconfirmed).toHaveLength(0);
+          }
+          // THEN every statement started once and ended confirmed once, and nothing is left
+          expect(carried).toEqual([]);
+          // (a straggler inside a chunk may have had a hedge: count statements, not executions)
+          expect(new Set(athena.starts.map((s) => s.sql)).size).toBe(all.length);
+          expect(succeeded + confirmed).toBe(all.length);
+          expect(athena.maxRunning).toBeLessThanOrEqual(LIMIT);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

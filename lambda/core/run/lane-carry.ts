@@ -57,7 +57,13 @@ export async function withLaneCarry(
 ): Promise<LaneReport> {
   if (request.kind !== 'chunk') return report;
   const adopted = request.carry?.queries.length ?? 0;
-  const result = carry ?? { confirmed: 0, partitionsConfirmed: 0, failed: [], handedOn: [], adoptedHandedOn: 0 };
+  const result = carry ?? {
+    confirmed: 0,
+    partitionsConfirmed: 0,
+    failed: [],
+    handedOn: [],
+    adoptedHandedOn: 0,
+  };
   const unconfirmed = result.failed.filter((f) => f.status === 'unconfirmed').length;
   const failed = result.failed.length - unconfirmed;
   const carried: CarriedReport = {
@@ -98,7 +104,6 @@ export async function withLaneCarry(
  */
 function carryOut(request: RunRequest, result: CarryResult): CarryOut | null {
   if (result.handedOn.length === 0) return null;
-  const from =
-    result.adoptedHandedOn > 0 && request.carry ? request.carry.window.from : request.window.from;
+  const from = result.adoptedHandedOn > 0 && request.carry ? request.carry.window.from : request.window.from;
   return { from: formatIsoDate(from), to: formatIsoDate(request.window.to), queries: result.handedOn };
 }

@@ -368,3 +368,58 @@ describe('parseRunPayload: a Step Functions chunk', () => {
     ).toThrow(/chunk/);
   });
 });
+
+describe('parseRunPayload: a lane carry', () => {
+  const settings = parseSettings({ bucket: 'trail-bucket' });
+  const now = new Date('2024-06-15T06:00:00Z');
+  const chunk = { from: '2024-06-05', to: '2024-06-10', chunk: true };
+  const query = { ids: ['6f1d5a9e-0c1b-4f3e-9a51-3b2f5d7c8e90'], partitions: 1300, startedAt: 1718400000000 };
+  const carry = { from: '2024-06-01', to: '2024-06-04', queries: [query] };
+
+  test('a chunk takes the tail of the chunk before: its days and its queries', () => {
+    // GIVEN the state machine's payload for a lane's second chunk
+    // WHEN parsed
+    const request = parseRunPayload({ ...chunk, carry, carryTail: true }, now, settings);
+    // THEN the carried days and queries are kept as given, and the tail may be handed on
+    expect(request.carry).toEqual({
+      window: { from: dayOf('2024-06-01'), to: dayOf('2024-06-04') },
+      queries: [query],
+    });
+    expect(request.carryTail).toBe(true);
+    // AND a lane's first chunk (carry null) has none
+    expect(parseRunPayload({ ...chunk, carry: null, carryTail: false }, now, settings).carry).toBeUndefined();
+  });
+
+  test.each([
+    [{ ...chunk, carry: { ...carry, queries: [{ ...query, ids: [] }] } }, /carry\.queries\.0\.ids/],
+    [
+      { ...chunk, carry: { ...carry, queries: [{ ...query, ids: ['a', 'b', 'c'] }] } },
+      /expected 1 or 2 query ids/,
+    ],
+    [
+      { ...chunk, carry: { ...carry, queries: [{ ...query, ids: ['x y'] }] } },
+      /expected an athena query execution id/,
+    ],
+    [
+      { ...chunk, carry: { ...carry, queries: [{ ...query, partitions: -1 }] } },
+      /expected partitions from 0/,
+    ],
+    [
+      { ...chunk, carry: { ...carry, queries: [{ ...query, startedAt: 1.5 }] } },
+      /carry\.queries\.0\.startedAt/,
+    ],
+    [{ ...chunk, carry: { ...carry, extra: 1 } }, /extra/],
+    [
+      { ...chunk, carry: { ...carry, to: '2024-06-05' } },
+      /must be a range before the chunk's from 2024-06-05/,
+    ],
+    [{ ...chunk, carry: { ...carry, from: '2024-06-04', to: '2024-06-01' } }, /must be a range before/],
+    [{ from: chunk.from, to: chunk.to, carry }, /carry and carryTail belong to a chunk/],
+    [{ from: chunk.from, to: chunk.to, carryTail: true }, /carry and carryTail belong to a chunk/],
+  ])('a bad carry is refused, naming the value: %j', (payload, message) => {
+    // GIVEN a payload whose carry is malformed or misplaced
+    // WHEN parsed THEN a validation error names it
+    expect(() => parseRunPayload(payload, now, settings)).toThrow(ValidationError);
+    expect(() => parseRunPayload(payload, now, settings)).toThrow(message);
+  });
+});

@@ -15,6 +15,7 @@ import {
 import type { Settings } from './settings';
 import type { CarriedQuery } from '../submit/carry';
 import { DEFAULT_LATE_DAYS } from '../query/columnar-source';
+import { MAX_LANES } from '../partitions/split';
 import {
   accountList,
   describeIssues,
@@ -63,6 +64,11 @@ export interface SplitRequest {
   readonly chunkDays?: number;
   /** Every chunk also converts its days into the columnar copy. */
   readonly columnar?: boolean;
+  /**
+   * Lanes to cut the window into: the state machine's Map concurrency. Absent (the CLI's check,
+   * any caller without a Map): one lane, every chunk in order.
+   */
+  readonly lanes?: number;
 }
 
 const selection = {
@@ -112,6 +118,8 @@ const splitSchema = z.strictObject({
   to: isoDate.optional(),
   daysBack: intInRange('days back', 0, 7305).optional(),
   chunkDays: intInRange('chunk days', 1, 366).optional(),
+  /** Set by the state machine to its Map concurrency, after the execution input is merged. */
+  lanes: intInRange('lanes', 1, MAX_LANES).optional(),
   ...selection,
 });
 
@@ -238,7 +246,7 @@ export function parseSplitPayload(
 ): SplitRequest {
   const parsed = splitSchema.safeParse(payload);
   if (!parsed.success) throw new ValidationError(describeIssues('split payload', parsed.error, payload));
-  const { from, to, daysBack, chunkDays, accounts, regions, includeEmptyDays, columnar } = parsed.data;
+  const { from, to, daysBack, chunkDays, lanes, accounts, regions, includeEmptyDays, columnar } = parsed.data;
   if ((from === undefined) === (daysBack === undefined)) {
     throw new ValidationError('invalid split payload: give exactly one of from or daysBack');
   }
@@ -260,6 +268,7 @@ export function parseSplitPayload(
     accounts,
     regions,
     chunkDays,
+    lanes,
     includeEmptyDays: includeEmptyDays ?? false,
     ...(columnar === true ? { columnar: true } : {}),
   };

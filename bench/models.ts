@@ -16,10 +16,11 @@ import {
 import { makeLayout } from '../lambda/core/partitions/layout';
 import { planPartitions } from '../lambda/core/partitions/plan';
 import { schemeFromKeyList } from '../lambda/core/partitions/scheme';
-import { chunkDaysFor, splitWindow } from '../lambda/core/partitions/split';
-import { mapLimit } from '../lambda/core/shared/concurrency';
-import { type EpochDay, parseIsoDate, utcDay } from '../lambda/core/shared/dates';
+import { chunkDaysFor, chunkDaysWithin, splitLanes } from '../lambda/core/partitions/split';
+import { type EpochDay, parseIsoDate, utcDay, windowLength } from '../lambda/core/shared/dates';
 import { readLatencyHistory } from '../lambda/core/run/latency-history';
+import type { CarriedQuery } from '../lambda/core/submit/carry';
+import type { LatencySample } from '../lambda/core/submit/latency';
 import { submitStatements, type SubmitResult } from '../lambda/core/submit/submit';
 import type { QueryInfo } from '../test/support/aws-standin';
 import type { LatencyModelDef, Workload } from './model-defs';
@@ -47,15 +48,31 @@ export function planStatements(workload: Workload, window: { from: number; to: n
 }
 
 /** The invocations of a workload: one, or the Step Functions chunks. */
+/** The state machine's Map slots (the construct's default maxConcurrency): one lane each. */
+const LANES = 3;
+
+/** The split's lanes for a Step Functions workload, as the function cuts them. */
+function lanesOf(workload: Workload) {
+  const window = { from: TODAY - workload.days, to: TODAY - 1 };
+  const chunkDays = chunkDaysWithin(
+    windowLength(window),
+    LANES,
+    chunkDaysFor(workload.accounts * workload.regions),
+  );
+  return splitLanes(window, chunkDays, LANES);
+}
+
+/** Each invocation's statements: one run, or every chunk of every lane in date order. */
 export function invocations(workload: Workload): Statement[][] {
   const window = { from: TODAY - workload.days, to: TODAY - 1 };
   if (workload.via === 'run') return [planStatements(workload, window)];
-  const chunkDays = chunkDaysFor(workload.accounts * workload.regions);
-  return splitWindow(window as never, chunkDays).map((chunk) =>
-    planStatements(workload, {
-      from: parseIsoDate(chunk.from) as number,
-      to: parseIsoDate(chunk.to) as number,
-    }),
+  return lanesOf(workload).flatMap((lane) =>
+    lane.chunks.map((chunk) =>
+      planStatements(workload, {
+        from: parseIsoDate(chunk.from) as number,
+        to: parseIsoDate(chunk.to) as number,
+      }),
+    ),
   );
 }
 
@@ -93,22 +110,35 @@ export async function runOursModel(
   plans: Statement[][],
 ): Promise<ModelRun> {
   const run = await withWorld(common, model, async (world, start) => {
-    const submit = async (statements: Statement[], i: number): Promise<SubmitResult> => {
+    const submit = async (
+      statements: Statement[],
+      i: number,
+      lane: {
+        adopted?: readonly CarriedQuery[];
+        handTailOn?: boolean;
+        latency?: readonly LatencySample[];
+      } = {},
+    ): Promise<SubmitResult> => {
       // As the handler does: each invocation (each Step Functions chunk) reads Athena's history
       // through the real adapter first; earlier chunks' statements are its samples.
+      const { latency = [], ...carried } = lane;
+      // As run.ts does: a lane's chunk starts from the latency the chunk before measured.
       const history =
-        statements.length > 0
-          ? await readLatencyHistory({
-              athena: world.ports.athena,
-              clock: world.ports.clock,
-              table: { database: DATABASE, table: TABLE },
-            })
-          : undefined;
+        latency.length > 0
+          ? { samples: latency }
+          : statements.length > 0
+            ? await readLatencyHistory({
+                athena: world.ports.athena,
+                clock: world.ports.clock,
+                table: { database: DATABASE, table: TABLE },
+              })
+            : undefined;
       return submitStatements(statements, world.ports.athena, {
         latencyHistory: history?.samples ?? [],
         maxConcurrent: workload.concurrency,
         tokenSeed: `models-${workload.id}-${model.id}-${i}`,
         clock: world.ports.clock,
+        ...carried,
         ...(workload.startWindowMs !== undefined
           ? {
               startDeadline: start + workload.startWindowMs,
@@ -118,9 +148,36 @@ export async function runOursModel(
       });
     };
     if (plans.length === 1) return [await submit(plans[0], 0)];
+    // As the state machine runs them: one lane per Map slot, each chunk handing its tail to the next.
+    let next = 0;
+    const lanes = lanesOf(workload).map((lane) => {
+      const first = next;
+      next += lane.chunks.length;
+      return plans.slice(first, next).map((plan, k) => ({ plan, i: first + k }));
+    });
     world.time.setBaseActors(0);
     try {
-      return await mapLimit(plans, 3, (plan, i) => world.time.actor(() => submit(plan, i)));
+      const done = await Promise.all(
+        lanes.map((lane) =>
+          world.time.actor(async () => {
+            const results: SubmitResult[] = [];
+            let adopted: readonly CarriedQuery[] = [];
+            let latency: readonly LatencySample[] = [];
+            for (const [k, { plan, i }] of lane.entries()) {
+              const handTailOn = k < lane.length - 1;
+              const result = await submit(plan, i, { adopted, handTailOn, latency });
+              adopted = result.carry?.handedOn ?? [];
+              latency = result.carry?.latency ?? [];
+                console.error(
+                  `chunk ${i} k${k} stmts ${result.statements} polls ${result.pollCalls} adopted-in ${lane[k] ? 0 : 0} confirmed ${result.carry?.confirmed} handed ${adopted.length} t=${Math.round(world.ports.clock.now() - start)}`,
+                );
+              results.push(result);
+            }
+            return results;
+          }),
+        ),
+      );
+      return done.flat();
     } finally {
       world.time.setBaseActors(1);
     }
@@ -128,8 +185,9 @@ export async function runOursModel(
   const results = run.value;
   return measure(workload, model, run, {
     statements: results.reduce((n, r) => n + r.statements, 0),
-    succeeded: results.reduce((n, r) => n + r.succeeded, 0),
-    partitionsAdded: results.reduce((n, r) => n + r.partitionsAdded, 0),
+    // A statement handed on is confirmed by the lane's next chunk.
+    succeeded: results.reduce((n, r) => n + r.succeeded + (r.carry?.confirmed ?? 0), 0),
+    partitionsAdded: results.reduce((n, r) => n + r.partitionsAdded + (r.carry?.partitionsConfirmed ?? 0), 0),
     throttled: results.reduce((n, r) => n + r.throttled, 0),
     hedges: {
       started: results.reduce((n, r) => n + r.hedges.started, 0),

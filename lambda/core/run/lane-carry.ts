@@ -6,6 +6,7 @@
  */
 import { type DayWindow, formatIsoDate } from '../shared/dates';
 import type { CarriedQuery, CarryResult } from '../submit/carry';
+import type { LatencySample } from '../submit/latency';
 import type { SubmitOptions } from '../submit/scheduler-options';
 import type { Report } from './report';
 import type { RunRequest } from './request';
@@ -15,6 +16,8 @@ export interface CarryOut {
   readonly from: string;
   readonly to: string;
   readonly queries: readonly CarriedQuery[];
+  /** Athena's latency as the chunk measured it (newest first): the next starts from it. */
+  readonly latency?: readonly LatencySample[];
 }
 
 /** What a chunk did with the tail it was given. */
@@ -63,6 +66,7 @@ export async function withLaneCarry(
     failed: [],
     handedOn: [],
     adoptedHandedOn: 0,
+    latency: [],
   };
   const unconfirmed = result.failed.filter((f) => f.status === 'unconfirmed').length;
   const failed = result.failed.length - unconfirmed;
@@ -105,5 +109,10 @@ export async function withLaneCarry(
 function carryOut(request: RunRequest, result: CarryResult): CarryOut | null {
   if (result.handedOn.length === 0) return null;
   const from = result.adoptedHandedOn > 0 && request.carry ? request.carry.window.from : request.window.from;
-  return { from: formatIsoDate(from), to: formatIsoDate(request.window.to), queries: result.handedOn };
+  return {
+    from: formatIsoDate(from),
+    to: formatIsoDate(request.window.to),
+    queries: result.handedOn,
+    ...(result.latency.length > 0 ? { latency: result.latency } : {}),
+  };
 }

@@ -61,7 +61,12 @@ export async function readLatencyHistory(context: HistoryContext): Promise<Histo
 export async function withLatencyHistory(
   statements: Iterable<Statement>,
   context: HistoryContext,
+  carried: readonly LatencySample[] = [],
 ): Promise<{ readonly statements: Iterable<Statement>; readonly history: HistoryRead }> {
+  // A lane's chunk starts from what the chunk before measured: fresher than the workgroup's
+  // history, whose newest queries are then mostly the lanes' own, still running.
+  if (carried.length > 0)
+    return { statements, history: { samples: carried, queries: 0, skipped: 'the lane carried its latency' } };
   const iterator = statements[Symbol.iterator]();
   const first = iterator.next();
   if (first.done)

@@ -14,6 +14,7 @@ import {
 } from '../shared/dates';
 import type { Settings } from './settings';
 import type { CarriedQuery } from '../submit/carry';
+import type { LatencySample } from '../submit/latency';
 import { DEFAULT_LATE_DAYS } from '../query/columnar-source';
 import { MAX_LANES } from '../partitions/split';
 import {
@@ -53,6 +54,8 @@ export interface RunRequest {
 export interface LaneCarry {
   readonly window: DayWindow;
   readonly queries: readonly CarriedQuery[];
+  /** Athena's latency as the chunk before measured it, newest first. */
+  readonly latency?: readonly LatencySample[];
 }
 
 export interface SplitRequest {
@@ -93,11 +96,23 @@ const carrySchema = z.strictObject({
       z.strictObject({
         ids: z.array(queryExecutionId).min(1).max(2, { error: 'expected 1 or 2 query ids' }),
         partitions: intInRange('partitions', 0, 1_000_000),
-        startedAt: z.number({ error: 'expected epoch milliseconds' }).int().nonnegative(),
+        // The clock's own reading: whole on Lambda, fractional on a simulated clock.
+        startedAt: z
+          .number({ error: 'expected epoch milliseconds' })
+          .nonnegative({ error: 'expected epoch milliseconds' }),
         orphan: z.boolean({ error: 'expected true or false' }).optional(),
       }),
     )
     .max(100, { error: 'expected at most 100 carried queries' }),
+  latency: z
+    .array(
+      z.strictObject({
+        partitions: intInRange('partitions', 0, 1_000_000),
+        ms: z.number({ error: 'expected milliseconds' }).nonnegative({ error: 'expected milliseconds' }),
+      }),
+    )
+    .max(50, { error: 'expected at most 50 latency samples' })
+    .optional(),
 });
 
 const backfillSchema = z.strictObject({
@@ -165,14 +180,20 @@ function laneFields(
 ): Pick<RunRequest, 'carry' | 'carryTail'> {
   const { carry, carryTail, chunk } = data;
   if ((carry || carryTail) && chunk !== true)
-    throw new ValidationError('invalid backfill payload: carry and carryTail belong to a chunk (chunk: true)');
+    throw new ValidationError(
+      'invalid backfill payload: carry and carryTail belong to a chunk (chunk: true)',
+    );
   if (!carry) return carryTail ? { carryTail } : {};
   const carried = { from: parseIsoDate(carry.from) as number, to: parseIsoDate(carry.to) as number };
   if (carried.from > carried.to || carried.to >= window.from)
     throw new ValidationError(
       `invalid backfill payload: carry ${carry.from} to ${carry.to} must be a range before the chunk's from ${formatIsoDate(window.from)}`,
     );
-  return { carry: { window: carried, queries: carry.queries }, ...(carryTail ? { carryTail } : {}) };
+  const latency = carry.latency?.length ? { latency: carry.latency } : {};
+  return {
+    carry: { window: carried, queries: carry.queries, ...latency },
+    ...(carryTail ? { carryTail } : {}),
+  };
 }
 
 /** Parses an invoke payload (or a scheduled event) into a run request. */

@@ -239,13 +239,17 @@ export async function runPartitions(
     );
   }
   const progress = { partitions: counts.partitions, statementsDone: 0, partitionsAdded: 0, failed: 0 };
-  const submission = await withLatencyHistory(statements, {
-    athena: ports.athena,
-    clock: ports.clock,
-    table: settings,
-    logger,
-    startDeadline: options.startDeadline,
-  });
+  const submission = await withLatencyHistory(
+    statements,
+    {
+      athena: ports.athena,
+      clock: ports.clock,
+      table: settings,
+      logger,
+      startDeadline: options.startDeadline,
+    },
+    request.carry?.latency,
+  );
   const result: SubmitResult = await submitStatements(submission.statements, ports.athena, {
     latencyHistory: submission.history.samples,
     maxConcurrent: concurrencyFor(request.kind, settings),

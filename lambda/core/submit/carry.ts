@@ -7,6 +7,7 @@
  * the run repairs its window from the catalog (run/lane-carry.ts).
  */
 import type { Statement } from '../partitions/ddl';
+import type { LatencySample } from './latency';
 import type { Flight } from './scheduler-options';
 
 /** One statement's executions still running when its invocation handed it on. */
@@ -41,6 +42,12 @@ export interface CarryResult {
   readonly handedOn: readonly CarriedQuery[];
   /** Of those, adopted ones handed on again (their days are the earlier chunks'). */
   readonly adoptedHandedOn: number;
+  /**
+   * With a tail handed on: the latency samples this run's estimate stood on, newest first, so
+   * the lane's next invocation starts from them instead of reading the workgroup's history (in a
+   * busy lane the newest queries there are mostly still running).
+   */
+  readonly latency: readonly LatencySample[];
 }
 
 /** A flight of its own for each adopted query: a negative index no statement has, and no SQL. */
@@ -93,8 +100,9 @@ export class CarryTally {
     this.handed.push({ ids: [id], partitions: flightPartitions(flight), startedAt, orphan: true });
   }
 
-  result(): CarryResult {
+  result(latency: () => readonly LatencySample[]): CarryResult {
     return {
+      latency: this.handed.length > 0 ? latency() : [],
       confirmed: this.confirmed,
       partitionsConfirmed: this.partitionsConfirmed,
       failed: this.failures,

@@ -69,6 +69,8 @@ export class LatencyEstimator {
   private fit: Fit | undefined;
   /** True when the prior is a fit of Athena's own history, not a guess. */
   private fromHistoryFit = false;
+  /** The history samples the prior was fitted to, newest first. */
+  private seed: readonly LatencySample[] = [];
 
   constructor(private readonly prior: LatencyPrior = DEFAULT_LATENCY_PRIOR) {}
 
@@ -90,7 +92,23 @@ export class LatencyEstimator {
     if (!history.fit) return new LatencyEstimator(prior);
     const seeded = new LatencyEstimator(history.fit);
     seeded.fromHistoryFit = true;
+    seeded.seed = samples.slice(0, LATENCY_WINDOW);
     return seeded;
+  }
+
+  /**
+   * What this estimate stands on, newest first: this run's measured samples, or else the
+   * history it was seeded with (what a lane's next invocation should start from).
+   */
+  samples(): LatencySample[] {
+    if (!this.measured) return [...this.seed];
+    const out: LatencySample[] = [];
+    const count = this.sizes.length;
+    for (let k = 1; k <= count; k++) {
+      const i = (this.next - k + count) % count;
+      out.push({ partitions: this.sizes[i], ms: this.times[i] });
+    }
+    return out;
   }
 
   /** True once latency is known from Athena: this run's measured ends, or its history. */

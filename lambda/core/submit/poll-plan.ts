@@ -12,7 +12,7 @@
  * planned check, then short steps (a few hundred ms, at most a tenth of the statement's run
  * time). No check is ever planned past `maxWaitMs` or the deadline.
  */
-import { athenaLatencyMs, LatencyEstimator } from './latency';
+import { athenaLatencyMs, LatencyEstimator, type LatencySample } from './latency';
 import type { QueryTiming } from '../shared/ports';
 
 export interface PollTiming {
@@ -95,6 +95,11 @@ export class PollPlanner {
 
   get latencyKnown(): boolean {
     return this.latency.known;
+  }
+
+  /** The samples the latency estimate stands on, newest first (see LatencyEstimator.samples). */
+  latencySamples(): LatencySample[] {
+    return this.latency.samples();
   }
 
   /** What Athena's recent timings (or, until one is measured, the prior) predict for `partitions`. */

@@ -102,7 +102,8 @@ export class Scheduler {
     await this.stopLosers();
     if (this.handingOn()) this.handOn();
     this.finishRest();
-    return { ...this.tally.result(this.stopReason), carry: this.carry.result() };
+    const carry = this.carry.result(() => this.polls.latencySamples());
+    return { ...this.tally.result(this.stopReason), carry };
   }
 
   /**

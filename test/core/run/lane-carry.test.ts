@@ -30,7 +30,15 @@ const CHUNK: RunRequest = {
 };
 
 function carried(overrides: Partial<CarryResult> = {}): CarryResult {
-  return { confirmed: 0, partitionsConfirmed: 0, failed: [], handedOn: [], adoptedHandedOn: 0, ...overrides };
+  return {
+    confirmed: 0,
+    partitionsConfirmed: 0,
+    failed: [],
+    handedOn: [],
+    adoptedHandedOn: 0,
+    latency: [],
+    ...overrides,
+  };
 }
 
 const noRepair = () => Promise.reject(new Error('no repair expected'));

@@ -405,7 +405,7 @@ describe('parseRunPayload: a lane carry', () => {
       /expected partitions from 0/,
     ],
     [
-      { ...chunk, carry: { ...carry, queries: [{ ...query, startedAt: 1.5 }] } },
+      { ...chunk, carry: { ...carry, queries: [{ ...query, startedAt: -1 }] } },
       /carry\.queries\.0\.startedAt/,
     ],
     [{ ...chunk, carry: { ...carry, extra: 1 } }, /extra/],

@@ -28,6 +28,8 @@ export interface FakeFunction {
   readonly failing?: ReadonlySet<string>;
   /** The error a failing chunk throws. */
   readonly error?: { error: string; cause: string };
+  /** False: the function always waits for its queries and hands nothing on. @default true */
+  readonly carries?: boolean;
 }
 
 /** Lambda's error for a function that threw: the cause is the JSON envelope. */
@@ -92,15 +94,16 @@ export async function runBackfill(
       if (fake.failing?.has(call.from)) return fake.error ?? lambdaError(`chunk ${call.from} failed`);
       const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
       const start = call.carry?.from ?? call.from;
-      const carry: Carry | null = call.carryTail
-        ? {
-            from: start,
-            to: call.to,
-            queries: [{ ids: [`q-${call.from}`], partitions: days(call.from, call.to), startedAt: 0 }],
-          }
-        : null;
+      const carry: Carry | null =
+        call.carryTail && fake.carries !== false
+          ? {
+              from: start,
+              to: call.to,
+              queries: [{ ids: [`q-${call.from}`], partitions: days(call.from, call.to), startedAt: 0 }],
+            }
+          : null;
       // What it waited for (its own days and the carry's) is confirmed now; a tail handed on is not.
-      const partitionsAdded = call.carryTail ? 0 : days(start, call.to);
+      const partitionsAdded = carry !== null ? 0 : days(start, call.to);
       return { result: { Payload: { partitionsAdded, carry }, StatusCode: 200 } };
     },
   );

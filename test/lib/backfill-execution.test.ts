@@ -4,6 +4,7 @@
  * each chunk's carry to the next, a failure is recorded from the carry's start, and the
  * execution's output and failure say what to rerun.
  */
+import { progressFromEvents } from '../../lambda/core/run/progress';
 import { type ChunkCall, lambdaError, runBackfill } from '../support/backfill-run';
 
 /** The calls of each lane, in order, found by following carries and the split's lane order. */
@@ -168,5 +169,27 @@ describe('backfill execution (walked)', () => {
     );
     // THEN two lanes
     expect(splitLanes(execution.history)).toHaveLength(2);
+  });
+
+  it("the CLI's progress reads the walked history: chunks done and failed, partitions added", async () => {
+    // GIVEN 3 lanes over 21 days in chunks of at most 3, one chunk failing
+    const { execution, calls } = await runBackfill(
+      { from: '2024-05-01', to: '2024-05-21', chunkDays: 3 },
+      3,
+      {
+        failing: new Set(['2024-05-11']),
+      },
+    );
+    // WHEN progress is computed from the history THEN every chunk is counted once, the failure too,
+    // and the partitions are the fake's (a day each) for every day outside the range to rerun
+    const rerun = (JSON.parse(execution.cause ?? '') as { rerun: { from: string; to: string }[] }).rerun;
+    expect(rerun).toEqual([{ from: '2024-05-08', to: '2024-05-12' }]);
+    expect(calls).toHaveLength(9);
+    expect(progressFromEvents(execution.history)).toEqual({
+      totalChunks: 9,
+      chunksDone: 9,
+      chunksFailed: 1,
+      partitionsAdded: 21 - 5,
+    });
   });
 });

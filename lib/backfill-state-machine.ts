@@ -107,7 +107,9 @@ export class BackfillStateMachine extends Construct {
       backoffRate: 2,
     });
 
-    // Variables (Assign, JSONata; https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html):
+    // Variables (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html:
+    // Assign on Pass, Task, Map, Parallel, Choice, Wait, and on a Catcher beside its Output, CDK's
+    // CatchProps.assign/outputs):
     // - an inline Map iteration has a scope of its own that reads the outer scope ($selection) and
     //   whose own variables ($lane, $next, $carry, …) no other lane sees, so lanes cannot mix;
     // - every expression of a state reads the values from the state's entry, the new values taking
@@ -139,7 +141,7 @@ export class BackfillStateMachine extends Construct {
       comment: 'Keep the failed range and its error; the lane goes on with its next chunk, without a carry',
       assign: CHUNK_FAILED_ASSIGN,
     });
-    // A fixed-size record per failed chunk: 1,000 of them must fit the 256 KiB Map result.
+    // A fixed-size record per failed chunk; a lane keeps its first 20, so 1,000 failures fit.
     registerChunk.addCatch(chunkFailed, { errors: [sfn.Errors.ALL], outputs: CHUNK_FAILURE_OUTPUT });
     const laneDone = sfn.Pass.jsonata(this, 'LaneDone', {
       comment: "The lane's counts, first failures and ranges to rerun",

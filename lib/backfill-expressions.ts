@@ -5,10 +5,10 @@
  * Step Functions caps every state's input, output and Map result at 256 KiB. A failure that
  * hits every one of the `MAX_CHUNKS` (1,000) chunks, such as a permissions error, must still
  * fit, or the execution dies with `States.DataLimitExceeded` and the list of what to rerun is
- * lost. So each failed chunk is recorded in a fixed number of bytes, each lane and then the Map
- * output keep the first few records in full and every failed range coalesced, and the full errors stay where
- * there is room: the execution history, the state machine's log group (level ALL) and the
- * function's log group.
+ * lost. So each failed chunk is recorded in a fixed number of bytes, each lane and then the
+ * Map output keep the first few records in full and every failed range coalesced, and the full
+ * errors stay where there is room: the execution history, the state machine's log group
+ * (level ALL) and the function's log group.
  */
 
 /** Characters kept of a failed chunk's error name. */

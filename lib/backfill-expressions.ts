@@ -60,7 +60,8 @@ const ADD_RANGE =
 
 /**
  * Variables a lane starts with. `$lane` is forced to an array: JSONata hands a one-element
- * sequence back as the element itself, and `$count`/`$lane[$next]` must see a list.
+ * sequence back as the element itself (https://docs.jsonata.org/processing, "Sequences"), and
+ * `$count`/`$lane[$next]` must see a list.
  */
 export const LANE_START = {
   lane: '{% $append([], $states.input.chunks) %}',

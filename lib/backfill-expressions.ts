@@ -101,6 +101,23 @@ export const CHUNK_FAILED_ASSIGN = {
   next: '{% $next + 1 %}',
 } as const;
 
+/** At a lane's end: a carry still held (the last chunk handed queries on instead of waiting)? */
+export const CARRY_LEFT = '{% $exists($carry.from) %}';
+
+/**
+ * A carry left at a lane's end is recorded as a failure over its range: no invocation follows
+ * to confirm those partitions, and the execution must not succeed without them.
+ */
+export const CARRY_LEFT_ASSIGN = {
+  failedCount: '{% $failedCount + 1 %}',
+  failedChunks:
+    `{% $count($failedChunks) < ${FIRST_FAILURES} ? $append($failedChunks, [{"failed": true, ` +
+    `"from": $carry.from, "to": $carry.to, "error": "UnconfirmedCarry", ` +
+    `"cause": "the lane's last chunk handed queries on instead of waiting for them"}]) : $failedChunks %}`,
+  rerun: `{% ($add := ${ADD_RANGE}; $add($rerun, $carry)) %}`,
+  carry: null,
+} as const;
+
 /** One lane's result: fixed-size counts, its first failures and its coalesced ranges. */
 export const LANE_OUTPUT =
   '{% {"chunks": $count($lane), "failedCount": $failedCount, "failedChunks": $failedChunks, "rerun": $rerun} %}';

@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import { BACKFILL_STATE } from '../lambda/core/shared/contract';
 import { MAX_LANES } from '../lambda/core/partitions/split';
 import {
+  CARRY_LEFT,
+  CARRY_LEFT_ASSIGN,
   CHUNK_DONE_ASSIGN,
   CHUNK_FAILED_ASSIGN,
   CHUNK_FAILURE_OUTPUT,
@@ -147,11 +149,21 @@ export class BackfillStateMachine extends Construct {
       comment: "The lane's counts, first failures and ranges to rerun",
       outputs: LANE_OUTPUT,
     });
+    // Only a lane's last chunk is told to wait (carryTail false); a carry it returns anyway would
+    // leave partitions nobody confirms, so it fails the backfill over that range.
+    const carryLeft = sfn.Pass.jsonata(this, 'RecordUnconfirmedCarry', {
+      comment: "The lane's last chunk returned a carry: record its range to rerun",
+      assign: CARRY_LEFT_ASSIGN,
+    });
     const moreChunks = sfn.Choice.jsonata(this, 'MoreChunksInLane');
     startLane.next(moreChunks);
     registerChunk.next(moreChunks);
     chunkFailed.next(moreChunks);
-    moreChunks.when(sfn.Condition.jsonata(MORE_CHUNKS), registerChunk).otherwise(laneDone);
+    carryLeft.next(moreChunks);
+    moreChunks
+      .when(sfn.Condition.jsonata(MORE_CHUNKS), registerChunk)
+      .when(sfn.Condition.jsonata(CARRY_LEFT), carryLeft)
+      .otherwise(laneDone);
 
     const registerAll = sfn.Map.jsonata(this, 'RegisterChunks', {
       comment: 'One lane per slot, each registering its own chunks in order',

@@ -192,4 +192,18 @@ describe('backfill execution (walked)', () => {
       partitionsAdded: 21 - 5,
     });
   });
+
+  it("a carry returned by a lane's last chunk (told to wait) fails the backfill over its range", async () => {
+    // GIVEN a function that hands its queries on even from the last chunk of a lane
+    const { execution, calls } = await runBackfill(
+      { from: '2024-06-01', to: '2024-06-06', chunkDays: 1 },
+      2,
+      { carriesPastTheEnd: true },
+    );
+    // THEN the last chunks were told to wait, and the execution fails naming each lane's whole range
+    expect(calls.filter((c) => !c.carryTail).map((c) => c.from)).toEqual(['2024-06-03', '2024-06-06']);
+    expect(execution.status).toBe('FAILED');
+    const cause = JSON.parse(execution.cause ?? '') as { failedChunks: number; rerun: unknown[] };
+    expect(cause).toEqual({ failedChunks: 2, chunks: 6, rerun: [{ from: '2024-06-01', to: '2024-06-06' }] });
+  });
 });

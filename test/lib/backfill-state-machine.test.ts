@@ -61,7 +61,8 @@ describe('BackfillStateMachine', () => {
       StartAt: string;
       States: Record<string, Record<string, unknown>>;
     };
-    // THEN StartLane -> MoreChunksInLane -> RegisterChunk -> MoreChunksInLane … -> LaneDone
+    // THEN StartLane -> MoreChunksInLane -> RegisterChunk -> MoreChunksInLane … -> LaneDone, and a
+    // carry still held at the end is recorded first
     expect(processor.StartAt).toBe('StartLane');
     expect(processor.States.StartLane).toMatchObject({
       Type: 'Pass',
@@ -71,16 +72,21 @@ describe('BackfillStateMachine', () => {
     expect(processor.States.MoreChunksInLane).toEqual({
       Type: 'Choice',
       QueryLanguage: 'JSONata',
-      Choices: [{ Condition: '{% $next < $count($lane) %}', Next: 'RegisterChunk' }],
+      Choices: [
+        { Condition: '{% $next < $count($lane) %}', Next: 'RegisterChunk' },
+        { Condition: '{% $exists($carry.from) %}', Next: 'RecordUnconfirmedCarry' },
+      ],
       Default: 'LaneDone',
     });
     expect(processor.States.RegisterChunk).toMatchObject({ Next: 'MoreChunksInLane' });
     expect(processor.States.RecordChunkFailure).toMatchObject({ Next: 'MoreChunksInLane' });
+    expect(processor.States.RecordUnconfirmedCarry).toMatchObject({ Next: 'MoreChunksInLane' });
     expect(processor.States.LaneDone).toMatchObject({ Type: 'Pass', End: true });
     expect(Object.keys(processor.States).sort()).toEqual([
       'LaneDone',
       'MoreChunksInLane',
       'RecordChunkFailure',
+      'RecordUnconfirmedCarry',
       'RegisterChunk',
       'StartLane',
     ]);

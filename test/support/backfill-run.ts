@@ -30,6 +30,8 @@ export interface FakeFunction {
   readonly error?: { error: string; cause: string };
   /** False: the function always waits for its queries and hands nothing on. @default true */
   readonly carries?: boolean;
+  /** A broken function: hands its queries on even when told to wait (carryTail false). */
+  readonly carriesPastTheEnd?: boolean;
 }
 
 /** Lambda's error for a function that threw: the cause is the JSON envelope. */
@@ -95,7 +97,7 @@ export async function runBackfill(
       const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
       const start = call.carry?.from ?? call.from;
       const carry: Carry | null =
-        call.carryTail && fake.carries !== false
+        (call.carryTail || fake.carriesPastTheEnd === true) && fake.carries !== false
           ? {
               from: start,
               to: call.to,

@@ -5,7 +5,20 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { BACKFILL_STATE } from '../lambda/core/shared/contract';
-import { CHUNK_FAILURE_OUTPUT, FAIL_CAUSE, MAP_OUTPUT } from './backfill-expressions';
+import { MAX_LANES } from '../lambda/core/partitions/split';
+import {
+  CARRY_LEFT,
+  CARRY_LEFT_ASSIGN,
+  CHUNK_DONE_ASSIGN,
+  CHUNK_FAILED_ASSIGN,
+  CHUNK_FAILURE_OUTPUT,
+  CHUNK_PAYLOAD,
+  FAIL_CAUSE,
+  LANE_OUTPUT,
+  LANE_START,
+  MAP_OUTPUT,
+  MORE_CHUNKS,
+} from './backfill-expressions';
 
 /**
  * Errors of the split step that a retry cannot cure: bad input stays bad. Listed before the
@@ -17,10 +30,12 @@ export interface BackfillStateMachineProps {
   /** The partitioner function: answers `{action:'split'}` and registers one chunk per call. */
   readonly function: lambda.IFunction;
   /**
-   * Chunks registered at the same time. Each chunk keeps `MAX_CONCURRENT_QUERIES /
-   * maxConcurrency` DDL queries active (Athena's default quota is 20 active DDL queries per
-   * account and region, running and queued together): the default, 3 chunks x 6 queries plus
-   * the daily run's 2, uses the 20 exactly, and every run narrows on TooManyRequestsException.
+   * Chunks registered at the same time: the window is cut into this many lanes, one per Map
+   * slot, each registering its own consecutive chunks in order (1 to 40). Each chunk keeps
+   * `MAX_CONCURRENT_QUERIES / maxConcurrency` DDL queries active (Athena's default quota is 20
+   * active DDL queries per account and region, running and queued together): the default,
+   * 3 chunks x 6 queries plus the daily run's 2, uses the 20 exactly, and every run narrows on
+   * TooManyRequestsException.
    * @default 3
    */
   readonly maxConcurrency?: number;
@@ -45,10 +60,12 @@ export interface BackfillStateMachineProps {
 }
 
 /**
- * Backfills a long date range: asks the function to split the range into chunks, registers
- * the chunks in parallel (bounded), retries each with backoff, and records a chunk that still
- * fails instead of stopping the others. The execution fails at the end when any chunk failed,
- * so the Step Functions `ExecutionsFailed` alarm fires and the output lists what to rerun.
+ * Backfills a long date range: asks the function to split the range into lanes of consecutive
+ * chunks, one lane per Map slot; each lane registers its chunks one after another, handing the
+ * queries still running at the end of a chunk (its carry) to the lane's next chunk. A chunk is
+ * retried with backoff, and one that still fails is recorded instead of stopping the others.
+ * The execution fails at the end when any chunk failed, so the Step Functions `ExecutionsFailed`
+ * alarm fires and the output lists what to rerun.
  *
  * Input: `{"from":"YYYY-MM-DD","to"?:…,"daysBack"?:N,"accounts"?:[…],"regions"?:[…],"chunkDays"?:N}`.
  */
@@ -59,16 +76,25 @@ export class BackfillStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: BackfillStateMachineProps) {
     super(scope, id);
     const maxConcurrency = props.maxConcurrency ?? 3;
-    if (!Number.isSafeInteger(maxConcurrency) || maxConcurrency < 1) {
-      throw new Error(`invalid backfill maxConcurrency ${maxConcurrency}: expected a positive integer`);
+    if (!Number.isSafeInteger(maxConcurrency) || maxConcurrency < 1 || maxConcurrency > MAX_LANES) {
+      throw new Error(
+        `invalid backfill maxConcurrency ${maxConcurrency}: expected a whole number from 1 to ${MAX_LANES} (the split's lanes)`,
+      );
     }
     const defaults = props.chunkDays === undefined ? '{}' : JSON.stringify({ chunkDays: props.chunkDays });
 
     const split = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.split, {
-      comment: 'Ask the function to cut the requested window into chunks',
+      comment: 'Ask the function to cut the requested window into lanes of chunks',
       lambdaFunction: props.function,
-      payload: sfn.TaskInput.fromText(`{% $merge([${defaults}, $states.input, {"action": "split"}]) %}`),
-      outputs: '{% $states.result.Payload %}',
+      // lanes comes after the execution input: one lane per Map slot, whatever the input says.
+      payload: sfn.TaskInput.fromText(
+        `{% $merge([${defaults}, $states.input, {"action": "split", "lanes": ${maxConcurrency}}]) %}`,
+      ),
+      // The flat chunk list is counted, not copied (the lanes hold the same ranges), and the
+      // selection is a variable: the output stays small beside a 10,000-account selection.
+      outputs:
+        '{% ($p := $states.result.Payload; {"window": $p.window, "accountRegions": $p.accountRegions, ' +
+        '"chunkDays": $p.chunkDays, "chunks": $count($p.chunks), "lanes": $p.lanes}) %}',
       // The accounts/regions selection is kept once, not copied into every chunk: a long
       // list times hundreds of chunks would pass the 256 KiB state limit.
       assign: { selection: '{% $states.result.Payload.selection %}' },
@@ -83,12 +109,30 @@ export class BackfillStateMachine extends Construct {
       backoffRate: 2,
     });
 
-    const registerChunk = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.registerChunk, {
-      comment: 'Register the partitions of one chunk; the function throws when anything failed',
-      lambdaFunction: props.function,
-      payload: sfn.TaskInput.fromText('{% $merge([$states.input, $selection]) %}'),
-      outputs: '{% {"failed": false} %}',
+    // Variables (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html:
+    // Assign on Pass, Task, Map, Parallel, Choice, Wait, and on a Catcher beside its Output, CDK's
+    // CatchProps.assign/outputs):
+    // - an inline Map iteration has a scope of its own that reads the outer scope ($selection) and
+    //   whose own variables ($lane, $next, $carry, …) no other lane sees, so lanes cannot mix;
+    // - every expression of a state reads the values from the state's entry, the new values taking
+    //   effect when it ends, so `next: $next + 1` beside `carry: …` uses the old $next;
+    // - a Catcher's Output and Assign see $states.errorOutput and the variables as the failed
+    //   state entered with them (the state's own Assign is not applied);
+    // - a value's size counts against the 256 KiB of a state's data: the biggest here, $lane,
+    //   is at most 1,000 chunks of 40 bytes.
+    const startLane = sfn.Pass.jsonata(this, 'StartLane', {
+      comment: "Start a lane: its chunks, the first chunk's index, no carry, no failure",
+      assign: LANE_START,
     });
+    const registerChunk = tasks.LambdaInvoke.jsonata(this, BACKFILL_STATE.registerChunk, {
+      comment:
+        "Register one chunk, polling the carry of the lane's previous chunk; the function throws when anything failed",
+      lambdaFunction: props.function,
+      payload: sfn.TaskInput.fromText(CHUNK_PAYLOAD),
+      outputs: '{% {"failed": false} %}',
+      assign: CHUNK_DONE_ASSIGN,
+    });
+    // A retry sends the same chunk with the same carry: variables change only when a state ends.
     registerChunk.addRetry({
       errors: [sfn.Errors.TASKS_FAILED],
       interval: Duration.seconds(30),
@@ -96,18 +140,39 @@ export class BackfillStateMachine extends Construct {
       backoffRate: 2,
     });
     const chunkFailed = sfn.Pass.jsonata(this, BACKFILL_STATE.chunkFailed, {
-      comment: 'Keep the failed chunk and its error; the other chunks go on',
+      comment: 'Keep the failed range and its error; the lane goes on with its next chunk, without a carry',
+      assign: CHUNK_FAILED_ASSIGN,
     });
-    // A fixed-size record per failed chunk: 1,000 of them must fit the 256 KiB Map result.
+    // A fixed-size record per failed chunk; a lane keeps its first 20, so 1,000 failures fit.
     registerChunk.addCatch(chunkFailed, { errors: [sfn.Errors.ALL], outputs: CHUNK_FAILURE_OUTPUT });
+    const laneDone = sfn.Pass.jsonata(this, 'LaneDone', {
+      comment: "The lane's counts, first failures and ranges to rerun",
+      outputs: LANE_OUTPUT,
+    });
+    // Only a lane's last chunk is told to wait (carryTail false); a carry it returns anyway would
+    // leave partitions nobody confirms, so it fails the backfill over that range.
+    const carryLeft = sfn.Pass.jsonata(this, 'RecordUnconfirmedCarry', {
+      comment: "The lane's last chunk returned a carry: record its range to rerun",
+      assign: CARRY_LEFT_ASSIGN,
+    });
+    const moreChunks = sfn.Choice.jsonata(this, 'MoreChunksInLane');
+    startLane.next(moreChunks);
+    registerChunk.next(moreChunks);
+    chunkFailed.next(moreChunks);
+    carryLeft.next(moreChunks);
+    moreChunks
+      .when(sfn.Condition.jsonata(MORE_CHUNKS), registerChunk)
+      .when(sfn.Condition.jsonata(CARRY_LEFT), carryLeft)
+      .otherwise(laneDone);
 
     const registerAll = sfn.Map.jsonata(this, 'RegisterChunks', {
-      comment: 'Register every chunk, a bounded number at a time',
-      items: sfn.ProvideItems.jsonata('{% $states.input.chunks %}'),
+      comment: 'One lane per slot, each registering its own chunks in order',
+      // An array even if an engine hands a one-lane list back as the lane itself.
+      items: sfn.ProvideItems.jsonata('{% $append([], $states.input.lanes) %}'),
       maxConcurrency,
       outputs: MAP_OUTPUT,
     });
-    registerAll.itemProcessor(registerChunk);
+    registerAll.itemProcessor(startLane);
 
     const done = sfn.Succeed.jsonata(this, 'Backfilled');
     const failed = sfn.Fail.jsonata(this, 'SomeChunksFailed', {

@@ -20,7 +20,7 @@ describe('BackfillStateMachine', () => {
   const { backfill, template, definition } = build();
   const states = definition.States;
 
-  it('splits, maps over the chunks, then chooses between success and failure', () => {
+  it('splits, maps over the lanes, then chooses between success and failure', () => {
     // THEN the top level is split -> map -> choice -> fail | succeed, in JSONata
     expect(definition.QueryLanguage).toBe('JSONata');
     expect(definition.StartAt).toBe('SplitWindow');
@@ -35,33 +35,78 @@ describe('BackfillStateMachine', () => {
     expect(states.Backfilled).toEqual({ Type: 'Succeed' });
   });
 
-  it('asks the function to split, forcing action split over the execution input', () => {
-    // THEN the split payload merges the input with {action: split}
+  it('asks the function to split into one lane per Map slot, forcing action and lanes over the execution input', () => {
+    // THEN the split payload merges the input with {action: split, lanes: 3}, lanes last
     expect(states.SplitWindow).toMatchObject({
       Resource: 'arn:TOKEN:states:::lambda:invoke',
-      Arguments: { FunctionName: 'TOKEN', Payload: '{% $merge([{}, $states.input, {"action": "split"}]) %}' },
-      Output: '{% $states.result.Payload %}',
+      Arguments: {
+        FunctionName: 'TOKEN',
+        Payload: '{% $merge([{}, $states.input, {"action": "split", "lanes": 3}]) %}',
+      },
     });
   });
 
-  it('registers at most three chunks at once, over $.chunks', () => {
-    // THEN the Map state is bounded and reads the chunks of the split result
-    expect(states.RegisterChunks).toMatchObject({ MaxConcurrency: 3, Items: '{% $states.input.chunks %}' });
-    expect(String(states.RegisterChunks.Output)).toContain('"failedCount": $count($failed)');
+  it('maps over the lanes, three at once', () => {
+    // THEN the Map state is bounded and reads the lanes of the split output
+    expect(states.RegisterChunks).toMatchObject({
+      MaxConcurrency: 3,
+      Items: '{% $append([], $states.input.lanes) %}',
+    });
+    expect(String(states.RegisterChunks.Output)).toContain('"failedCount": $sum(');
   });
 
-  it('retries a chunk with backoff and records its failure instead of stopping the map', () => {
-    // GIVEN the chunk processor
+  it('loops over a lane: start, then a chunk at a time until the lane is done', () => {
+    // GIVEN the lane processor
     const processor = states.RegisterChunks.ItemProcessor as {
       StartAt: string;
       States: Record<string, Record<string, unknown>>;
     };
-    const register = processor.States[processor.StartAt];
-    // THEN the chunk is sent as the payload, merged with the selection kept once by the split step
+    // THEN StartLane -> MoreChunksInLane -> RegisterChunk -> MoreChunksInLane … -> LaneDone, and a
+    // carry still held at the end is recorded first
+    expect(processor.StartAt).toBe('StartLane');
+    expect(processor.States.StartLane).toMatchObject({
+      Type: 'Pass',
+      Next: 'MoreChunksInLane',
+      Assign: { next: 0, carry: null, failedCount: 0, failedChunks: [], rerun: [] },
+    });
+    expect(processor.States.MoreChunksInLane).toEqual({
+      Type: 'Choice',
+      QueryLanguage: 'JSONata',
+      Choices: [
+        { Condition: '{% $next < $count($lane) %}', Next: 'RegisterChunk' },
+        { Condition: '{% $exists($carry.from) %}', Next: 'RecordUnconfirmedCarry' },
+      ],
+      Default: 'LaneDone',
+    });
+    expect(processor.States.RegisterChunk).toMatchObject({ Next: 'MoreChunksInLane' });
+    expect(processor.States.RecordChunkFailure).toMatchObject({ Next: 'MoreChunksInLane' });
+    expect(processor.States.RecordUnconfirmedCarry).toMatchObject({ Next: 'MoreChunksInLane' });
+    expect(processor.States.LaneDone).toMatchObject({ Type: 'Pass', End: true });
+    expect(Object.keys(processor.States).sort()).toEqual([
+      'LaneDone',
+      'MoreChunksInLane',
+      'RecordChunkFailure',
+      'RecordUnconfirmedCarry',
+      'RegisterChunk',
+      'StartLane',
+    ]);
+  });
+
+  it('retries a chunk with backoff and records its failure instead of stopping the map', () => {
+    // GIVEN the chunk state
+    const processor = states.RegisterChunks.ItemProcessor as {
+      States: Record<string, Record<string, unknown>>;
+    };
+    const register = processor.States.RegisterChunk;
+    // THEN the lane's current chunk is sent, with the selection kept once by the split step and the carry
     expect(register).toMatchObject({
       Type: 'Task',
-      Arguments: { Payload: '{% $merge([$states.input, $selection]) %}' },
+      Arguments: {
+        Payload:
+          '{% $merge([$lane[$next], $selection, {"carry": $carry, "carryTail": $next + 1 < $count($lane)}]) %}',
+      },
       Output: '{% {"failed": false} %}',
+      Assign: { next: '{% $next + 1 %}' },
     });
     expect(states.SplitWindow).toMatchObject({
       Assign: { selection: '{% $states.result.Payload.selection %}' },
@@ -77,7 +122,7 @@ describe('BackfillStateMachine', () => {
       expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'RecordChunkFailure' }),
     ]);
     expect(String((register.Catch as { Output: string }[])[0].Output)).toContain('"failed": true');
-    expect(processor.States.RecordChunkFailure).toMatchObject({ Type: 'Pass', End: true });
+    expect(processor.States.RecordChunkFailure).toMatchObject({ Type: 'Pass', Assign: { carry: null } });
   });
 
   it('times out after 24 hours, logs everything and traces with X-Ray', () => {
@@ -145,14 +190,19 @@ describe('BackfillStateMachine', () => {
     const built = build({ chunkDays: 30, maxConcurrency: 2, timeout: Duration.hours(6) });
     // THEN the split payload defaults chunkDays and the map is bounded at 2
     expect(built.definition.States.SplitWindow).toMatchObject({
-      Arguments: { Payload: '{% $merge([{"chunkDays":30}, $states.input, {"action": "split"}]) %}' },
+      Arguments: {
+        Payload: '{% $merge([{"chunkDays":30}, $states.input, {"action": "split", "lanes": 2}]) %}',
+      },
     });
     expect(built.definition.States.RegisterChunks.MaxConcurrency).toBe(2);
     expect(built.definition.TimeoutSeconds).toBe(21600);
   });
 
-  it('rejects a non-positive concurrency', () => {
+  it('rejects a concurrency the split cannot cut lanes for', () => {
     // GIVEN / WHEN / THEN
     expect(() => build({ maxConcurrency: 0 })).toThrow(/invalid backfill maxConcurrency 0/);
+    expect(() => build({ maxConcurrency: 41 })).toThrow(
+      /invalid backfill maxConcurrency 41: expected a whole number from 1 to 40/,
+    );
   });
 });

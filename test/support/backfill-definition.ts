@@ -5,7 +5,7 @@
 import jsonata from 'jsonata';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { BackfillStateMachine } from '../../lib/backfill-state-machine';
+import { BackfillStateMachine, type BackfillStateMachineProps } from '../../lib/backfill-state-machine';
 import { newStack, stateMachineDefinition } from '../lib/fixtures';
 
 export type AslState = Record<string, unknown> & {
@@ -14,19 +14,27 @@ export type AslState = Record<string, unknown> & {
   Retry?: Record<string, unknown>[];
 };
 
-export function backfillTemplate(chunkDays?: number): Template {
+export function backfillTemplate(
+  chunkDays?: number,
+  props: Partial<Omit<BackfillStateMachineProps, 'function'>> = {},
+): Template {
   const stack = newStack();
   const fn = new lambda.Function(stack, 'Fn', {
     runtime: lambda.Runtime.NODEJS_24_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({});'),
   });
-  new BackfillStateMachine(stack, 'Backfill', { function: fn, chunkDays });
+  new BackfillStateMachine(stack, 'Backfill', { function: fn, chunkDays, ...props });
   return Template.fromStack(stack);
 }
 
 export function backfillDefinition(chunkDays?: number) {
   return stateMachineDefinition(backfillTemplate(chunkDays));
+}
+
+/** The definition of a state machine built with these props. */
+export function backfillDefinitionWith(props: Partial<Omit<BackfillStateMachineProps, 'function'>>) {
+  return stateMachineDefinition(backfillTemplate(undefined, props));
 }
 
 const compiled = new Map<string, ReturnType<typeof jsonata>>();

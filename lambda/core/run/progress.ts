@@ -38,8 +38,11 @@ export function progressFromEvents(events: Iterable<HistoryEvent>): BackfillProg
   let partitionsAdded = 0;
   for (const event of events) {
     if (event.type === 'TaskStateExited' && event.stateName === BACKFILL_STATE.split) {
+      // The split's output counts its chunks (the lanes hold them); an execution started before
+      // lanes lists them.
       const chunks = parse(event.output)?.chunks;
-      if (Array.isArray(chunks)) totalChunks = chunks.length;
+      if (typeof chunks === 'number') totalChunks = chunks;
+      else if (Array.isArray(chunks)) totalChunks = chunks.length;
     } else if (event.type === 'TaskStateExited' && event.stateName === BACKFILL_STATE.registerChunk) {
       if (parse(event.output)?.failed === false) chunksDone++;
     } else if (event.type === 'PassStateEntered' && event.stateName === BACKFILL_STATE.chunkFailed) {

@@ -456,6 +456,7 @@ describe('splitBackfill', () => {
       accountRegions: 4,
       chunkDays: 366,
       chunks: [{ from: '2024-01-01', to: '2024-06-16' }],
+      lanes: [{ chunks: [{ from: '2024-01-01', to: '2024-06-16' }] }],
       // Every chunk's invocation is marked, so it takes its part of the backfill's concurrency.
       selection: { chunk: true },
     });
@@ -498,12 +499,12 @@ describe('splitBackfill', () => {
     );
     // WHEN it is split
     const result = await splitBackfill(request, settings, { s3, clock: new VirtualClock() }, NOW);
-    // THEN chunks of 4 days, the selection once beside them, and S3 was not asked
+    // THEN the fewest chunks of at most 4 days, alike (4, 3, 3), the selection once beside them, and S3 was not asked
     expect(s3.calls).toBe(0);
     expect(result.chunks).toEqual([
       { from: '2024-06-01', to: '2024-06-04' },
-      { from: '2024-06-05', to: '2024-06-08' },
-      { from: '2024-06-09', to: '2024-06-10' },
+      { from: '2024-06-05', to: '2024-06-07' },
+      { from: '2024-06-08', to: '2024-06-10' },
     ]);
     expect(result.selection).toEqual({ accounts: [A], includeEmptyDays: true, chunk: true });
     // AND each chunk with the selection merged (as the state machine does) is a valid backfill payload

@@ -168,9 +168,6 @@ export async function runOursModel(
               const result = await submit(plan, i, { adopted, handTailOn, latency });
               adopted = result.carry?.handedOn ?? [];
               latency = result.carry?.latency ?? [];
-                console.error(
-                  `chunk ${i} k${k} stmts ${result.statements} polls ${result.pollCalls} adopted-in ${lane[k] ? 0 : 0} confirmed ${result.carry?.confirmed} handed ${adopted.length} t=${Math.round(world.ports.clock.now() - start)}`,
-                );
               results.push(result);
             }
             return results;

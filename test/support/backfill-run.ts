@@ -3,7 +3,7 @@
  * (pure: chunkDays given, no S3 call) and a fake chunk function that hands carries on.
  */
 import { splitBackfill } from '../../lambda/core/run/backfill-split';
-import { parseSplitPayload } from '../../lambda/core/run/request';
+import { parseRunPayload, parseSplitPayload } from '../../lambda/core/run/request';
 import { parseSettings } from '../../lambda/core/run/settings';
 import { type Execution, execute, type TaskOutcome } from './asl-walker';
 import { backfillDefinitionWith } from './backfill-definition';
@@ -91,6 +91,8 @@ export async function runBackfill(
         payload,
       };
       calls.push(call);
+      // The function's own validation: what the state machine sends, the handler accepts.
+      parseRunPayload(payload, NOW, SETTINGS);
       // Lanes run side by side: let the others move before answering.
       await new Promise((resolve) => setImmediate(resolve));
       if (fake.failing?.has(call.from)) return fake.error ?? lambdaError(`chunk ${call.from} failed`);

@@ -5,6 +5,7 @@
  * refused by name when the stack has no copy.
  */
 import jsonata from 'jsonata';
+import { CHUNK_PAYLOAD } from '../../../lib/backfill-expressions';
 import { parseRunPayload, parseSplitPayload } from '../../../lambda/core/run/request';
 import { splitBackfill } from '../../../lambda/core/run/backfill-split';
 import { parseSettings } from '../../../lambda/core/run/settings';
@@ -57,13 +58,10 @@ describe('columnar backfill requests', () => {
     expect(result.chunkDays).toBe(1);
     expect(result.chunks).toHaveLength(5);
     expect(result.selection).toEqual({ columnar: true, chunk: true });
-    // AND the state machine's own merge expression (lib/backfill-state-machine.ts) hands it to a chunk
-    const merged = (await jsonata('$merge([$states.input, $selection])').evaluate(
+    // AND the state machine's own chunk payload (lib/backfill-expressions.ts) hands it to a chunk
+    const merged = (await jsonata(CHUNK_PAYLOAD.slice(2, -2)).evaluate(
       {},
-      {
-        states: { input: result.chunks[0] },
-        selection: result.selection,
-      },
+      { lane: result.lanes[0]?.chunks, next: 0, carry: null, selection: result.selection },
     )) as object;
     expect(parseRunPayload(merged, NOW, WITH_COPY)).toMatchObject({ kind: 'chunk', columnar: true });
   });

@@ -224,6 +224,7 @@ function toQueryState(q: QueryExecution, queryId: string): QueryState {
     ...(reason !== undefined ? { reason } : {}),
     ...(retryable !== undefined ? { retryable } : {}),
     ...(timing ? { timing } : {}),
+    ...(q.Query !== undefined ? { sql: q.Query } : {}),
   };
 }
 

@@ -345,13 +345,16 @@ describe('AthenaQueries against the stand-in (real SDK client)', () => {
 
   it('runs a statement to SUCCEEDED and its partitions reach the catalog', async () => {
     // WHEN
-    const id = await queries.startQuery(ddl('2024-01-01'), token(1));
+    const sql = ddl('2024-01-01');
+    const id = await queries.startQuery(sql, token(1));
     const before = await queries.getQueryStates([id]);
     standIn.clock.advance(5_000);
     const after = await queries.getQueryStates([id]);
-    // THEN
-    expect(before).toEqual([{ queryId: id, state: 'QUEUED', timing: { submittedAtMs: expect.any(Number) } }]);
-    expect(after).toEqual([{ queryId: id, state: 'SUCCEEDED', timing: expect.any(Object) }]);
+    // THEN each answer carries the query's text too (what a lane's adopted query learns)
+    expect(before).toEqual([
+      { queryId: id, state: 'QUEUED', timing: { submittedAtMs: expect.any(Number) }, sql },
+    ]);
+    expect(after).toEqual([{ queryId: id, state: 'SUCCEEDED', timing: expect.any(Object), sql }]);
     // AND Athena's own timings pass through the port as numbers: the slot time the scheduler learns
     const timing = after[0].timing;
     expect(timing?.completedAtMs).toBeGreaterThan(timing?.submittedAtMs ?? Infinity);
@@ -438,6 +441,7 @@ describe('AthenaQueries against the stand-in (real SDK client)', () => {
         reason: 'GENERIC_INTERNAL_ERROR: try again',
         retryable: true,
         timing: expect.any(Object),
+        sql: ddl('01'),
       },
     ]);
   });

@@ -217,6 +217,8 @@ export interface FakeAthenaOptions {
    * or a stand-in). @default 'dates'
    */
   readonly timings?: 'dates' | 'statistics' | 'none';
+  /** False: status answers leave out the query's text (QueryExecution.Query). @default true */
+  readonly statusSql?: boolean;
   /** Decides each StopQueryExecution: return an error to throw it (the query keeps running). */
   readonly stopScript?: (queryId: string) => Error | undefined;
   /**
@@ -395,7 +397,8 @@ export class ScriptedAthena implements AthenaPort {
         ...(timing ? { timing } : {}),
       });
     }
-    return states;
+    if (this.options.statusSql === false) return states;
+    return states.map((state) => ({ ...state, sql: this.executions.get(state.queryId)?.sql }));
   }
 
   /** Queries Athena actually executed (deduplicated starts excluded). */

@@ -78,6 +78,11 @@ export interface QueryState {
   readonly retryable?: boolean;
   /** Athena's own clock for this query, when the answer carries it (ended queries). */
   readonly timing?: QueryTiming;
+  /**
+   * The statement's text (QueryExecution.Query), when the answer carries it: a query adopted
+   * from an earlier invocation learns its SQL here, so it can be hedged or retried.
+   */
+  readonly sql?: string;
 }
 
 /**

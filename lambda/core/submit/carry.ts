@@ -1,61 +1,45 @@
 /**
- * A tail handed from one invocation to the next (a Step Functions lane, lanes.md in docs/design.md).
+ * A tail handed from one invocation to the next (a Step Functions lane; docs/design.md, "Lanes").
  * An invocation that has started every statement and has another chunk after it in its lane
  * returns at once; the queries still running ride to the next invocation, which adopts them: they
  * hold their slots and are polled with its own, so the lane's slots never idle through a tail.
- * An adopted query has no SQL here, so it is never retried or hedged: a failure is reported, and
- * the run repairs its window from the catalog (run/lane-carry.ts).
+ * An adopted query learns its SQL from Athena's status answer (QueryExecution.Query) and is then
+ * hedged or retried like the run's own; one whose text never comes is only watched. A failure
+ * that stays is reported, and the run repairs its days from the catalog (run/lane-carry.ts).
  */
 import type { Statement } from '../partitions/ddl';
 import type { LatencySample } from './latency';
+import type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
 import type { Flight } from './scheduler-options';
 
-/** One statement's executions still running when its invocation handed it on. */
-export interface CarriedQuery {
-  /** Its execution IDs: one, or two for a hedged statement (the first to succeed settles it). */
-  readonly ids: readonly string[];
-  readonly partitions: number;
-  /** Epoch ms its first execution started: when it is expected to end. */
-  readonly startedAt: number;
-  /**
-   * A loser asked to stop (its statement is settled): it holds its slot until Athena ends it,
-   * so the next invocation counts it, but its end decides nothing.
-   */
-  readonly orphan?: boolean;
-}
+export type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
 
-export interface AdoptedFailure {
-  readonly ids: readonly string[];
-  readonly partitions: number;
-  /** 'unconfirmed': still running when this invocation ran out of time (a retry adopts it again). */
-  readonly status: 'failed' | 'unconfirmed';
-  readonly reason: string;
-}
-
-export interface CarryResult {
-  /** Adopted queries that ended SUCCEEDED, and the partitions they held. */
-  readonly confirmed: number;
-  readonly partitionsConfirmed: number;
-  /** Adopted queries that ended any other way (their window needs a repair). */
-  readonly failed: readonly AdoptedFailure[];
-  /** Queries (own or adopted) still running when this invocation handed them on. */
-  readonly handedOn: readonly CarriedQuery[];
-  /** Of those, adopted ones handed on again (their days are the earlier chunks'). */
-  readonly adoptedHandedOn: number;
-  /**
-   * With a tail handed on: the latency samples this run's estimate stood on, newest first, so
-   * the lane's next invocation starts from them instead of reading the workgroup's history (in a
-   * busy lane the newest queries there are mostly still running).
-   */
-  readonly latency: readonly LatencySample[];
-}
-
-/** A flight of its own for each adopted query: a negative index no statement has, and no SQL. */
+/**
+ * A flight of its own for each adopted query: a negative index no statement has, and no SQL
+ * until a status answer tells it ({@link learnSql}).
+ */
 export function adoptedFlights(carried: readonly CarriedQuery[]): Flight[] {
   return carried.map((query, i) => {
     const statement: Statement = { index: -1 - i, sql: '', bytes: 0, partitions: [] };
     return { statement, attempt: 1, queryIds: [...query.ids], startErrors: 0, adopted: query };
   });
+}
+
+/**
+ * An adopted query's text, from Athena's status answer: from then on it can be hedged or
+ * retried like the run's own. The statement object is the one {@link adoptedFlights} made for
+ * this flight alone, so filling it in place changes nothing anyone else holds.
+ */
+export function learnSql(flight: Flight, sql: string | undefined): void {
+  if (!flight.adopted || flight.statement.sql !== '' || !sql) return;
+  const statement = flight.statement as { sql: string; bytes: number };
+  statement.sql = sql;
+  statement.bytes = Buffer.byteLength(sql);
+}
+
+/** False for an adopted query whose text is not known yet: it cannot be started again. */
+export function canRestart(flight: Flight): boolean {
+  return flight.statement.sql !== '';
 }
 
 /** Partitions a flight holds, adopted or not (an adopted flight's statement lists none). */

@@ -4,6 +4,7 @@
  * could not be stopped) stays as an orphan: it still holds an active-DDL slot in Athena, so it
  * counts toward the limit and is polled until it ends, but its end settles nothing.
  */
+import { canRestart } from './carry';
 import { type HedgeSlots, shouldHedge } from './hedge';
 import { type AthenaPort, PortError } from '../shared/ports';
 import type { Flight } from './scheduler-options';
@@ -158,8 +159,9 @@ export class Executions {
     const view = { ...slots, inFlight: this.size, hedgesInFlight: this.hedgesInFlight() };
     let best: { flight: Flight; overrun: number } | undefined;
     for (const execution of this.byId.values()) {
-      // An adopted query has no SQL here to run a second time.
-      if (execution.orphan || execution.seenRunningAt === undefined || execution.flight.adopted) continue;
+      // An adopted query whose text no status answer has told yet cannot run a second time.
+      if (execution.orphan || execution.seenRunningAt === undefined || !canRestart(execution.flight))
+        continue;
       const { statement } = execution.flight;
       const candidate = {
         seenRunningMs: execution.seenRunningAt - execution.startedAt,

@@ -1,6 +1,6 @@
 /** How each statement of a submission ended, and the totals a report is built from. */
 import type { Statement } from '../partitions/ddl';
-import type { CarryResult } from './carry';
+import type { LatencySample } from './latency';
 import type { HedgeCounts } from './hedge';
 import { type PartitionRange, RangeCollector } from '../partitions/ranges';
 
@@ -111,4 +111,44 @@ export class OutcomeTally {
       ...(stopReason !== undefined ? { stopReason } : {}),
     };
   }
+}
+
+export interface AdoptedFailure {
+  readonly ids: readonly string[];
+  readonly partitions: number;
+  /** 'unconfirmed': still running when this invocation ran out of time (a retry adopts it again). */
+  readonly status: 'failed' | 'unconfirmed';
+  readonly reason: string;
+}
+
+export interface CarryResult {
+  /** Adopted queries that ended SUCCEEDED, and the partitions they held. */
+  readonly confirmed: number;
+  readonly partitionsConfirmed: number;
+  /** Adopted queries that ended any other way (their window needs a repair). */
+  readonly failed: readonly AdoptedFailure[];
+  /** Queries (own or adopted) still running when this invocation handed them on. */
+  readonly handedOn: readonly CarriedQuery[];
+  /** Of those, adopted ones handed on again (their days are the earlier chunks'). */
+  readonly adoptedHandedOn: number;
+  /**
+   * With a tail handed on: the latency samples this run's estimate stood on, newest first, so
+   * the lane's next invocation starts from them instead of reading the workgroup's history (in a
+   * busy lane the newest queries there are mostly still running).
+   */
+  readonly latency: readonly LatencySample[];
+}
+
+/** One statement's executions still running when its invocation handed it on. */
+export interface CarriedQuery {
+  /** Its execution IDs: one, or two for a hedged statement (the first to succeed settles it). */
+  readonly ids: readonly string[];
+  readonly partitions: number;
+  /** Epoch ms its first execution started: when it is expected to end. */
+  readonly startedAt: number;
+  /**
+   * A loser asked to stop (its statement is settled): it holds its slot until Athena ends it,
+   * so the next invocation counts it, but its end decides nothing.
+   */
+  readonly orphan?: boolean;
 }

@@ -1,8 +1,7 @@
 /** What the scheduler is given, and what it keeps for each statement in flight. */
 import type { Statement } from '../partitions/ddl';
-import type { CarriedQuery } from './carry';
 import type { HedgeEvent } from './hedge';
-import type { StatementOutcome } from './outcomes';
+import type { CarriedQuery, StatementOutcome } from './outcomes';
 import type { LatencySample } from './latency';
 import type { PollTiming } from './poll-plan';
 import type { Clock, PortError } from '../shared/ports';

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clientRequestToken, isTransient } from './attempts';
-import { adoptedFlights, CarryTally, flightPartitions } from './carry';
+import { adoptedFlights, canRestart, CarryTally, flightPartitions, learnSql } from './carry';
 import type { Statement } from '../partitions/ddl';
 import { Executions } from './executions';
 import { athenaLatencyMs } from './latency';
@@ -305,6 +305,7 @@ export class Scheduler {
   private settle(state: QueryState, now: number): void {
     const execution = this.inFlight.get(state.queryId);
     if (!execution) return;
+    learnSql(execution.flight, state.sql);
     if (state.state === 'QUEUED' || state.state === 'RUNNING') {
       // Only a running execution can be a straggler: a queued one waits for Athena's capacity,
       // and a second execution would only wait beside it, holding another slot.
@@ -338,7 +339,7 @@ export class Scheduler {
     } else if (others.length > 0) {
       return; // the other execution may still succeed
     } else if (
-      !flight.adopted &&
+      canRestart(flight) &&
       flight.attempt < this.maxAttempts &&
       (isTransient(state) || flight.attempt === 1)
     ) {

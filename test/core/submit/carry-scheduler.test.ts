@@ -13,10 +13,22 @@ import { type QueryPlan, sampleStatements, ScriptedAthena, VirtualClock } from '
 const LIMIT = 4;
 
 /** Each statement's plan by its SQL: `plans[i]` for statement i of `statements`. */
-function athenaFor(clock: VirtualClock, statements: readonly Statement[], plans: readonly QueryPlan[]) {
+function athenaFor(
+  clock: VirtualClock,
+  statements: readonly Statement[],
+  plans: readonly QueryPlan[],
+  options: { statusSql?: boolean; again?: QueryPlan } = {},
+) {
   const bySql = new Map(statements.map((s, i) => [s.sql, plans[i] ?? { runMs: 1000 }]));
   return new ScriptedAthena(clock, {
-    script: ({ sql }) => ({ kind: 'start', plan: { queuedMs: 50, ...(bySql.get(sql) ?? { runMs: 1000 }) } }),
+    statusSql: options.statusSql,
+    script: ({ sql, executionsOfSql }) => ({
+      kind: 'start',
+      plan: {
+        queuedMs: 50,
+        ...(executionsOfSql > 0 && options.again ? options.again : (bySql.get(sql) ?? { runMs: 1000 })),
+      },
+    }),
   });
 }
 
@@ -82,13 +94,13 @@ describe('a tail handed on within a lane', () => {
     expect(Math.min(...secondStarts)).toBeLessThan(handedAt + Math.max(...plans.map((p) => p.runMs)));
   });
 
-  test('an adopted query that fails is reported, not retried, and stops the hand-off', async () => {
-    // GIVEN a tail whose first query fails in Athena
+  test('an adopted query that fails, its text unknown, is reported, not retried, and stops the hand-off', async () => {
+    // GIVEN a tail whose last query fails in Athena, which does not say the query's text
     const clock = new VirtualClock();
     const plans = first.map((_, i) =>
       i === 9 ? { runMs: 5000, state: 'FAILED' as const, reason: 'boom' } : { runMs: 1000 },
     );
-    const athena = athenaFor(clock, first, plans);
+    const athena = athenaFor(clock, first, plans, { statusSql: false });
     const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
     const failing = handed.find(
       (q) => athena.starts.find((s) => s.queryId === q.ids[0])?.sql === first[9]?.sql,
@@ -108,12 +120,12 @@ describe('a tail handed on within a lane', () => {
     expect(result.succeeded).toBe(16);
   });
 
-  test('an adopted straggler is never hedged, and one still running at the deadline is unconfirmed', async () => {
+  test('an adopted straggler whose text is unknown is never hedged; still running at the deadline, it is unconfirmed', async () => {
     // GIVEN a tail with a query Athena keeps for an hour, and 30 statements of 1 s after it
     const clock = new VirtualClock();
     const many = sampleStatements(30, 3, { firstDay: '2024-05-01' });
     const plans = first.map((_, i) => (i === 9 ? { runMs: 3_600_000, queuedMs: 10 } : { runMs: 1000 }));
-    const athena = athenaFor(clock, [...first, ...many], plans);
+    const athena = athenaFor(clock, [...first, ...many], plans, { statusSql: false });
     const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
     // WHEN the next submission adopts it, with a wait deadline 10 minutes away
     const result = await submit(athena, clock, many, {
@@ -126,6 +138,44 @@ describe('a tail handed on within a lane', () => {
     expect(result.succeeded).toBe(30);
     // AND it is reported unconfirmed, so a retried invocation adopts it again
     expect(result.carry?.failed).toEqual([expect.objectContaining({ status: 'unconfirmed', partitions: 3 })]);
+  });
+
+  test('an adopted query learns its text from the status answer: a failure is retried in place', async () => {
+    // GIVEN a tail whose last query fails once in Athena, which says each query's text
+    const clock = new VirtualClock();
+    const plans = first.map((_, i) =>
+      i === 9 ? { runMs: 1200, state: 'FAILED' as const, reason: 'boom' } : { runMs: 1000 },
+    );
+    const athena = athenaFor(clock, first, plans, { again: { runMs: 1000 } });
+    const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
+    // WHEN the next submission adopts it
+    const many = sampleStatements(16, 3, { firstDay: '2024-05-01' });
+    const result = await submit(athena, clock, many, { adopted: handed });
+    // THEN it ran again with the same text and a new token, and is confirmed: nothing to repair
+    const runs = athena.starts.filter((s) => s.sql === first[9]?.sql && s.result === 'started');
+    expect(runs).toHaveLength(2);
+    expect(new Set(runs.map((r) => r.token)).size).toBe(2);
+    expect(result.carry).toMatchObject({ confirmed: handed.length, failed: [] });
+    expect(result.retried).toBe(1);
+  });
+
+  test('an adopted straggler whose text is known gets a hedge, and the hedge settles it', async () => {
+    // GIVEN a tail with a query Athena keeps for an hour (any later execution takes 1 s), and
+    // enough ends measured for hedging
+    const clock = new VirtualClock();
+    const plans = first.map((_, i) => (i === 9 ? { runMs: 3_600_000, queuedMs: 10 } : { runMs: 1000 }));
+    const athena = athenaFor(clock, first, plans, { again: { runMs: 1000 } });
+    const handed = (await submit(athena, clock, first, { handTailOn: true })).carry?.handedOn ?? [];
+    // WHEN the next submission adopts it, with work of its own
+    const many = sampleStatements(12, 3, { firstDay: '2024-05-01' });
+    const result = await submit(athena, clock, many, { adopted: handed });
+    // THEN a second execution of its text settled it, the straggler was stopped, and the run
+    // did not wait for the hour
+    expect(athena.starts.filter((s) => s.sql === first[9]?.sql && s.result === 'started')).toHaveLength(2);
+    expect(result.carry).toMatchObject({ confirmed: handed.length, failed: [] });
+    expect(result.hedges).toMatchObject({ started: 1, won: 1 });
+    expect(athena.stops).toHaveLength(1);
+    expect(clock.elapsed()).toBeLessThan(120_000);
   });
 
   test('a carried hedged pair: the first execution to succeed confirms it, the other is stopped', async () => {

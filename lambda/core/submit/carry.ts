@@ -10,6 +10,8 @@
 import type { Statement } from '../partitions/ddl';
 import type { LatencySample } from './latency';
 import type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
+import type { Executions } from './executions';
+import type { PollPlanner } from './poll-plan';
 import type { Flight } from './scheduler-options';
 
 export type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
@@ -37,14 +39,34 @@ export function learnSql(flight: Flight, sql: string | undefined): void {
   statement.bytes = Buffer.byteLength(sql);
 }
 
-/** False for an adopted query whose text is not known yet: it cannot be started again. */
-export function canRestart(flight: Flight): boolean {
-  return flight.statement.sql !== '';
-}
-
 /** Partitions a flight holds, adopted or not (an adopted flight's statement lists none). */
 export function flightPartitions(flight: Flight): number {
   return flight.adopted?.partitions ?? flight.statement.partitions.length;
+}
+
+/** An earlier invocation's tail, in flight from the start, each execution at its own start time. */
+export function adoptInto(carried: readonly CarriedQuery[], inFlight: Executions, polls: PollPlanner): void {
+  for (const flight of adoptedFlights(carried)) {
+    const { startedAt } = flight.adopted as CarriedQuery;
+    for (const id of flight.queryIds) {
+      if (inFlight.has(id)) continue; // a repeated ID in a hand-written carry
+      inFlight.add(id, flight, startedAt);
+      polls.started(id, flightPartitions(flight), startedAt);
+      if (flight.adopted?.orphan) inFlight.orphan([id]);
+    }
+  }
+}
+
+/** Everything in flight, handed on: each undecided statement once, then the losers still stopping. */
+export function handOnAll(inFlight: Executions, tally: CarryTally): void {
+  for (const flight of inFlight.flights()) {
+    const executions = inFlight.of(flight).map((id) => ({ id, startedAt: inFlight.get(id)?.startedAt ?? 0 }));
+    tally.handOn(flight, executions);
+    for (const { id } of executions) inFlight.delete(id);
+  }
+  // Losers being stopped still hold slots: the next invocation must count them.
+  for (const [id, execution] of inFlight.entries())
+    tally.handOnOrphan(execution.flight, id, execution.startedAt);
 }
 
 /** Counts what became of adopted queries and collects what is handed on. */

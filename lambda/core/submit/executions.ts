@@ -4,7 +4,6 @@
  * could not be stopped) stays as an orphan: it still holds an active-DDL slot in Athena, so it
  * counts toward the limit and is polled until it ends, but its end settles nothing.
  */
-import { canRestart } from './carry';
 import { type HedgeSlots, shouldHedge } from './hedge';
 import { type AthenaPort, PortError } from '../shared/ports';
 import type { Flight } from './scheduler-options';
@@ -22,6 +21,11 @@ export interface Execution {
   stopRequested?: boolean;
   /** Stop calls refused for a passing reason (throttled, transient), for the retry cap. */
   stopErrors?: number;
+}
+
+/** False for an adopted query whose text is not known yet (carry.ts): it cannot be started again. */
+export function canRestart(flight: Flight): boolean {
+  return flight.statement.sql !== '';
 }
 
 /** Stop calls per loser before it is left to end on its own (polled, counted against the limit). */

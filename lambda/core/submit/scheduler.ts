@@ -9,7 +9,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clientRequestToken, isTransient } from './attempts';
-import { adoptedFlights, canRestart, CarryTally, flightPartitions, learnSql } from './carry';
+import { adoptInto, CarryTally, handOnAll, learnSql } from './carry';
+import { canRestart } from './executions';
 import type { Statement } from '../partitions/ddl';
 import { Executions } from './executions';
 import { athenaLatencyMs } from './latency';
@@ -71,15 +72,7 @@ export class Scheduler {
 
   /** An earlier invocation's tail: in flight from the start, each at its own start time. */
   private adopt(): void {
-    for (const flight of adoptedFlights(this.options.adopted ?? [])) {
-      const { startedAt } = flight.adopted as { startedAt: number };
-      for (const id of flight.queryIds) {
-        if (this.inFlight.has(id)) continue; // a repeated ID in a hand-written carry
-        this.inFlight.add(id, flight, startedAt);
-        this.polls.started(id, flightPartitions(flight), startedAt);
-        if (flight.adopted?.orphan) this.inFlight.orphan([id]);
-      }
-    }
+    adoptInto(this.options.adopted ?? [], this.inFlight, this.polls);
     if (this.inFlight.size > 0) this.gate.started(this.inFlight.size);
   }
 
@@ -121,17 +114,7 @@ export class Scheduler {
   }
 
   private handOn(): void {
-    for (const flight of this.inFlight.flights()) {
-      const executions = this.inFlight.of(flight).map((id) => ({
-        id,
-        startedAt: this.inFlight.get(id)?.startedAt ?? this.clock.now(),
-      }));
-      this.carry.handOn(flight, executions);
-      for (const { id } of executions) this.inFlight.delete(id);
-    }
-    // Losers being stopped still hold slots: the next invocation must count them.
-    for (const [id, execution] of this.inFlight.entries())
-      this.carry.handOnOrphan(execution.flight, id, execution.startedAt);
+    handOnAll(this.inFlight, this.carry);
   }
 
   /** Starts hedges and statements while slots are free, until a refusal or an error says to wait. */

@@ -10,11 +10,12 @@
 import type { Statement } from '../partitions/ddl';
 import type { LatencySample } from './latency';
 import type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
-import type { Executions } from './executions';
+import { type Executions, flightPartitions } from './executions';
 import type { PollPlanner } from './poll-plan';
 import type { Flight } from './scheduler-options';
 
 export type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
+export { flightPartitions } from './executions';
 
 /**
  * A flight of its own for each adopted query: a negative index no statement has, and no SQL
@@ -37,11 +38,6 @@ export function learnSql(flight: Flight, sql: string | undefined): void {
   const statement = flight.statement as { sql: string; bytes: number };
   statement.sql = sql;
   statement.bytes = Buffer.byteLength(sql);
-}
-
-/** Partitions a flight holds, adopted or not (an adopted flight's statement lists none). */
-export function flightPartitions(flight: Flight): number {
-  return flight.adopted?.partitions ?? flight.statement.partitions.length;
 }
 
 /** An earlier invocation's tail, in flight from the start, each execution at its own start time. */

@@ -23,6 +23,11 @@ export interface Execution {
   stopErrors?: number;
 }
 
+/** Partitions a flight holds: an adopted query's statement lists none, its carry says how many. */
+export function flightPartitions(flight: Flight): number {
+  return flight.adopted?.partitions ?? flight.statement.partitions.length;
+}
+
 /** False for an adopted query whose text is not known yet (carry.ts): it cannot be started again. */
 export function canRestart(flight: Flight): boolean {
   return flight.statement.sql !== '';
@@ -169,7 +174,7 @@ export class Executions {
       const { statement } = execution.flight;
       const candidate = {
         seenRunningMs: execution.seenRunningAt - execution.startedAt,
-        expectedMs: expectedMs(statement.partitions.length),
+        expectedMs: expectedMs(flightPartitions(execution.flight)),
         hedged: this.hedged.has(statement.index) || this.of(execution.flight).length > 1,
       };
       if (!shouldHedge(candidate, view)) continue;

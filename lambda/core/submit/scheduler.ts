@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { clientRequestToken, isTransient } from './attempts';
 import { adoptInto, CarryTally, handOnAll, learnSql } from './carry';
-import { canRestart } from './executions';
+import { canRestart, flightPartitions } from './executions';
 import type { Statement } from '../partitions/ddl';
 import { Executions } from './executions';
 import { athenaLatencyMs } from './latency';
@@ -163,7 +163,7 @@ export class Scheduler {
         this.options.onHedge?.({ kind: 'started', statement: statement.index, queryId: id, of });
       }
       this.inFlight.add(id, flight, this.clock.now(), hedge);
-      this.polls.started(id, statement.partitions.length, this.clock.now());
+      this.polls.started(id, flightPartitions(flight), this.clock.now());
       this.polls.setDraining(!this.work.hasWork);
       this.gate.started(this.inFlight.size);
       return true;

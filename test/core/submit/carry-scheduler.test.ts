@@ -178,6 +178,23 @@ describe('a tail handed on within a lane', () => {
     expect(clock.elapsed()).toBeLessThan(120_000);
   });
 
+  test('an adopted query is expected by its carried size, not taken for a straggler', async () => {
+    // GIVEN a tail of one statement of 300 partitions that takes the 20 s its size says, and
+    // small statements of 1 s after it: their ends are measured while it still runs
+    const clock = new VirtualClock();
+    const big = sampleStatements(5, 300, { firstDay: '2021-01-01' });
+    const small = sampleStatements(30, 3, { firstDay: '2022-01-01' });
+    const plans = [...big.map(() => ({ runMs: 20_000 })), ...small.map(() => ({ runMs: 1000 }))];
+    const athena = athenaFor(clock, [...big, ...small], plans);
+    const handed = (await submit(athena, clock, big, { handTailOn: true })).carry?.handedOn ?? [];
+    expect(handed).toEqual([expect.objectContaining({ partitions: 300 })]);
+    // WHEN the next submission adopts it
+    const result = await submit(athena, clock, small, { adopted: handed });
+    // THEN no hedge was started: it ran no longer than a statement of its size does
+    expect(result.hedges.started).toBe(0);
+    expect(result.carry).toMatchObject({ confirmed: 1, failed: [] });
+  });
+
   test('a carried hedged pair: the first execution to succeed confirms it, the other is stopped', async () => {
     // GIVEN a carried statement with two executions, the original stuck and the hedge quick
     const clock = new VirtualClock();

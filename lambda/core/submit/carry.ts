@@ -47,8 +47,11 @@ export function adoptInto(carried: readonly CarriedQuery[], inFlight: Executions
     for (const id of flight.queryIds) {
       if (inFlight.has(id)) continue; // a repeated ID in a hand-written carry
       inFlight.add(id, flight, startedAt);
-      polls.started(id, flightPartitions(flight), startedAt);
-      if (flight.adopted?.orphan) inFlight.orphan([id]);
+      polls.started(id, flightPartitions(flight), startedAt, flight.statement.index);
+      if (flight.adopted?.orphan) {
+        inFlight.orphan([id]);
+        polls.orphaned(id);
+      }
     }
   }
 }

@@ -44,6 +44,10 @@ export interface PollLimits {
 interface Watch {
   readonly partitions: number;
   readonly startedAt: number;
+  /** The statement it runs: a hedged statement has two executions, and the first end settles it. */
+  readonly statement: number | string;
+  /** False once its statement was settled by another execution: its end decides nothing. */
+  decides: boolean;
   checkAt: number;
   /** Last time a status call saw it queued or running. */
   seenRunningAt?: number;
@@ -117,10 +121,18 @@ export class PollPlanner {
     return Math.min(at, now + this.maxMs);
   }
 
-  started(queryId: string, partitions: number, now: number): void {
+  /** `statement` groups a statement's executions (its original and its hedge). @default queryId */
+  started(queryId: string, partitions: number, now: number, statement: number | string = queryId): void {
     const expected = this.expectedEnd(partitions, now);
     const checkAt = this.latency.known ? expected : Math.min(expected, now + this.firstMs);
-    this.watches.set(queryId, { partitions, startedAt: now, checkAt: this.capped(now, checkAt), overdue: 0 });
+    this.watches.set(queryId, {
+      partitions,
+      startedAt: now,
+      statement,
+      decides: true,
+      checkAt: this.capped(now, checkAt),
+      overdue: 0,
+    });
   }
 
   /** Nothing is left to start: keep re-check steps short so the last end is seen soon. */
@@ -160,6 +172,12 @@ export class PollPlanner {
   checkBy(queryId: string, at: number): void {
     const watch = this.watches.get(queryId);
     if (watch) watch.checkAt = Math.min(watch.checkAt, at);
+  }
+
+  /** Its statement was settled by another execution: the tail no longer waits for it. */
+  orphaned(queryId: string): void {
+    const watch = this.watches.get(queryId);
+    if (watch) watch.decides = false;
   }
 
   forget(queryId: string): void {
@@ -236,12 +254,24 @@ export class PollPlanner {
     }
     let due = earliest;
     for (const watch of this.watches.values()) {
-      // In the tail nothing waits for a slot: only the last end matters, so one call at the
-      // latest planned check sees everything that ended before it.
-      if (at(watch) <= earliest + coalesce || this.tailing()) due = Math.max(due, at(watch));
+      if (at(watch) <= earliest + coalesce) due = Math.max(due, at(watch));
     }
+    // In the tail nothing waits for a slot: only the last statement's end matters, so one call at
+    // the latest planned check sees everything that ended before it. A statement ends with its
+    // first execution to end: a hedge's check, not its straggler's far one, is what to wait for.
+    if (this.tailing()) due = Math.max(due, this.lastStatementCheck(at));
     const limit = Math.min(this.maxMs, this.deadline - now);
     return Math.max(MIN_GAP_MS, Math.min(limit, due - now));
+  }
+
+  /** The latest over statements of each statement's earliest planned check. */
+  private lastStatementCheck(at: (watch: Watch) => number): number {
+    const earliestOf = new Map<number | string, number>();
+    for (const watch of this.watches.values()) {
+      if (!watch.decides) continue;
+      earliestOf.set(watch.statement, Math.min(earliestOf.get(watch.statement) ?? Infinity, at(watch)));
+    }
+    return Math.max(Number.NEGATIVE_INFINITY, ...earliestOf.values());
   }
 
   /** Nothing left to start and Athena's latency known: the plan waits for the last end. */

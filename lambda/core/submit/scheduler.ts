@@ -163,7 +163,7 @@ export class Scheduler {
         this.options.onHedge?.({ kind: 'started', statement: statement.index, queryId: id, of });
       }
       this.inFlight.add(id, flight, this.clock.now(), hedge);
-      this.polls.started(id, flightPartitions(flight), this.clock.now());
+      this.polls.started(id, flightPartitions(flight), this.clock.now(), statement.index);
       this.polls.setDraining(!this.work.hasWork);
       this.gate.started(this.inFlight.size);
       return true;
@@ -308,6 +308,7 @@ export class Scheduler {
     if (execution.orphan) return;
     const others = this.inFlight.of(flight);
     if (state.state === 'SUCCEEDED') {
+      for (const id of others) this.polls.orphaned(id);
       this.losers.push(...this.inFlight.orphan(others));
       if (execution.hedge) this.tally.hedges.won++;
       const hedgeWon = execution.hedge;

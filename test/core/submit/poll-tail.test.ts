@@ -151,6 +151,65 @@ describe('the tail is short, and bounded in calls', () => {
   });
 });
 
+describe('the tail of a hedged statement', () => {
+  test('waits for the earliest execution of each statement, not for a straggler far past its estimate', () => {
+    // GIVEN Athena known to take 40 s, nothing left to start, a statement whose first execution
+    // has run 200 s, polled as planned (its re-checks have grown to a tenth of its run), and its
+    // hedge just started
+    const estimator = new LatencyEstimator(PRIOR);
+    for (let i = 0; i < 3; i++) estimator.observe(1000, 40_000);
+    const planner = new PollPlanner({}, estimator);
+    planner.setDraining(true);
+    planner.started('straggler', 1000, 0, 7);
+    let now = 0;
+    while (now < 200_000) {
+      now += planner.delayMs(now);
+      planner.stillRunning('straggler', now);
+    }
+    planner.started('hedge', 1000, now, 7);
+    // WHEN the hedge ends 45 s later (a little past its estimate) and the straggler keeps running
+    const hedgeEnd = now + 45_000;
+    let seen = Infinity;
+    while (seen === Infinity) {
+      now += planner.delayMs(now);
+      if (now >= hedgeEnd) seen = now;
+      else planner.stillRunning('hedge', now);
+      planner.stillRunning('straggler', now);
+    }
+    // THEN the hedge's end is seen as any last statement's is (within a tenth of its run, the
+    // tail's bounded step), whatever the straggler's next check (a tenth of its 200 s)
+    expect(seen - hedgeEnd).toBeLessThanOrEqual(45_000 / 10);
+  });
+
+  test('a loser whose statement is settled does not hold the tail back', () => {
+    // GIVEN a settled statement's loser that has run 200 s (re-checks grown long), and another
+    // statement still running
+    const estimator = new LatencyEstimator(PRIOR);
+    for (let i = 0; i < 3; i++) estimator.observe(1000, 40_000);
+    const planner = new PollPlanner({}, estimator);
+    planner.setDraining(true);
+    planner.started('loser', 1000, 0, 1);
+    let now = 0;
+    while (now < 200_000) {
+      now += planner.delayMs(now);
+      planner.stillRunning('loser', now);
+    }
+    planner.orphaned('loser');
+    planner.started('last', 1000, now, 2);
+    // WHEN the last statement ends a little past its estimate
+    const end = now + 45_000;
+    let seen = Infinity;
+    while (seen === Infinity) {
+      now += planner.delayMs(now);
+      if (now >= end) seen = now;
+      else planner.stillRunning('last', now);
+      planner.stillRunning('loser', now);
+    }
+    // THEN its end is seen within a tenth of its run, not at the loser's next check
+    expect(seen - end).toBeLessThanOrEqual(45_000 / 10);
+  });
+});
+
 describe('calls while work waits for slots', () => {
   // Learning the latency (about 10 calls) and the tail (about 10 more when the last statement
   // overruns) are fixed costs: below ~30 statements they alone approach 3 per statement.

@@ -39,6 +39,11 @@ export interface PollLimits {
   readonly maxWaitMs?: number;
   /** No planned check lies past this instant (ms since epoch). */
   readonly deadline?: number;
+  /**
+   * How long a statement expected to take `expectedMs` runs before it gets a second execution
+   * (hedge.ts). In the tail checks are few, so one lands then: a straggler seen late is hedged late.
+   */
+  readonly hedgeAfterMs?: (expectedMs: number) => number;
 }
 
 interface Watch {
@@ -82,6 +87,7 @@ export class PollPlanner {
   private readonly firstMs: number;
   private readonly tailMs: number;
   private readonly deadline: number;
+  private readonly hedgeAfterMs: ((expectedMs: number) => number) | undefined;
   private draining = false;
 
   constructor(
@@ -95,6 +101,7 @@ export class PollPlanner {
     this.firstMs = Math.max(1, timing.pollFirstCheckMs ?? 500);
     this.tailMs = Math.max(1, timing.pollTailStepMs ?? 250);
     this.deadline = limits.deadline ?? Number.POSITIVE_INFINITY;
+    this.hedgeAfterMs = limits.hedgeAfterMs;
   }
 
   get latencyKnown(): boolean {
@@ -234,6 +241,23 @@ export class PollPlanner {
     return now + Math.min(step, cap, this.maxMs);
   }
 
+  /** The earliest instant a lone execution becomes a straggler to hedge (else never). */
+  private nextHedgeCheck(now: number): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const watch of this.watches.values())
+      if (watch.decides) next = Math.min(next, this.hedgeCheck(watch, now));
+    return next;
+  }
+
+  /** In the tail, the instant a lone execution becomes a straggler to hedge (else never). */
+  private hedgeCheck(watch: Watch, now: number): number {
+    if (!this.draining || !this.hedgeAfterMs) return Number.POSITIVE_INFINITY;
+    for (const other of this.watches.values())
+      if (other !== watch && other.statement === watch.statement) return Number.POSITIVE_INFINITY;
+    const at = watch.startedAt + this.hedgeAfterMs(this.latency.expectMs(watch.partitions)) + MIN_GAP_MS;
+    return at > now ? at : Number.POSITIVE_INFINITY;
+  }
+
   /** Milliseconds until the next status call is due: the earliest check, and those just after it. */
   delayMs(now: number): number {
     // Re-checks of statements already past their expected end are spaced (see spacingMs);
@@ -259,7 +283,7 @@ export class PollPlanner {
     // In the tail nothing waits for a slot: only the last statement's end matters, so one call at
     // the latest planned check sees everything that ended before it. A statement ends with its
     // first execution to end: a hedge's check, not its straggler's far one, is what to wait for.
-    if (this.tailing()) due = Math.max(due, this.lastStatementCheck(at));
+    if (this.tailing()) due = Math.min(Math.max(due, this.lastStatementCheck(at)), this.nextHedgeCheck(now));
     const limit = Math.min(this.maxMs, this.deadline - now);
     return Math.max(MIN_GAP_MS, Math.min(limit, due - now));
   }

@@ -13,6 +13,7 @@ import { adoptInto, CarryTally, handOnAll, learnSql } from './carry';
 import { canRestart, flightPartitions } from './executions';
 import type { Statement } from '../partitions/ddl';
 import { Executions } from './executions';
+import { hedgeAfterMs } from './hedge';
 import { athenaLatencyMs } from './latency';
 import { OutcomeTally, type OutcomeStatus, type SubmitResult } from './outcomes';
 import { Patience } from './patience';
@@ -61,6 +62,7 @@ export class Scheduler {
     this.patience = new Patience(options.clock, options.apiPatienceMs);
     this.polls = new PollPlanner(options, LatencyEstimator.fromHistory(options.latencyHistory ?? []), {
       maxWaitMs: this.patience.patienceMs,
+      ...(options.hedging !== false ? { hedgeAfterMs } : {}),
       ...(options.waitDeadline !== undefined ? { deadline: options.waitDeadline } : {}),
     });
     this.maxAttempts = options.maxAttempts ?? 4;

@@ -181,6 +181,27 @@ describe('the tail of a hedged statement', () => {
     expect(seen - hedgeEnd).toBeLessThanOrEqual(45_000 / 10);
   });
 
+  test('a straggler is looked at when it becomes one to hedge, though the tail waits for a later end', () => {
+    // GIVEN Athena known to take 40 s, nothing left to start, a run that hedges at 3 × that, a
+    // statement running since 0 (seen running up to 100 s) and another started at 100 s
+    const plan = (hedgeAfterMs?: (expectedMs: number) => number) => {
+      const estimator = new LatencyEstimator(PRIOR);
+      for (let i = 0; i < 3; i++) estimator.observe(1000, 40_000);
+      const planner = new PollPlanner({}, estimator, hedgeAfterMs ? { hedgeAfterMs } : {});
+      planner.setDraining(true);
+      planner.started('straggler', 1000, 0, 1);
+      for (const at of [40_000, 60_000, 80_000, 100_000]) planner.stillRunning('straggler', at);
+      planner.started('later', 1000, 100_000, 2);
+      return 100_000 + planner.delayMs(100_000);
+    };
+    // WHEN the next status call is planned
+    // THEN it lands at the hedge threshold (120 s), not at the later statement's end (140 s)
+    expect(plan((expectedMs) => 3 * expectedMs)).toBeGreaterThanOrEqual(120_000);
+    expect(plan((expectedMs) => 3 * expectedMs)).toBeLessThanOrEqual(120_000 + 100);
+    // AND a run that does not hedge waits for the last end, as before
+    expect(plan()).toBeGreaterThanOrEqual(140_000);
+  });
+
   test('a loser whose statement is settled does not hold the tail back', () => {
     // GIVEN a settled statement's loser that has run 200 s (re-checks grown long), and another
     // statement still running

@@ -139,6 +139,7 @@ export async function runOursModel(
         tokenSeed: `models-${workload.id}-${model.id}-${i}`,
         clock: world.ports.clock,
         ...carried,
+        table: { database: DATABASE, table: TABLE },
         ...(workload.startWindowMs !== undefined
           ? {
               startDeadline: start + workload.startWindowMs,

@@ -93,15 +93,30 @@ const carrySchema = z.strictObject({
   to: isoDate,
   queries: z
     .array(
-      z.strictObject({
-        ids: z.array(queryExecutionId).min(1).max(2, { error: 'expected 1 or 2 query ids' }),
-        partitions: intInRange('partitions', 0, 1_000_000),
-        // The clock's own reading: whole on Lambda, fractional on a simulated clock.
-        startedAt: z
-          .number({ error: 'expected epoch milliseconds' })
-          .nonnegative({ error: 'expected epoch milliseconds' }),
-        orphan: z.boolean({ error: 'expected true or false' }).optional(),
-      }),
+      z
+        .strictObject({
+          ids: z.array(queryExecutionId).min(1).max(2, { error: 'expected 1 or 2 query ids' }),
+          partitions: intInRange('partitions', 0, 1_000_000),
+          // The clock's own reading: whole on Lambda, fractional on a simulated clock.
+          startedAt: z
+            .number({ error: 'expected epoch milliseconds' })
+            .nonnegative({ error: 'expected epoch milliseconds' }),
+          starts: z
+            .array(
+              z
+                .number({ error: 'expected epoch milliseconds' })
+                .nonnegative({ error: 'expected epoch milliseconds' }),
+            )
+            .max(2, { error: 'expected 1 or 2 start times' })
+            .optional(),
+          attempt: intInRange('attempt', 1, 10).optional(),
+          hedged: z.boolean({ error: 'expected true or false' }).optional(),
+          orphan: z.boolean({ error: 'expected true or false' }).optional(),
+        })
+        .refine((query) => query.starts === undefined || query.starts.length === query.ids.length, {
+          error: 'expected one start time per query id',
+          path: ['starts'],
+        }),
     )
     .max(100, { error: 'expected at most 100 carried queries' }),
   latency: z

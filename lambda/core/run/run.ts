@@ -277,6 +277,7 @@ export async function runPartitions(
     onThrottle: (where, error) => logger?.info('athena throttled', { where, code: error.code }),
     onHedge: (event) => logger?.info('straggler hedged', { ...event }),
     ...laneSubmitOptions(request),
+    table: { database: settings.database, table: settings.table },
   });
   const report = { ...reportFrom(base, result), latencyFromHistory: submission.history.samples.length };
   // A carried query failed: its days are read from the catalog again once everything has ended.

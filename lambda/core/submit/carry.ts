@@ -11,6 +11,7 @@ import type { Statement } from '../partitions/ddl';
 import type { LatencySample } from './latency';
 import type { AdoptedFailure, CarriedQuery, CarryResult } from './outcomes';
 import { type Executions, flightPartitions } from './executions';
+import { addedPartitions, type HistoryTable } from './history';
 import type { PollPlanner } from './poll-plan';
 import type { Flight } from './scheduler-options';
 
@@ -24,17 +25,22 @@ export { flightPartitions } from './executions';
 export function adoptedFlights(carried: readonly CarriedQuery[]): Flight[] {
   return carried.map((query, i) => {
     const statement: Statement = { index: -1 - i, sql: '', bytes: 0, partitions: [] };
-    return { statement, attempt: 1, queryIds: [...query.ids], startErrors: 0, adopted: query };
+    const attempt = query.attempt ?? 1;
+    return { statement, attempt, queryIds: [...query.ids], startErrors: 0, adopted: query };
   });
 }
 
 /**
  * An adopted query's text, from Athena's status answer: from then on it can be hedged or
- * retried like the run's own. The statement object is the one {@link adoptedFlights} made for
- * this flight alone, so filling it in place changes nothing anyone else holds.
+ * retried like the run's own. Only a text that adds exactly its carried partitions to this
+ * run's table is taken (a carry names query IDs, and whoever may invoke the function could name
+ * any query of the workgroup: that one is watched, never run again). The statement object is the
+ * one {@link adoptedFlights} made for this flight alone, so filling it in place changes nothing
+ * anyone else holds.
  */
-export function learnSql(flight: Flight, sql: string | undefined): void {
-  if (!flight.adopted || flight.statement.sql !== '' || !sql) return;
+export function learnSql(flight: Flight, sql: string | undefined, table: HistoryTable | undefined): void {
+  if (!flight.adopted || flight.statement.sql !== '' || !sql || !table) return;
+  if (addedPartitions(sql, table) !== flight.adopted.partitions) return;
   const statement = flight.statement as { sql: string; bytes: number };
   statement.sql = sql;
   statement.bytes = Buffer.byteLength(sql);
@@ -43,13 +49,17 @@ export function learnSql(flight: Flight, sql: string | undefined): void {
 /** An earlier invocation's tail, in flight from the start, each execution at its own start time. */
 export function adoptInto(carried: readonly CarriedQuery[], inFlight: Executions, polls: PollPlanner): void {
   for (const flight of adoptedFlights(carried)) {
-    const { startedAt } = flight.adopted as CarriedQuery;
-    for (const id of flight.queryIds) {
+    const query = flight.adopted as CarriedQuery;
+    if (query.hedged) inFlight.refuseHedge(flight.statement.index);
+    for (const [k, id] of flight.queryIds.entries()) {
       if (inFlight.has(id)) continue; // a repeated ID in a hand-written carry
+      const startedAt = query.starts?.[k] ?? query.startedAt;
       inFlight.add(id, flight, startedAt);
       polls.started(id, flightPartitions(flight), startedAt, flight.statement.index);
-      if (flight.adopted?.orphan) {
+      if (query.orphan) {
         inFlight.orphan([id]);
+        // Asked to stop by the invocation before: a CANCELLED end is no latency sample.
+        (inFlight.get(id) as { stopRequested?: boolean }).stopRequested = true;
         polls.orphaned(id);
       }
     }
@@ -60,12 +70,41 @@ export function adoptInto(carried: readonly CarriedQuery[], inFlight: Executions
 export function handOnAll(inFlight: Executions, tally: CarryTally): void {
   for (const flight of inFlight.flights()) {
     const executions = inFlight.of(flight).map((id) => ({ id, startedAt: inFlight.get(id)?.startedAt ?? 0 }));
-    tally.handOn(flight, executions);
+    tally.handOn(flight, executions, inFlight.hadHedge(flight.statement.index));
     for (const { id } of executions) inFlight.delete(id);
   }
   // Losers being stopped still hold slots: the next invocation must count them.
   for (const [id, execution] of inFlight.entries())
     tally.handOnOrphan(execution.flight, id, execution.startedAt);
+}
+
+/** Status calls in a row that must leave an adopted ID out before it counts as unknown to Athena. */
+export const UNKNOWN_AFTER_CALLS = 3;
+
+/**
+ * Adopted IDs Athena does not answer for (BatchGetQueryExecution lists them as unprocessed: a
+ * query of another workgroup, or a hand-written carry). Left alone they would be polled until
+ * the deadline and fail the chunk three times over; after a few calls they count as failed, so
+ * the chunk repairs their days from the catalog instead.
+ */
+export class UnknownAdopted {
+  private readonly misses = new Map<string, number>();
+
+  /** The adopted IDs of `batch` this answer left out for the UNKNOWN_AFTER_CALLS-th time in a row. */
+  check(batch: readonly string[], states: readonly { queryId: string }[], inFlight: Executions): string[] {
+    const answered = new Set(states.map((state) => state.queryId));
+    const unknown: string[] = [];
+    for (const id of batch) {
+      if (answered.has(id) || !inFlight.get(id)?.flight.adopted) {
+        this.misses.delete(id);
+        continue;
+      }
+      const misses = (this.misses.get(id) ?? 0) + 1;
+      this.misses.set(id, misses);
+      if (misses >= UNKNOWN_AFTER_CALLS) unknown.push(id);
+    }
+    return unknown;
+  }
 }
 
 /** Counts what became of adopted queries and collects what is handed on. */
@@ -90,13 +129,17 @@ export class CarryTally {
   }
 
   /** A statement still running at the hand-off: its deciding executions and earliest start. */
-  handOn(flight: Flight, executions: readonly { id: string; startedAt: number }[]): void {
+  handOn(flight: Flight, executions: readonly { id: string; startedAt: number }[], hedged: boolean): void {
     if (executions.length === 0) return;
     if (flight.adopted) this.adoptedHandedOn++;
+    const starts = executions.map((e) => e.startedAt);
     this.handed.push({
       ids: executions.map((e) => e.id),
       partitions: flightPartitions(flight),
-      startedAt: flight.adopted?.startedAt ?? Math.min(...executions.map((e) => e.startedAt)),
+      startedAt: Math.min(...starts),
+      starts,
+      ...(flight.attempt > 1 ? { attempt: flight.attempt } : {}),
+      ...(hedged ? { hedged: true } : {}),
     });
   }
 

@@ -146,6 +146,11 @@ export class Executions {
     return count;
   }
 
+  /** True when the statement had its one hedge (or one was refused for good). */
+  hadHedge(statementIndex: number): boolean {
+    return this.hedged.has(statementIndex);
+  }
+
   /** A hedge's start failed for good (not a throttle): the statement gets no other. */
   refuseHedge(statementIndex: number): void {
     this.hedged.add(statementIndex);

@@ -64,6 +64,12 @@ export class OutcomeTally {
   readonly hedges: HedgeCounts = { started: 0, won: 0, stopped: 0 };
   private notSubmittedStatements = 0;
   private readonly failed: StatementProblem[] = [];
+
+  /** True once a statement failed for good (a chunk about to fail keeps its tail). */
+  get anyFailed(): boolean {
+    return this.failed.length > 0;
+  }
+
   private readonly unconfirmed: StatementProblem[] = [];
   private readonly undone = new RangeCollector();
 
@@ -144,8 +150,14 @@ export interface CarriedQuery {
   /** Its execution IDs: one, or two for a hedged statement (the first to succeed settles it). */
   readonly ids: readonly string[];
   readonly partitions: number;
-  /** Epoch ms its first execution started: when it is expected to end. */
+  /** Epoch ms its earliest execution in `ids` started. */
   readonly startedAt: number;
+  /** Epoch ms each execution in `ids` started, in the same order. @default startedAt for each */
+  readonly starts?: readonly number[];
+  /** Its attempt (a retry is attempt 2 and on), so a lane never grants more than maxAttempts. @default 1 */
+  readonly attempt?: number;
+  /** It had its one hedge already: it gets no other. */
+  readonly hedged?: boolean;
   /**
    * A loser asked to stop (its statement is settled): it holds its slot until Athena ends it,
    * so the next invocation counts it, but its end decides nothing.

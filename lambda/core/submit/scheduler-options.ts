@@ -1,6 +1,7 @@
 /** What the scheduler is given, and what it keeps for each statement in flight. */
 import type { Statement } from '../partitions/ddl';
 import type { HedgeEvent } from './hedge';
+import type { HistoryTable } from './history';
 import type { CarriedQuery, StatementOutcome } from './outcomes';
 import type { LatencySample } from './latency';
 import type { PollTiming } from './poll-plan';
@@ -35,9 +36,12 @@ export interface SubmitOptions extends PollTiming {
   readonly hedging?: boolean;
   /**
    * Queries an earlier invocation started and handed on (a Step Functions lane's tail): they hold
-   * slots and are polled with this run's own, and are never retried or hedged (carry.ts).
+   * slots and are polled with this run's own, and are hedged or retried once a status answer
+   * gives their text and it adds their partitions to `table` (carry.ts).
    */
   readonly adopted?: readonly CarriedQuery[];
+  /** The table an adopted query's text must add partitions to. Without it, none is run again. */
+  readonly table?: HistoryTable;
   /**
    * Return as soon as every statement has started, handing the queries still running on (the
    * next chunk of a lane confirms them), unless an adopted query failed. @default false

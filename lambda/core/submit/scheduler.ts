@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { clientRequestToken, isTransient } from './attempts';
-import { adoptInto, CarryTally, handOnAll, learnSql } from './carry';
+import { adoptInto, CarryTally, handOnAll, learnSql, UnknownAdopted } from './carry';
 import { canRestart, flightPartitions } from './executions';
 import type { Statement } from '../partitions/ddl';
 import { Executions } from './executions';
@@ -48,6 +48,7 @@ export class Scheduler {
   private readonly startDeadline: number;
   private readonly gate: StartGate;
   private readonly carry = new CarryTally();
+  private readonly unknownAdopted = new UnknownAdopted();
   private pollBackoffMs = 0;
   private stopReason: string | undefined;
 
@@ -95,7 +96,8 @@ export class Scheduler {
       if (this.stopReason !== undefined) break;
     }
     await this.stopLosers();
-    if (this.handingOn()) this.handOn();
+    // Losers still stopping are handed on too when every statement ended in this chunk.
+    if (this.mayHandOn() && this.inFlight.size > 0) this.handOn();
     this.finishRest();
     const carry = this.carry.result(() => this.polls.latencySamples());
     return { ...this.tally.result(this.stopReason), carry };
@@ -106,12 +108,20 @@ export class Scheduler {
    * Not after an adopted query failed: the run then waits for everything and repairs its window.
    */
   private handingOn(): boolean {
+    return this.mayHandOn() && this.inFlight.deciding > 0 && this.work.isEmpty();
+  }
+
+  /**
+   * A tail may be handed on unless the run is failing: a statement of its own failed for good
+   * (the invocation will throw, and Step Functions' retry would start the tail again beside it),
+   * an adopted one did (the chunk repairs its days once everything ended), or it stopped early.
+   */
+  private mayHandOn(): boolean {
     return (
       this.options.handTailOn === true &&
       this.stopReason === undefined &&
       this.carry.failedCount === 0 &&
-      this.inFlight.deciding > 0 &&
-      this.work.isEmpty()
+      !this.tally.anyFailed
     );
   }
 
@@ -233,9 +243,10 @@ export class Scheduler {
     const ids = this.inFlight.ids();
     for (let i = 0; i < ids.length; i += POLL_BATCH) {
       let states: QueryState[];
+      const batch = ids.slice(i, i + POLL_BATCH);
       try {
         this.tally.pollCalls++;
-        states = await this.athena.getQueryStates(ids.slice(i, i + POLL_BATCH));
+        states = await this.athena.getQueryStates(batch);
       } catch (error) {
         this.pollFailed(error);
         return;
@@ -244,6 +255,13 @@ export class Scheduler {
       this.pollBackoffMs = 0;
       const now = this.clock.now();
       for (const state of states) this.settle(state, now);
+      for (const id of this.unknownAdopted.check(batch, states, this.inFlight)) {
+        this.polls.forget(id); // no end was seen: no latency sample
+        this.settle(
+          { queryId: id, state: 'FAILED', reason: `athena has no query ${id} for this workgroup` },
+          now,
+        );
+      }
     }
   }
 
@@ -290,7 +308,7 @@ export class Scheduler {
   private settle(state: QueryState, now: number): void {
     const execution = this.inFlight.get(state.queryId);
     if (!execution) return;
-    learnSql(execution.flight, state.sql);
+    learnSql(execution.flight, state.sql, this.options.table);
     if (state.state === 'QUEUED' || state.state === 'RUNNING') {
       // Only a running execution can be a straggler: a queued one waits for Athena's capacity,
       // and a second execution would only wait beside it, holding another slot.

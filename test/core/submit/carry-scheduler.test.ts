@@ -11,6 +11,8 @@ import { submitStatements } from '../../../lambda/core/submit/submit';
 import { type QueryPlan, sampleStatements, ScriptedAthena, VirtualClock } from '../../support/core-fakes';
 
 const LIMIT = 4;
+/** The table sampleStatements add partitions to. */
+const TABLE = { database: 'cloudtrail', table: 'cloudtrail_logs' };
 
 /** Each statement's plan by its SQL: `plans[i]` for statement i of `statements`. */
 function athenaFor(
@@ -36,9 +38,20 @@ function submit(
   athena: ScriptedAthena,
   clock: VirtualClock,
   statements: readonly Statement[],
-  options: { adopted?: readonly CarriedQuery[]; handTailOn?: boolean; waitDeadline?: number } = {},
+  options: {
+    adopted?: readonly CarriedQuery[];
+    handTailOn?: boolean;
+    waitDeadline?: number;
+    maxAttempts?: number;
+  } = {},
 ): Promise<SubmitResult> {
-  return submitStatements(statements, athena, { maxConcurrent: LIMIT, tokenSeed: 'lane', clock, ...options });
+  return submitStatements(statements, athena, {
+    maxConcurrent: LIMIT,
+    tokenSeed: 'lane',
+    clock,
+    table: TABLE,
+    ...options,
+  });
 }
 
 describe('a tail handed on within a lane', () => {
@@ -62,7 +75,12 @@ describe('a tail handed on within a lane', () => {
     expect(result.succeeded + handed.length).toBe(10);
     for (const query of handed) {
       const start = athena.starts.find((s) => s.queryId === query.ids[0]);
-      expect(query).toEqual({ ids: [start?.queryId], partitions: 3, startedAt: start?.at });
+      expect(query).toEqual({
+        ids: [start?.queryId],
+        partitions: 3,
+        startedAt: start?.at,
+        starts: [start?.at],
+      });
     }
     // AND it returned at the last start's first status call, not at the last end
     const lastEnd = Math.max(...athena.starts.map((s, i) => s.at + (plans[i]?.runMs ?? 0)));
@@ -159,6 +177,65 @@ describe('a tail handed on within a lane', () => {
     expect(result.retried).toBe(1);
   });
 
+  test("an adopted query whose text is not this table's partitions (or not its carried count) is only watched", async () => {
+    // GIVEN carried queries that fail in Athena: one whose text adds partitions to another
+    // table, one whose text adds 3 partitions where the carry says 5
+    const clock = new VirtualClock();
+    const [ours] = sampleStatements(1, 3, { firstDay: '2023-01-01' });
+    const foreign = (ours as Statement).sql.replace('`cloudtrail_logs`', '`other`');
+    const athena = new ScriptedAthena(clock, {
+      script: () => ({ kind: 'start', plan: { runMs: 1000, state: 'FAILED', reason: 'boom' } }),
+    });
+    const a = await athena.startQuery(foreign, 'a'.repeat(32));
+    const b = await athena.startQuery((ours as Statement).sql, 'b'.repeat(32));
+    // WHEN adopted
+    const result = await submit(athena, clock, [], {
+      adopted: [
+        { ids: [a], partitions: 3, startedAt: clock.now() },
+        { ids: [b], partitions: 5, startedAt: clock.now() },
+      ],
+    });
+    // THEN neither ran again: both are reported failed, for the catalog repair
+    expect(athena.starts).toHaveLength(2);
+    expect(result.carry?.failed.map((f) => f.ids)).toEqual([[a], [b]]);
+  });
+
+  test('a chunk whose own statement failed for good keeps its tail: the retry of the invocation would start it again', async () => {
+    // GIVEN a statement that fails every attempt, and others that run long
+    const clock = new VirtualClock();
+    const plans = first.map((_, i) =>
+      i === 0 ? { runMs: 500, state: 'FAILED' as const, reason: 'boom' } : { runMs: 10_000 },
+    );
+    const athena = athenaFor(clock, first, plans, { again: { runMs: 500, state: 'FAILED', reason: 'boom' } });
+    // WHEN submitted with the tail handed on
+    const result = await submit(athena, clock, first, { handTailOn: true, maxAttempts: 2 });
+    // THEN the failure is reported and nothing is handed on: every other statement was waited for
+    expect(result.failed).toHaveLength(1);
+    expect(result.carry?.handedOn).toEqual([]);
+    expect(result.succeeded).toBe(9);
+  });
+
+  test('an adopted ID Athena never answers for fails after a few status calls, not at the deadline', async () => {
+    // GIVEN a carry naming a query Athena does not know, and work of its own
+    const clock = new VirtualClock();
+    const athena = athenaFor(clock, second, []);
+    // WHEN adopted
+    const result = await submit(athena, clock, second, {
+      adopted: [{ ids: ['no-such-query'], partitions: 3, startedAt: clock.now() }],
+      waitDeadline: clock.now() + 600_000,
+    });
+    // THEN it is reported failed (so its days are repaired), long before the deadline
+    expect(result.carry?.failed).toEqual([
+      expect.objectContaining({
+        ids: ['no-such-query'],
+        status: 'failed',
+        reason: expect.stringMatching(/has no query/),
+      }),
+    ]);
+    expect(result.succeeded).toBe(6);
+    expect(clock.elapsed()).toBeLessThan(60_000);
+  });
+
   test('an adopted straggler whose text is known gets a hedge, and the hedge settles it', async () => {
     // GIVEN a tail with a query Athena keeps for an hour (any later execution takes 1 s), and
     // enough ends measured for hedging
@@ -221,7 +298,8 @@ describe('a tail handed on within a lane', () => {
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 5 }),
         fc.array(fc.integer({ min: 200, max: 20_000 }), { minLength: 1, maxLength: 40 }),
-        async (chunkSizes, runs) => {
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }),
+        async (chunkSizes, runs, failsFirst) => {
           // GIVEN chunks of statements with arbitrary latencies, one lane on one Athena
           const clock = new VirtualClock();
           let firstDay = 0;
@@ -231,10 +309,21 @@ describe('a tail handed on within a lane', () => {
             return sampleStatements(n, 3, { firstDay: day });
           });
           const all = chunks.flat();
+          // (some first executions fail in Athena, retryably: their retries may ride on too)
           const athena = athenaFor(
             clock,
             all,
-            all.map((_, i) => ({ runMs: runs[i % runs.length] as number })),
+            all.map((_, i) =>
+              failsFirst[i % failsFirst.length]
+                ? {
+                    runMs: runs[i % runs.length] as number,
+                    state: 'FAILED' as const,
+                    retryable: true,
+                    reason: 'try again',
+                  }
+                : { runMs: runs[i % runs.length] as number },
+            ),
+            { again: { runMs: 1500 } },
           );
           // WHEN each chunk hands its tail to the next, and the last waits
           let carried: readonly CarriedQuery[] = [];
@@ -253,6 +342,9 @@ describe('a tail handed on within a lane', () => {
           expect(carried).toEqual([]);
           // (a straggler inside a chunk may have had a hedge: count statements, not executions)
           expect(new Set(athena.starts.map((s) => s.sql)).size).toBe(all.length);
+          // AND however often a statement was handed on, it had at most its 4 attempts and one hedge
+          for (const statement of all)
+            expect(athena.starts.filter((s) => s.sql === statement.sql).length).toBeLessThanOrEqual(5);
           expect(succeeded + confirmed).toBe(all.length);
           expect(athena.maxRunning).toBeLessThanOrEqual(LIMIT);
         },

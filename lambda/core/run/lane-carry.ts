@@ -5,7 +5,7 @@
  * confirmed, and `carry` is what the state machine passes to the lane's next chunk.
  */
 import { type DayWindow, formatIsoDate } from '../shared/dates';
-import type { CarriedQuery, CarryResult } from '../submit/carry';
+import { type CarriedQuery, type CarryResult, NO_CARRY } from '../submit/carry';
 import type { LatencySample } from '../submit/latency';
 import type { SubmitOptions } from '../submit/scheduler-options';
 import type { Report } from './report';
@@ -60,14 +60,7 @@ export async function withLaneCarry(
 ): Promise<LaneReport> {
   if (request.kind !== 'chunk') return report;
   const adopted = request.carry?.queries.length ?? 0;
-  const result = carry ?? {
-    confirmed: 0,
-    partitionsConfirmed: 0,
-    failed: [],
-    handedOn: [],
-    adoptedHandedOn: 0,
-    latency: [],
-  };
+  const result = carry ?? NO_CARRY;
   const unconfirmed = result.failed.filter((f) => f.status === 'unconfirmed').length;
   const failed = result.failed.length - unconfirmed;
   const carried: CarriedReport = {

@@ -78,6 +78,16 @@ export function handOnAll(inFlight: Executions, tally: CarryTally): void {
     tally.handOnOrphan(execution.flight, id, execution.startedAt);
 }
 
+/** What a submission with nothing adopted and nothing handed on reports. */
+export const NO_CARRY: CarryResult = {
+  confirmed: 0,
+  partitionsConfirmed: 0,
+  failed: [],
+  handedOn: [],
+  adoptedHandedOn: 0,
+  latency: [],
+};
+
 /** Status calls in a row that must leave an adopted ID out before it counts as unknown to Athena. */
 export const UNKNOWN_AFTER_CALLS = 3;
 

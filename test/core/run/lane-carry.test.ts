@@ -5,7 +5,7 @@
 import { laneSubmitOptions, withLaneCarry } from '../../../lambda/core/run/lane-carry';
 import { emptyReport, type Report } from '../../../lambda/core/run/report';
 import type { RunRequest } from '../../../lambda/core/run/request';
-import type { CarryResult } from '../../../lambda/core/submit/carry';
+import { type CarryResult, NO_CARRY } from '../../../lambda/core/submit/carry';
 import { dayOf } from '../../support/core-fakes';
 
 const BASE = {
@@ -30,15 +30,7 @@ const CHUNK: RunRequest = {
 };
 
 function carried(overrides: Partial<CarryResult> = {}): CarryResult {
-  return {
-    confirmed: 0,
-    partitionsConfirmed: 0,
-    failed: [],
-    handedOn: [],
-    adoptedHandedOn: 0,
-    latency: [],
-    ...overrides,
-  };
+  return { ...NO_CARRY, ...overrides };
 }
 
 const noRepair = () => Promise.reject(new Error('no repair expected'));

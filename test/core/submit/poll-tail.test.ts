@@ -152,43 +152,55 @@ describe('the tail is short, and bounded in calls', () => {
 });
 
 describe('the tail of a hedged statement', () => {
-  test('waits for the earliest execution of each statement, not for a straggler far past its estimate', () => {
-    // GIVEN Athena known to take 40 s, nothing left to start, a statement whose first execution
-    // has run 200 s, polled as planned (its re-checks have grown to a tenth of its run), and its
-    // hedge just started
+  /** A planner in the tail, Athena known to take 40 s for 1,000 partitions. */
+  function tailPlanner(limits: { hedgeAfterMs?: (expectedMs: number) => number } = {}): PollPlanner {
     const estimator = new LatencyEstimator(PRIOR);
     for (let i = 0; i < 3; i++) estimator.observe(1000, 40_000);
-    const planner = new PollPlanner({}, estimator);
+    const planner = new PollPlanner({}, estimator, limits);
     planner.setDraining(true);
-    planner.started('straggler', 1000, 0, 7);
+    return planner;
+  }
+
+  /** Polls `id` as planned from 0 until 200 s: its re-checks grow to a tenth of its run. */
+  function runLong(planner: PollPlanner, id: string, statement: number): number {
+    planner.started(id, 1000, 0, statement);
     let now = 0;
     while (now < 200_000) {
       now += planner.delayMs(now);
-      planner.stillRunning('straggler', now);
+      planner.stillRunning(id, now);
     }
+    return now;
+  }
+
+  /** Polls as planned until `id` has ended at `end` (`other` keeps running): when it is seen. */
+  function seenAt(planner: PollPlanner, id: string, end: number, other: string, now: number): number {
+    for (;;) {
+      now += planner.delayMs(now);
+      if (now >= end) return now;
+      planner.stillRunning(id, now);
+      planner.stillRunning(other, now);
+    }
+  }
+
+  test('waits for the earliest execution of each statement, not for a straggler far past its estimate', () => {
+    // GIVEN nothing left to start, a statement whose first execution has run 200 s, and its
+    // hedge just started
+    const planner = tailPlanner();
+    const now = runLong(planner, 'straggler', 7);
     planner.started('hedge', 1000, now, 7);
     // WHEN the hedge ends 45 s later (a little past its estimate) and the straggler keeps running
     const hedgeEnd = now + 45_000;
-    let seen = Infinity;
-    while (seen === Infinity) {
-      now += planner.delayMs(now);
-      if (now >= hedgeEnd) seen = now;
-      else planner.stillRunning('hedge', now);
-      planner.stillRunning('straggler', now);
-    }
+    const seen = seenAt(planner, 'hedge', hedgeEnd, 'straggler', now);
     // THEN the hedge's end is seen as any last statement's is (within a tenth of its run, the
     // tail's bounded step), whatever the straggler's next check (a tenth of its 200 s)
     expect(seen - hedgeEnd).toBeLessThanOrEqual(45_000 / 10);
   });
 
   test('a straggler is looked at when it becomes one to hedge, though the tail waits for a later end', () => {
-    // GIVEN Athena known to take 40 s, nothing left to start, a run that hedges at 3 × that, a
-    // statement running since 0 (seen running up to 100 s) and another started at 100 s
+    // GIVEN nothing left to start, a run that hedges at 3 × 40 s, a statement running since 0
+    // (seen running up to 100 s) and another started at 100 s
     const plan = (hedgeAfterMs?: (expectedMs: number) => number) => {
-      const estimator = new LatencyEstimator(PRIOR);
-      for (let i = 0; i < 3; i++) estimator.observe(1000, 40_000);
-      const planner = new PollPlanner({}, estimator, hedgeAfterMs ? { hedgeAfterMs } : {});
-      planner.setDraining(true);
+      const planner = tailPlanner(hedgeAfterMs ? { hedgeAfterMs } : {});
       planner.started('straggler', 1000, 0, 1);
       for (const at of [40_000, 60_000, 80_000, 100_000]) planner.stillRunning('straggler', at);
       planner.started('later', 1000, 100_000, 2);
@@ -203,29 +215,14 @@ describe('the tail of a hedged statement', () => {
   });
 
   test('a loser whose statement is settled does not hold the tail back', () => {
-    // GIVEN a settled statement's loser that has run 200 s (re-checks grown long), and another
-    // statement still running
-    const estimator = new LatencyEstimator(PRIOR);
-    for (let i = 0; i < 3; i++) estimator.observe(1000, 40_000);
-    const planner = new PollPlanner({}, estimator);
-    planner.setDraining(true);
-    planner.started('loser', 1000, 0, 1);
-    let now = 0;
-    while (now < 200_000) {
-      now += planner.delayMs(now);
-      planner.stillRunning('loser', now);
-    }
+    // GIVEN a settled statement's loser that has run 200 s, and another statement still running
+    const planner = tailPlanner();
+    const now = runLong(planner, 'loser', 1);
     planner.orphaned('loser');
     planner.started('last', 1000, now, 2);
     // WHEN the last statement ends a little past its estimate
     const end = now + 45_000;
-    let seen = Infinity;
-    while (seen === Infinity) {
-      now += planner.delayMs(now);
-      if (now >= end) seen = now;
-      else planner.stillRunning('last', now);
-      planner.stillRunning('loser', now);
-    }
+    const seen = seenAt(planner, 'last', end, 'loser', now);
     // THEN its end is seen within a tenth of its run, not at the loser's next check
     expect(seen - end).toBeLessThanOrEqual(45_000 / 10);
   });

@@ -17,6 +17,7 @@
  *   (100 at 0.01): parsing a 200 KB statement or a 4 MB BatchGet answer in-process shows
  *   up as seconds of Athena time, so results depend on the machine. For comparison only.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AthenaPort, CatalogPort, Clock, S3ListingPort } from '../lambda/core/shared/ports';
 import type { SimClock } from '../test/support/aws-standin';
 
@@ -31,6 +32,8 @@ export interface ListingFigures {
 
 interface Waiter {
   readonly at: number;
+  /** The actor that sleeps: one actor may have several calls in flight at once. */
+  readonly actor: number;
   readonly seq: number;
   readonly wake: () => void;
 }
@@ -43,6 +46,11 @@ export class TimeKeeper {
   private readonly waiters: Waiter[] = [];
   private seq = 0;
   private pumping = false;
+  /** Service calls whose answer has not come back yet: time stands still until they have. */
+  private busy = 0;
+  private readonly current = new AsyncLocalStorage<number>();
+  private readonly inCall = new AsyncLocalStorage<boolean>();
+  private nextActor = 1;
 
   constructor(
     readonly mode: ClockMode,
@@ -68,7 +76,7 @@ export class TimeKeeper {
   async actor<T>(fn: () => Promise<T>): Promise<T> {
     this.actors++;
     try {
-      return await fn();
+      return await this.current.run(this.nextActor++, fn);
     } finally {
       this.actors--;
       this.pump();
@@ -87,18 +95,25 @@ export class TimeKeeper {
       return;
     }
     await new Promise<void>((wake) => {
-      this.waiters.push({ at: sim.now() + Math.max(0, ms), seq: this.seq++, wake });
+      const actor = this.current.getStore() ?? 0;
+      this.waiters.push({ at: sim.now() + Math.max(0, ms), actor, seq: this.seq++, wake });
       this.pump();
     });
   };
 
-  /** Wakes the earliest sleeper once every actor sleeps; deferred so other actors can park first. */
+  /**
+   * Wakes the earliest sleeper once every actor sleeps; deferred so other actors can park first.
+   * An actor sleeps when one of its strands does and none of its calls is still being answered
+   * (the scheduler sends several starts at once and waits for all of them). Each wake is
+   * followed by another look: an actor with several sleeping calls is still parked on the rest.
+   */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     setImmediate(() => {
       this.pumping = false;
-      if (this.waiters.length === 0 || this.waiters.length < this.actors) return;
+      if (this.waiters.length === 0 || this.busy > 0) return;
+      if (new Set(this.waiters.map((w) => w.actor)).size < this.actors) return;
       let next = 0;
       for (let i = 1; i < this.waiters.length; i++) {
         const w = this.waiters[i];
@@ -109,6 +124,7 @@ export class TimeKeeper {
       const sim = this.clock;
       if (waiter.at > sim.now()) sim.advance(waiter.at - sim.now());
       waiter.wake();
+      if (this.waiters.length > 0) this.pump();
     });
   }
 
@@ -116,11 +132,19 @@ export class TimeKeeper {
     return { now: () => this.clock.now(), sleep: this.sleep };
   }
 
-  /** One sequential service call (Athena, Glue): its answer, then the modeled round trip. */
+  /**
+   * One service call (Athena, Glue): its answer, then the modeled round trip. Calls sent at
+   * once overlap. A call inside another would wait forever for time to move (the outer one is
+   * still being answered), so it is refused: charge a second round trip with sleep() instead.
+   */
   async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.inCall.getStore())
+      throw new Error('TimeKeeper.call() inside another call: time could never move');
+    this.busy++;
     try {
-      return await fn();
+      return await this.inCall.run(true, fn);
     } finally {
+      this.busy--;
       if (this.mode === 'paced') await this.sleep(this.apiLatencyMs);
     }
   }
@@ -154,7 +178,15 @@ export class TimeKeeper {
       startQuery: (sql, token) => this.call(() => inner.startQuery(sql, token)),
       getQueryStates: (ids) => this.call(() => inner.getQueryStates(ids)),
       // The history read is two requests (list, then one batch): charged two round trips.
-      ...(recent ? { recentQueries: (n: number) => this.call(() => this.call(() => recent(n))) } : {}),
+      ...(recent
+        ? {
+            recentQueries: async (n: number) => {
+              const answer = await this.call(() => recent(n));
+              if (this.mode === 'paced') await this.sleep(this.apiLatencyMs);
+              return answer;
+            },
+          }
+        : {}),
       // A hedge's loser is stopped through the real adapter, like any call (StopQueryExecution).
       ...(inner.stopQuery
         ? { stopQuery: (id: string) => this.call(() => inner.stopQuery?.(id) ?? Promise.resolve()) }

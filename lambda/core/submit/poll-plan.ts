@@ -66,6 +66,8 @@ const MAX_STEP_MS = 5000;
 const COALESCE_SHARE = 0.02;
 /** While latency is unknown, the longest step is this share of the prior's estimate or of the time waited. */
 const UNKNOWN_STEP_SHARE = 0.25;
+/** While latency is unknown, a check also lands this share of the prior's estimate past it. */
+const PAST_PRIOR_SHARE = 0.1;
 /** Past its expected end, a statement's re-check step may grow to this share of its overrun. */
 const OVERRUN_SHARE = 0.5;
 /**
@@ -227,11 +229,19 @@ export class PollPlanner {
     if (!this.latency.known) {
       // Unknown latency: steps grow with the time already waited (x 4/3 each, so a check
       // overshoots an end by a quarter at most), from a short first one, up to a share of what
-      // the prior expects, so a slow Athena costs few calls. The prior's own estimate is one of
-      // the checks: when Athena is as the prior says, its end is seen on time.
-      const cap = Math.max(MAX_STEP_MS, UNKNOWN_STEP_SHARE * Math.max(waited, expected - watch.startedAt));
+      // the prior expects, so a slow Athena costs few calls.
+      const duration = expected - watch.startedAt;
+      const cap = Math.max(MAX_STEP_MS, UNKNOWN_STEP_SHARE * Math.max(waited, duration));
       const next = now + Math.min(Math.max(MIN_GAP_MS, waited / 3), cap, this.maxMs);
-      return expected > now + MIN_GAP_MS ? Math.min(next, expected) : next;
+      // The prior's estimate is one of the checks (an Athena as the prior says is seen on time),
+      // and so is a tenth past it (one a little slower is seen soon after its end). A step of a
+      // quarter of the estimate after it left a first wave started together 9 s idle (B, 1x).
+      for (const anchor of [expected, expected + PAST_PRIOR_SHARE * duration]) {
+        // A step that would land just short of an anchor lands on it: the check after is near.
+        if (anchor > now)
+          return next >= anchor - (next - now) / 4 ? Math.max(anchor, now + MIN_GAP_MS) : next;
+      }
+      return next;
     }
     const step = this.stepMs * 2 ** Math.max(0, watch.overdue - 1);
     const overrun = now - expected;

@@ -24,25 +24,33 @@ export function isConcurrencyRefusal(error: PortError): boolean {
 export class ConcurrencyRecovery {
   private lastRefusalAt = Number.NEGATIVE_INFINITY;
   private quietMs: number;
-  /** The limit that was probed by the last doubling, until a start proves it. */
-  private probing: number | undefined;
+  /**
+   * While a doubled limit is tried: the most queries in flight Athena has accepted (the limit
+   * before the first doubling since the refusal). A start beyond it proves the new range.
+   */
+  private proven: number | undefined;
 
   constructor(private readonly baseQuietMs = DEFAULT_RECOVERY_QUIET_MS) {
     this.quietMs = baseQuietMs;
   }
 
+  /** The accepted count while a doubled limit is tried, else undefined (see StartGate.burstLimit). */
+  get provenLimit(): number | undefined {
+    return this.proven;
+  }
+
   /** A start was refused for the quota at `now`. */
   refused(now: number): void {
     // Refused while probing a higher limit: the quota is short for longer; probe less often.
-    this.quietMs = this.probing !== undefined ? Math.min(MAX_QUIET_MS, this.quietMs * 2) : this.quietMs;
-    this.probing = undefined;
+    this.quietMs = this.proven !== undefined ? Math.min(MAX_QUIET_MS, this.quietMs * 2) : this.quietMs;
+    this.proven = undefined;
     this.lastRefusalAt = now;
   }
 
   /** A start succeeded with `inFlight` queries now active. */
   started(inFlight: number): void {
-    if (this.probing !== undefined && inFlight > this.probing / 2) {
-      this.probing = undefined;
+    if (this.proven !== undefined && inFlight > this.proven) {
+      this.proven = undefined;
       this.quietMs = this.baseQuietMs;
     }
   }
@@ -56,7 +64,8 @@ export class ConcurrencyRecovery {
   grow(limit: number, max: number, now: number): number {
     if (limit >= max || now - this.lastRefusalAt < this.quietMs) return Math.min(limit, max);
     const next = Math.min(max, limit * 2);
-    this.probing = next;
+    // A doubling before the last one was proven keeps what was proven.
+    this.proven ??= limit;
     // The next doubling waits one more spell, so a refusal can still stop it.
     this.lastRefusalAt = now;
     return next;

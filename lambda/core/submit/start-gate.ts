@@ -30,6 +30,16 @@ export class StartGate {
     this.limit = this.recovery.grow(this.limit, this.max, now);
   }
 
+  /**
+   * Starts to send at once with `inFlight` queries active. While a doubled limit is tried, the
+   * range Athena accepted refills at once and one start probes beyond it, so a quota still
+   * full costs one refused call per probe; otherwise no bound here.
+   */
+  burstLimit(inFlight: number): number {
+    const proven = this.recovery.provenLimit;
+    return proven === undefined ? Number.POSITIVE_INFINITY : Math.max(1, proven + 1 - inFlight);
+  }
+
   open(now: number, inFlight: number): boolean {
     return inFlight < this.limit && now >= this.notBefore;
   }

@@ -50,9 +50,9 @@ export class WorkQueue {
     return this.peeked;
   }
 
-  /** The same attempt again, before anything else (its start was refused or failed). */
-  again(flight: Flight): void {
-    this.retries.unshift(flight);
+  /** The same attempts again, before anything else, in this order (their starts were refused or failed). */
+  again(...flights: Flight[]): void {
+    this.retries.unshift(...flights);
   }
 
   /** Another attempt, after the work already waiting. */

@@ -106,6 +106,53 @@ describe('PollPlanner', () => {
     expect(checks[checks.length - 1]).toBeLessThan(36_500);
   });
 
+  test("while latency is unknown, an end a little past the prior's estimate is seen soon after it (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.double({ min: 1, max: 3, noNaN: true }),
+        (partitions, slower) => {
+          // GIVEN nothing measured yet, and a statement that runs longer than the prior says
+          const planner = new PollPlanner({}, new LatencyEstimator(PRIOR));
+          const estimate = PRIOR.fixedMs + PRIOR.perPartitionMs * partitions;
+          const end = estimate * slower;
+          planner.started('q', partitions, 0);
+          // WHEN it is checked until a check lands at or after its end
+          let now = 0;
+          while (now < end) {
+            now += planner.delayMs(now);
+            if (now < end) planner.stillRunning('q', now);
+          }
+          // THEN an end within a tenth past the estimate is seen by then (a step of a quarter of
+          // the estimate came next before: 9 s for a 46-s statement); a later one within a third
+          // of the time waited
+          const late = now - end;
+          if (end <= 1.1 * estimate) expect(late).toBeLessThanOrEqual(0.1 * estimate + MIN_GAP_MS);
+          else expect(late).toBeLessThanOrEqual(end / 3 + MIN_GAP_MS);
+        },
+      ),
+    );
+  });
+
+  test("a step landing just short of the prior's estimate lands on it, and a tenth past it is checked too", () => {
+    // GIVEN nothing measured yet and a statement the prior puts at 5 s, whose ladder of steps
+    // (0.5 s, then a third of the time waited) would land 5 ms before that
+    const planner = new PollPlanner({}, new LatencyEstimator(PRIOR));
+    planner.started('q', 100, 0);
+    // WHEN it keeps running past 6 s
+    const checks: number[] = [];
+    let now = 0;
+    while (now < 6000) {
+      now += planner.delayMs(now);
+      checks.push(Math.round(now));
+      planner.stillRunning('q', now);
+    }
+    // THEN the checks include the estimate and a tenth past it, and none just before the estimate
+    expect(checks).toContain(5000);
+    expect(checks).toContain(5500);
+    expect(checks.filter((t) => t > 4800 && t < 5000)).toEqual([]);
+  });
+
   test("learns from Athena's timing, not from when it looked: a late look does not slow the next check", () => {
     // GIVEN a statement that Athena says ran 2 s, seen ended only at 30 s
     const estimator = new LatencyEstimator(PRIOR);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Statement } from '../../../lambda/core/partitions/ddl';
-import { PortError } from '../../../lambda/core/shared/ports';
+import { type AthenaPort, PortError } from '../../../lambda/core/shared/ports';
 import {
   clientRequestToken,
   isTransient,
@@ -143,6 +143,154 @@ describe('submitStatements', () => {
     );
   });
 
+  describe('starting', () => {
+    /** A port that counts the starts sent and not yet answered, and yields before answering. */
+    function countingPort(inner: ScriptedAthena): { port: AthenaPort; peaks: number[] } {
+      let pending = 0;
+      const peaks: number[] = [];
+      const port: AthenaPort = {
+        startQuery: async (sql, token) => {
+          peaks.push(++pending);
+          await new Promise((resolve) => setImmediate(resolve));
+          try {
+            return await inner.startQuery(sql, token);
+          } finally {
+            pending--;
+          }
+        },
+        getQueryStates: (ids) => inner.getQueryStates(ids),
+      };
+      return { port, peaks };
+    }
+
+    test('starts go out together, up to 20 at once and never past the limit', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 40 }),
+          fc.integer({ min: 1, max: 20 }),
+          async (n, maxConcurrent) => {
+            // GIVEN n statements, a limit, and a port that answers a start only after a turn of the event loop
+            const statements = sampleStatements(n, 1);
+            const clock = new VirtualClock();
+            const athena = new ScriptedAthena(clock, {});
+            const { port, peaks } = countingPort(athena);
+            // WHEN they are submitted
+            const result = await submitStatements(statements, port, {
+              maxConcurrent,
+              tokenSeed: 'burst',
+              clock,
+            });
+            // THEN the first starts were all in flight together: a wave is not sent one round trip at a time
+            expect(Math.max(...peaks)).toBe(Math.min(20, maxConcurrent, n));
+            // AND Athena never held more than the limit, and everything ran once
+            expect(athena.maxOutstanding).toBeLessThanOrEqual(maxConcurrent);
+            expect(athena.executionCount).toBe(n);
+            expect(result.succeeded).toBe(n);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+
+    test('refusals of one burst back off once: the next try comes within the first backoff step', async () => {
+      // GIVEN 8 statements whose first starts are all refused for the start rate ("Rate exceeded")
+      const statements = sampleStatements(8, 1);
+      const run = await submit(
+        statements,
+        {
+          script: ({ call }) =>
+            call < 8
+              ? { kind: 'refuse', error: new PortError('throttled', 'Rate exceeded', 'ThrottlingException') }
+              : { kind: 'start' },
+        },
+        { maxConcurrent: 8 },
+      );
+      // WHEN submitted
+      // THEN the 8 refusals came at one instant, and the next starts at most one first step (250 ms) later,
+      // not after 8 doublings (2 s)
+      const refusedAt = run.athena.starts.filter((s) => s.result === 'refused').map((s) => s.at);
+      expect(new Set(refusedAt).size).toBe(1);
+      const next = run.athena.starts.find((s) => s.result !== 'refused');
+      expect(next).toBeDefined();
+      expect((next?.at ?? Infinity) - refusedAt[0]).toBeLessThanOrEqual(250);
+      // AND the refused statements were started again in their own order
+      const retried = run.athena.starts.filter((s) => s.result !== 'refused').map((s) => s.sql);
+      expect(retried).toEqual(statements.map((s) => s.sql));
+      expect(run.result.succeeded).toBe(8);
+      expectConsistent(run, statements);
+    });
+
+    test("a quota refusal answered before the burst's accepted starts cuts the limit to all that run", async () => {
+      // GIVEN Athena's quota of 5, statements of 0.4 s, a limit of 8, and a port whose refusals answer at once while
+      // accepted starts answer a few turns of the event loop later (Athena answers in any order)
+      const statements = sampleStatements(8, 1);
+      const clock = new VirtualClock();
+      const athena = new ScriptedAthena(clock, {
+        quota: 5,
+        script: always({ kind: 'start', plan: { runMs: 400 } }),
+      });
+      const port: AthenaPort = {
+        startQuery: async (sql, token) => {
+          const id = await athena.startQuery(sql, token);
+          for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+          return id;
+        },
+        getQueryStates: (ids) => athena.getQueryStates(ids),
+      };
+      // WHEN submitted
+      const result = await submitStatements(statements, port, {
+        maxConcurrent: 8,
+        tokenSeed: 'order',
+        clock,
+      });
+      // THEN the 3 refused statements started together once the first wave ended: the limit was
+      // cut to the 5 running, not to the 0 whose answers had come back when the refusals did
+      const later = athena.starts.filter((s) => s.result === 'started' && s.at > clock.start);
+      expect(later).toHaveLength(3);
+      expect(new Set(later.map((s) => s.at)).size).toBe(1);
+      expect(athena.starts.filter((s) => s.result === 'refused' && s.at === clock.start)).toHaveLength(3);
+      expect(result.succeeded).toBe(8);
+    });
+
+    test('a start that throws is reported only once every start of its burst has answered', async () => {
+      // GIVEN a throttle callback that throws, and accepted starts that answer late
+      const statements = sampleStatements(6, 1);
+      const clock = new VirtualClock();
+      const athena = new ScriptedAthena(clock, {
+        script: ({ call }) =>
+          call === 0
+            ? { kind: 'refuse', error: new PortError('throttled', 'Rate exceeded', 'ThrottlingException') }
+            : { kind: 'start' },
+      });
+      let pending = 0;
+      const port: AthenaPort = {
+        startQuery: async (sql, token) => {
+          pending++;
+          try {
+            const id = await athena.startQuery(sql, token);
+            for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+            return id;
+          } finally {
+            pending--;
+          }
+        },
+        getQueryStates: (ids) => athena.getQueryStates(ids),
+      };
+      // WHEN submitted
+      const run = submitStatements(statements, port, {
+        maxConcurrent: 6,
+        tokenSeed: 'throws',
+        clock,
+        onThrottle: () => {
+          throw new Error('callback failed');
+        },
+      });
+      // THEN the run fails with the callback's error, and no start of the burst was still unanswered
+      await expect(run).rejects.toThrow('callback failed');
+      expect(pending).toBe(0);
+    });
+  });
+
   describe('throttling', () => {
     test('a throttled start lowers concurrency; while the quota stays full, probes for more back off', async () => {
       // GIVEN an Athena quota of 2 running queries, a bound of 8, and queries that take 60 s
@@ -156,9 +304,16 @@ describe('submitStatements', () => {
       // WHEN the third start is refused
       // THEN while both queries run, only a few probes are refused, each spell twice the last
       // (no hammering during the minute, yet a storm's end would be found within seconds)
+      // (the first moment's starts go out at once: the two the quota takes, the rest refused)
       const beforeFirstFinish = run.athena.starts.filter((s) => s.at < run.clock.start + 60_000);
-      expect(beforeFirstFinish.slice(0, 3).map((s) => s.result)).toEqual(['started', 'started', 'refused']);
-      const probes = beforeFirstFinish.slice(3);
+      const first = beforeFirstFinish.filter((s) => s.at === beforeFirstFinish[0].at);
+      expect(first.map((s) => s.result)).toEqual([
+        'started',
+        'started',
+        ...first.slice(2).map(() => 'refused'),
+      ]);
+      const probes = beforeFirstFinish.slice(first.length);
+      expect(probes.length).toBeGreaterThanOrEqual(2);
       expect(probes.every((s) => s.result === 'refused')).toBe(true);
       expect(probes.length).toBeLessThanOrEqual(7);
       const gaps = probes.slice(1).map((s, i) => s.at - probes[i].at);
@@ -285,8 +440,9 @@ describe('submitStatements', () => {
       });
       // WHEN submitted
       // THEN the retry reused the token, Athena deduplicated it, and each statement ran exactly once
-      expect(run.athena.starts[0].token).toBe(run.athena.starts[1].token);
-      expect(run.athena.starts[1].result).toBe('deduplicated');
+      const [lost, ...later] = run.athena.starts;
+      const retried = later.filter((s) => s.token === lost.token);
+      expect(retried.map((s) => s.result)).toEqual(['deduplicated']);
       expect(run.athena.executionCount).toBe(2);
       expect(run.result.succeeded).toBe(2);
       expect(run.outcomes.every((o) => o.attempts === 1)).toBe(true);

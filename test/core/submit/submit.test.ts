@@ -144,43 +144,53 @@ describe('submitStatements', () => {
   });
 
   describe('starting', () => {
-    /** A port that counts the starts sent and not yet answered, and yields before answering. */
-    function countingPort(inner: ScriptedAthena): { port: AthenaPort; peaks: number[] } {
+    /**
+     * A port over `inner` whose refusals answer at once and whose accepted starts answer a few
+     * turns of the event loop later (Athena answers concurrent calls in any order). It counts
+     * the starts sent and not yet answered: `peaks` at each call, `pending()` now.
+     */
+    function lateAcceptPort(inner: ScriptedAthena): {
+      port: AthenaPort;
+      peaks: number[];
+      pending: () => number;
+    } {
       let pending = 0;
       const peaks: number[] = [];
       const port: AthenaPort = {
         startQuery: async (sql, token) => {
           peaks.push(++pending);
-          await new Promise((resolve) => setImmediate(resolve));
           try {
-            return await inner.startQuery(sql, token);
+            const id = await inner.startQuery(sql, token);
+            for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+            return id;
           } finally {
             pending--;
           }
         },
         getQueryStates: (ids) => inner.getQueryStates(ids),
       };
-      return { port, peaks };
+      return { port, peaks, pending: () => pending };
     }
 
     test('starts go out together, up to 20 at once and never past the limit', async () => {
       await fc.assert(
         fc.asyncProperty(
+          fc.integer({ min: 1, max: 60 }),
           fc.integer({ min: 1, max: 40 }),
-          fc.integer({ min: 1, max: 20 }),
           async (n, maxConcurrent) => {
             // GIVEN n statements, a limit, and a port that answers a start only after a turn of the event loop
             const statements = sampleStatements(n, 1);
             const clock = new VirtualClock();
             const athena = new ScriptedAthena(clock, {});
-            const { port, peaks } = countingPort(athena);
+            const { port, peaks } = lateAcceptPort(athena);
             // WHEN they are submitted
             const result = await submitStatements(statements, port, {
               maxConcurrent,
               tokenSeed: 'burst',
               clock,
             });
-            // THEN the first starts were all in flight together: a wave is not sent one round trip at a time
+            // THEN the first starts were all in flight together (a wave is not sent one round trip
+            // at a time), and never more than 20 at once whatever the limit
             expect(Math.max(...peaks)).toBe(Math.min(20, maxConcurrent, n));
             // AND Athena never held more than the limit, and everything ran once
             expect(athena.maxOutstanding).toBeLessThanOrEqual(maxConcurrent);
@@ -229,14 +239,7 @@ describe('submitStatements', () => {
         quota: 5,
         script: always({ kind: 'start', plan: { runMs: 400 } }),
       });
-      const port: AthenaPort = {
-        startQuery: async (sql, token) => {
-          const id = await athena.startQuery(sql, token);
-          for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-          return id;
-        },
-        getQueryStates: (ids) => athena.getQueryStates(ids),
-      };
+      const { port } = lateAcceptPort(athena);
       // WHEN submitted
       const result = await submitStatements(statements, port, {
         maxConcurrent: 8,
@@ -262,20 +265,7 @@ describe('submitStatements', () => {
             ? { kind: 'refuse', error: new PortError('throttled', 'Rate exceeded', 'ThrottlingException') }
             : { kind: 'start' },
       });
-      let pending = 0;
-      const port: AthenaPort = {
-        startQuery: async (sql, token) => {
-          pending++;
-          try {
-            const id = await athena.startQuery(sql, token);
-            for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
-            return id;
-          } finally {
-            pending--;
-          }
-        },
-        getQueryStates: (ids) => athena.getQueryStates(ids),
-      };
+      const { port, pending } = lateAcceptPort(athena);
       // WHEN submitted
       const run = submitStatements(statements, port, {
         maxConcurrent: 6,
@@ -287,7 +277,7 @@ describe('submitStatements', () => {
       });
       // THEN the run fails with the callback's error, and no start of the burst was still unanswered
       await expect(run).rejects.toThrow('callback failed');
-      expect(pending).toBe(0);
+      expect(pending()).toBe(0);
     });
   });
 
